@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    name: "infra",
+    root: __dirname,
+    include: ["**/*.test.ts"],
+    // The Pulumi runtime keeps global state (config, mocks, stack resource):
+    // each test file runs in its own fork so stacks never leak into each other.
+    pool: "forks",
+    isolate: true,
+    testTimeout: 60_000,
+  },
+});
