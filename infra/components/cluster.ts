@@ -1,0 +1,228 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "../aws-context";
+import { cpuArchitecture } from "../compute/instance-types";
+
+/** Every EKS control-plane log type: audit trails are worthless with gaps. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+export interface NodeGroupSpec {
+  readonly instanceTypes: string[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGiB: number;
+}
+
+export interface ClusterArgs {
+  readonly clusterName: string;
+  readonly aws: AwsContext;
+  readonly vpcId: pulumi.Input<string>;
+  /** Nodes and the control plane's network interfaces go only here. */
+  readonly privateSubnetIds: pulumi.Input<string[]>;
+  readonly kubernetesVersion: string;
+  readonly upgradeSupport: "STANDARD" | "EXTENDED";
+  readonly endpointPublicAccess: boolean;
+  readonly publicAccessCidrs: string[];
+  /** Granted AmazonEKSClusterAdminPolicy through an access entry; "" for none. */
+  readonly adminRoleArn: string;
+  readonly serviceCidr: string;
+  readonly logRetentionDays: number;
+  readonly logsKeyArn: pulumi.Input<string>;
+  readonly deletionProtection: boolean;
+  readonly secretsKeyDeletionWindowDays: number;
+  readonly nodeGroups: { readonly system: NodeGroupSpec; readonly apps: NodeGroupSpec };
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * An EKS cluster (@pulumi/eks) that is private by default: nodes only in private
+ * subnets, the API endpoint private (or public for listed CIDRs only), secrets
+ * envelope-encrypted with a rotating KMS key, every control-plane log kept, IAM
+ * access through access entries, IRSA through an OIDC provider, and two managed
+ * node groups on encrypted disks with IMDSv2 only.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  readonly clusterName: string;
+  /** Admin kubeconfig; a secret, since it names the endpoint and the auth command. */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** The Kubernetes provider the app layer deploys through. */
+  readonly provider: k8s.Provider;
+  /** The EKS-managed cluster security group, which managed node groups' nodes carry. */
+  readonly nodeSecurityGroupId: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcProviderUrl: pulumi.Output<string>;
+  readonly nodeRoleArn: pulumi.Output<string>;
+  readonly secretsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coupon-platform:cluster:Cluster", name, {}, opts);
+    const parent = { parent: this };
+    const tags = { ...args.tags, cluster: args.clusterName };
+
+    const secretsKey = new aws.kms.Key(
+      `${name}-secrets-key`,
+      {
+        description: `${args.clusterName}: Kubernetes secrets envelope encryption`,
+        enableKeyRotation: true,
+        deletionWindowInDays: args.secretsKeyDeletionWindowDays,
+        tags,
+      },
+      parent,
+    );
+    new aws.kms.Alias(`${name}-secrets-alias`, { name: `alias/${args.clusterName}-eks-secrets`, targetKeyId: secretsKey.keyId }, parent);
+
+    // EKS writes to this exact group name; creating it first gives it retention and
+    // encryption instead of EKS's never-expiring, unencrypted default.
+    const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags },
+      parent,
+    );
+
+    const accessEntries: Record<string, eks.types.input.AccessEntryArgs> = {};
+    if (args.adminRoleArn) {
+      accessEntries.platformAdmins = {
+        principalArn: args.adminRoleArn,
+        accessPolicies: {
+          clusterAdmin: {
+            policyArn: pulumi.interpolate`arn:${args.aws.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+            accessScope: { type: "cluster" },
+          },
+        },
+      };
+    }
+
+    const cluster = new eks.Cluster(
+      `${name}-eks`,
+      {
+        name: args.clusterName,
+        version: args.kubernetesVersion,
+        upgradePolicy: { supportType: args.upgradeSupport },
+        vpcId: args.vpcId,
+        privateSubnetIds: args.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: args.endpointPublicAccess,
+        ...(args.endpointPublicAccess ? { publicAccessCidrs: args.publicAccessCidrs } : {}),
+        kubernetesServiceIpAddressRange: args.serviceCidr,
+        encryptionConfigKeyArn: secretsKey.arn,
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries,
+        createOidcProvider: true,
+        deletionProtection: args.deletionProtection,
+        // Node groups are declared below with our own launch templates; the defaults
+        // would add a self-managed group and extra security groups we do not use.
+        skipDefaultNodeGroup: true,
+        skipDefaultSecurityGroups: true,
+        nodeAssociatePublicIpAddress: false,
+        tags,
+      },
+      { parent: this, dependsOn: [controlPlaneLogs] },
+    );
+
+    const nodeRole = this.createNodeRole(name, args, tags);
+    for (const [groupName, spec] of Object.entries(args.nodeGroups)) {
+      this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags);
+    }
+
+    this.clusterName = args.clusterName;
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+    this.nodeSecurityGroupId = cluster.eksCluster.apply((c) => pulumi.output(c.vpcConfig).apply((vpc) => vpc.clusterSecurityGroupId));
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.oidcProviderUrl = cluster.oidcProviderUrl;
+    this.nodeRoleArn = nodeRole.arn;
+    this.secretsKeyArn = secretsKey.arn;
+    this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, nodeSecurityGroupId: this.nodeSecurityGroupId });
+  }
+
+  /**
+   * One role for both node groups: kubelet registration, image pulls, the VPC CNI.
+   * Workloads get their own AWS permissions through IRSA, never through this role —
+   * the launch templates' hop limit of 1 keeps pods away from the node's credentials.
+   */
+  private createNodeRole(name: string, args: ClusterArgs, tags: Record<string, string>): aws.iam.Role {
+    const role = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        assumeRolePolicy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      },
+      { parent: this },
+    );
+    for (const policy of ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryPullOnly"]) {
+      new aws.iam.RolePolicyAttachment(
+        `${name}-node-${policy}`,
+        { role: role.name, policyArn: pulumi.interpolate`arn:${args.aws.partition}:iam::aws:policy/${policy}` },
+        { parent: this },
+      );
+    }
+    return role;
+  }
+
+  /**
+   * A managed node group over every private subnet, on our launch template: the one
+   * @pulumi/eks would create leaves the root volume unencrypted.
+   */
+  private createNodeGroup(
+    name: string,
+    groupName: string,
+    spec: NodeGroupSpec,
+    cluster: eks.Cluster,
+    nodeRole: aws.iam.Role,
+    args: ClusterArgs,
+    tags: Record<string, string>,
+  ): eks.ManagedNodeGroup {
+    const groupTags = { ...tags, Name: `${args.clusterName}-${groupName}`, "node-group": groupName };
+    const launchTemplate = new aws.ec2.LaunchTemplate(
+      `${name}-${groupName}-lt`,
+      {
+        description: `${args.clusterName} ${groupName} nodes: encrypted gp3 root, IMDSv2 only`,
+        updateDefaultVersion: true,
+        blockDeviceMappings: [
+          {
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: spec.diskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          },
+        ],
+        metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        tagSpecifications: [
+          { resourceType: "instance", tags: groupTags },
+          { resourceType: "volume", tags: groupTags },
+        ],
+        tags: groupTags,
+      },
+      { parent: this },
+    );
+
+    const architecture = cpuArchitecture(spec.instanceTypes[0] ?? "");
+    const isSystem = groupName === "system";
+    return new eks.ManagedNodeGroup(
+      `${name}-${groupName}`,
+      {
+        cluster,
+        nodeGroupNamePrefix: `${groupName}-`,
+        nodeRole,
+        subnetIds: args.privateSubnetIds,
+        instanceTypes: spec.instanceTypes,
+        amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+        capacityType: "ON_DEMAND",
+        scalingConfig: { minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize },
+        // The cluster autoscaler moves desiredSize; a later `pulumi up` must not undo it.
+        ignoreScalingChanges: true,
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+        labels: { "coupon-platform/node-group": groupName },
+        // Keep the system group for cluster add-ons, which tolerate CriticalAddonsOnly.
+        taints: isSystem ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : [],
+        tags: groupTags,
+      },
+      { parent: this },
+    );
+  }
+}

@@ -1,0 +1,63 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsContext } from "../aws-context";
+
+export interface LogsKeyArgs {
+  readonly namePrefix: string;
+  readonly aws: AwsContext;
+  readonly deletionWindowDays: number;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * A customer-managed KMS key for every CloudWatch Logs group the platform writes
+ * (VPC flow logs, EKS control plane, later the data tier's logs). CloudWatch Logs can
+ * use it only for this account's log groups in this region.
+ */
+export class LogsKey extends pulumi.ComponentResource {
+  readonly keyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: LogsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coupon-platform:security:LogsKey", name, {}, opts);
+    const { accountId, region, partition } = args.aws;
+
+    const policy = pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministersKey",
+          Effect: "Allow",
+          Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "CloudWatchLogsOfThisAccount",
+          Effect: "Allow",
+          Principal: { Service: pulumi.interpolate`logs.${region}.amazonaws.com` },
+          Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          Resource: "*",
+          Condition: {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+          },
+        },
+      ],
+    });
+
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `${args.namePrefix}: CloudWatch Logs encryption`,
+        enableKeyRotation: true,
+        deletionWindowInDays: args.deletionWindowDays,
+        policy,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.namePrefix}-logs`, targetKeyId: key.keyId }, { parent: this });
+
+    this.keyArn = key.arn;
+    this.registerOutputs({ keyArn: this.keyArn });
+  }
+}

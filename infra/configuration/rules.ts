@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { INSTANCE_TYPE_PATTERN } from "../compute/instance-types";
+import { isPrivate, parseCidr } from "../network/cidr";
+
+/**
+ * Leaf validators for stack config. Every message states what is accepted, so the
+ * error a user sees reads "<key> = <value>: accepted: <what>".
+ */
+
+export const accepted = (what: string) => ({ error: `accepted: ${what}` });
+
+export const bool = () => z.boolean(accepted("true or false"));
+
+export const intRange = (min: number, max: number) => {
+  const what = accepted(`an integer from ${min} to ${max}`);
+  return z.int(what).min(min, what).max(max, what);
+};
+
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, accepted(`one of ${values.map((v) => `"${v}"`).join(", ")}`));
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const retentionDays = () =>
+  z
+    .number(accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`))
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`));
+
+/** An IPv4 CIDR block, optionally required to be a private (RFC 1918) range. */
+export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPrefix?: number } = {}) => {
+  const { privateOnly = false, minPrefix = 0, maxPrefix = 32 } = options;
+  const what = [
+    "an IPv4 CIDR block such as 10.0.0.0/16",
+    privateOnly ? "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" : "",
+    minPrefix > 0 || maxPrefix < 32 ? `with a prefix from /${minPrefix} to /${maxPrefix}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+  return z.string(accepted(what)).superRefine((value, ctx) => {
+    let reason: string | undefined;
+    try {
+      const block = parseCidr(value);
+      if (block.prefix < minPrefix || block.prefix > maxPrefix) reason = `prefix /${block.prefix} is out of range`;
+      else if (privateOnly && !isPrivate(block)) reason = "not a private range";
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    if (reason) ctx.addIssue({ code: "custom", message: `${reason}; accepted: ${what}` });
+  });
+};
+
+export const instanceType = () =>
+  z.string(accepted("an EC2 instance type such as m7i.large")).regex(INSTANCE_TYPE_PATTERN, accepted("an EC2 instance type such as m7i.large or t4g.small"));
+
+export const AVAILABILITY_ZONE_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$/;
+
+export const availabilityZone = () =>
+  z.string(accepted("an availability zone name such as eu-west-1a")).regex(AVAILABILITY_ZONE_PATTERN, accepted("an availability zone name such as eu-west-1a"));
+
+export const IAM_ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
+
+export const roleArn = () =>
+  z.string(accepted("an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins")).regex(IAM_ROLE_ARN_PATTERN, accepted("an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins"));
+
+/** Kubernetes minor versions the kit's add-on pins are maintained for; EKS standard support. */
+export const KUBERNETES_VERSIONS = ["1.34", "1.35", "1.36"] as const;
+
+/** Tag keys and values as AWS accepts them. */
+export const tags = () =>
+  z.record(
+    z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, accepted("tag keys of 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:")),
+    z.string(accepted("tag values as strings of up to 256 characters")).max(256, accepted("tag values of up to 256 characters")),
+    accepted("a map of tag keys to string values"),
+  );

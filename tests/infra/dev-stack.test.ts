@@ -1,0 +1,40 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
+import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
+import { itHoldsPlatformInvariants, T } from "./harness/stack-invariants";
+
+describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
+  let run: StackRun;
+  let config: PlatformConfig;
+  beforeAll(async () => {
+    config = parsePlatformConfig({ stack: "dev", values: stackConfig("dev") });
+    run = await runStack("dev");
+  });
+
+  itHoldsPlatformInvariants(() => run, () => config);
+
+  it("is the cheaper shape: two AZs, one NAT gateway, no interface endpoints", () => {
+    expect(run.ofType(T.subnet)).toHaveLength(6);
+    expect(run.ofType(T.nat)).toHaveLength(1);
+    expect(run.ofType(T.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface")).toEqual([]);
+  });
+
+  it("spreads over the region's standard zones, skipping the opt-in Local Zone", () => {
+    const zones = run.ofType(T.subnet).map((s) => s.inputs.availabilityZone as string);
+    expect(new Set(zones)).toEqual(new Set(["eu-west-1a", "eu-west-1b"]));
+  });
+
+  it("keeps a public API endpoint limited to the stack's CIDRs, without deletion protection", () => {
+    const cluster = run.ofType(T.eksCluster)[0]!.inputs;
+    expect(cluster.endpointPublicAccess).toBe(true);
+    expect(cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+    expect(cluster.deletionProtection).toBe(false);
+    expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
+  });
+
+  it("runs a Graviton bastion from the arm64 Amazon Linux 2023 parameter", () => {
+    const bastion = run.ofType(T.instance)[0]!.inputs;
+    expect(bastion.instanceType).toBe("t4g.nano");
+    expect(bastion.ami).toBe("ami-0a1b2c3d4e5f6a7b8");
+  });
+});

@@ -1,0 +1,107 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+/** A resource as the program declared it: its type token, name and resolved inputs. */
+export interface CapturedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly id: string;
+  readonly inputs: Record<string, any>;
+}
+
+interface Zone {
+  readonly name: string;
+  readonly zoneId: string;
+  readonly optIn: "opt-in-not-required" | "opted-in";
+}
+
+/**
+ * Answers the AWS provider's invokes and resource registrations the way AWS
+ * would, closely enough for the program to run: ids and ARNs shaped like real
+ * ones, a region with three standard zones and one Local Zone (which the
+ * program must filter out), and the outputs the @pulumi/eks remote components
+ * expose (under mocks a remote component is one resource with no children).
+ * An invoke it does not know fails the run, so a new data source cannot slip in
+ * unexamined.
+ */
+export class AwsMocks implements pulumi.runtime.Mocks {
+  readonly resources: CapturedResource[] = [];
+
+  constructor(private readonly region: string) {}
+
+  private get zones(): Zone[] {
+    return [
+      { name: `${this.region}a`, zoneId: "use1-az1", optIn: "opt-in-not-required" },
+      { name: `${this.region}b`, zoneId: "use1-az2", optIn: "opt-in-not-required" },
+      { name: `${this.region}c`, zoneId: "use1-az3", optIn: "opt-in-not-required" },
+      { name: `${this.region}-lz-1a`, zoneId: "use1-lz1-az1", optIn: "opted-in" },
+    ];
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+    const id = `${args.name}-id`;
+    const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "mock"}:${this.region}:${MOCK_ACCOUNT_ID}:${args.name}`;
+    this.resources.push({ type: args.type, name: args.name, id, inputs: args.inputs });
+    const state: Record<string, any> = { ...args.inputs, arn, ...this.extraState(args, id) };
+    return { id, state };
+  }
+
+  private extraState(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, any> {
+    switch (args.type) {
+      case "aws:kms/key:Key":
+        return { keyId: `${id}-key`, arn: `arn:aws:kms:${this.region}:${MOCK_ACCOUNT_ID}:key/${id}` };
+      case "aws:ec2/launchTemplate:LaunchTemplate":
+        return { latestVersion: 1 };
+      case "aws:iam/role:Role":
+        return { name: args.inputs.name ?? `${args.name}-1234567`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${args.name}` };
+      case "eks:index:Cluster": {
+        const name = args.inputs.name ?? args.name;
+        const endpoint = `https://${name}.gr7.${this.region}.eks.amazonaws.com`;
+        const kubeconfig = {
+          apiVersion: "v1",
+          kind: "Config",
+          clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": "bW9jaw==" } }],
+          users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name] } } }],
+          contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+          "current-context": "aws",
+        };
+        return {
+          kubeconfig,
+          kubeconfigJson: JSON.stringify(kubeconfig),
+          eksCluster: { name, endpoint, vpcConfig: { clusterSecurityGroupId: "sg-0eksmanagedcluster" } },
+          clusterSecurityGroupId: "sg-0eksmanagedcluster",
+          oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${this.region}.amazonaws.com/id/MOCK`,
+          oidcProviderUrl: `https://oidc.eks.${this.region}.amazonaws.com/id/MOCK`,
+          oidcIssuer: `oidc.eks.${this.region}.amazonaws.com/id/MOCK`,
+        };
+      }
+      default:
+        return {};
+    }
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    const inputs = args.inputs as Record<string, any>;
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
+      case "aws:index/getRegion:getRegion":
+        return { region: this.region, name: this.region, id: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: "mock" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+        const optInFilter: string[] | undefined = (inputs.filters ?? []).find((f: any) => f.name === "opt-in-status")?.values;
+        const zones = this.zones.filter((zone) => !optInFilter || optInFilter.includes(zone.optIn));
+        return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), id: this.region, groupNames: [] };
+      }
+      case "aws:ssm/getParameter:getParameter": {
+        const arch = String(inputs.name).endsWith("arm64") ? "arm64" : "x86_64";
+        const ami = arch === "arm64" ? "ami-0a1b2c3d4e5f6a7b8" : "ami-0f1e2d3c4b5a69788";
+        return { name: inputs.name, type: "String", value: ami, insecureValue: ami, version: 42, arn: `arn:aws:ssm:${this.region}::parameter${inputs.name}`, id: inputs.name };
+      }
+      default:
+        throw new Error(`the mocks do not answer invoke ${args.token}: add a realistic answer to tests/infra/harness/aws-mocks.ts`);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect, it } from "vitest";
+import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/components/cluster";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../../infra/components/network";
+import type { PlatformConfig } from "../../../infra/config";
+import { contains, overlaps, parseCidr } from "../../../infra/network/cidr";
+import type { CapturedResource } from "./aws-mocks";
+import { valueOf, type StackRun } from "./run-stack";
+
+export const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  route: "aws:ec2/route:Route",
+  association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  nat: "aws:ec2/natGateway:NatGateway",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+  instance: "aws:ec2/instance:Instance",
+  policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  kmsKey: "aws:kms/key:Key",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  eksCluster: "eks:index:Cluster",
+  nodeGroup: "eks:index:ManagedNodeGroup",
+} as const;
+
+export type SubnetTier = "public" | "private" | "data";
+
+/** Subnets of one tier, told apart by the tier tag the network puts on each. */
+export function subnetsOf(run: StackRun, tier: SubnetTier): CapturedResource[] {
+  return run.ofType(T.subnet).filter((s) => s.inputs.tags?.tier === tier);
+}
+
+/** The route table a subnet is associated with. */
+export function routeTableOf(run: StackRun, subnet: CapturedResource): string {
+  const association = run.ofType(T.association).find((a) => a.inputs.subnetId === subnet.id);
+  expect(association, `subnet ${subnet.name} has a route table association`).toBeDefined();
+  return association!.inputs.routeTableId as string;
+}
+
+export function routesOf(run: StackRun, routeTableId: string): CapturedResource[] {
+  return run.ofType(T.route).filter((r) => r.inputs.routeTableId === routeTableId);
+}
+
+const isDefaultRoute = (route: { destinationCidrBlock?: string; ipv6CidrBlock?: string; destinationIpv6CidrBlock?: string }) =>
+  route.destinationCidrBlock === "0.0.0.0/0" || route.destinationIpv6CidrBlock === "::/0" || route.ipv6CidrBlock === "::/0";
+
+/**
+ * The properties every stack must hold whatever its profile: the safety floor of
+ * the kit. Registers one `it` per property inside the caller's describe.
+ */
+export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
+  it("declares one subnet per tier in each of azCount distinct availability zones", () => {
+    const run = getRun();
+    const { azCount } = getConfig().network;
+    const zonesByTier = (["public", "private", "data"] as const).map((tier) => subnetsOf(run, tier).map((s) => s.inputs.availabilityZone as string));
+    for (const zones of zonesByTier) {
+      expect(zones).toHaveLength(azCount);
+      expect(new Set(zones).size).toBe(azCount);
+      expect([...zones].sort()).toEqual([...zonesByTier[0]!].sort());
+    }
+    expect(run.ofType(T.subnet)).toHaveLength(3 * azCount);
+  });
+
+  it("keeps every subnet inside the VPC and apart from every other", () => {
+    const run = getRun();
+    const vpc = parseCidr(run.ofType(T.vpc)[0]!.inputs.cidrBlock);
+    const blocks = run.ofType(T.subnet).map((s) => parseCidr(s.inputs.cidrBlock));
+    blocks.forEach((block, i) => {
+      expect(contains(vpc, block)).toBe(true);
+      blocks.slice(i + 1).forEach((other) => expect(overlaps(block, other)).toBe(false));
+    });
+  });
+
+  it("turns on DNS in the VPC and closes the default security group", () => {
+    const run = getRun();
+    const vpc = run.ofType(T.vpc)[0]!;
+    expect(vpc.inputs.enableDnsHostnames).toBe(true);
+    expect(vpc.inputs.enableDnsSupport).toBe(true);
+    const [defaultSg] = run.ofType(T.defaultSg);
+    expect(defaultSg?.inputs.ingress ?? []).toEqual([]);
+    expect(defaultSg?.inputs.egress ?? []).toEqual([]);
+  });
+
+  it("places NAT gateways in public subnets: one per AZ (perAz) or exactly one (single)", () => {
+    const run = getRun();
+    const { azCount, natGateways } = getConfig().network;
+    const nats = run.ofType(T.nat);
+    expect(nats).toHaveLength(natGateways === "perAz" ? azCount : 1);
+    const publicIds = subnetsOf(run, "public").map((s) => s.id);
+    for (const nat of nats) expect(publicIds).toContain(nat.inputs.subnetId);
+    expect(new Set(nats.map((n) => n.inputs.subnetId)).size).toBe(nats.length);
+  });
+
+  it("routes the public tier to the internet gateway and the private tier only through NAT", () => {
+    const run = getRun();
+    const natIds = run.ofType(T.nat).map((n) => n.id);
+    for (const subnet of subnetsOf(run, "public")) {
+      const defaults = routesOf(run, routeTableOf(run, subnet)).filter((r) => isDefaultRoute(r.inputs));
+      expect(defaults).toHaveLength(1);
+      expect(defaults[0]!.inputs.gatewayId).toMatch(/igw/);
+    }
+    for (const subnet of subnetsOf(run, "private")) {
+      const defaults = routesOf(run, routeTableOf(run, subnet)).filter((r) => isDefaultRoute(r.inputs));
+      expect(defaults).toHaveLength(1);
+      expect(defaults[0]!.inputs.gatewayId).toBeUndefined();
+      expect(natIds).toContain(defaults[0]!.inputs.natGatewayId);
+    }
+  });
+
+  it("gives the data tier no route out of the VPC", () => {
+    const run = getRun();
+    const dataTables = new Set(subnetsOf(run, "data").map((s) => routeTableOf(run, s)));
+    const privateOrPublicTables = new Set([...subnetsOf(run, "private"), ...subnetsOf(run, "public")].map((s) => routeTableOf(run, s)));
+    for (const table of dataTables) {
+      expect(privateOrPublicTables.has(table)).toBe(false);
+      expect(routesOf(run, table).filter((r) => isDefaultRoute(r.inputs))).toEqual([]);
+      expect(routesOf(run, table)).toEqual([]);
+      const declared = run.ofType(T.routeTable).find((t) => t.id === table);
+      expect((declared?.inputs.routes ?? []).filter(isDefaultRoute)).toEqual([]);
+    }
+    for (const endpoint of run.ofType(T.endpoint)) {
+      for (const table of endpoint.inputs.routeTableIds ?? []) expect(dataTables.has(table)).toBe(false);
+    }
+  });
+
+  it("tags subnets for EKS load-balancer discovery, and never the data tier", () => {
+    const run = getRun();
+    const clusterTag = `kubernetes.io/cluster/${getConfig().name}`;
+    for (const s of subnetsOf(run, "public")) {
+      expect(s.inputs.tags["kubernetes.io/role/elb"]).toBe("1");
+      expect(s.inputs.tags[clusterTag]).toBe("shared");
+    }
+    for (const s of subnetsOf(run, "private")) {
+      expect(s.inputs.tags["kubernetes.io/role/internal-elb"]).toBe("1");
+      expect(s.inputs.tags[clusterTag]).toBe("shared");
+    }
+    for (const s of subnetsOf(run, "data")) {
+      expect(Object.keys(s.inputs.tags).filter((k) => k.startsWith("kubernetes.io/"))).toEqual([]);
+    }
+    for (const s of run.ofType(T.subnet)) expect(s.inputs.mapPublicIpOnLaunch).toBe(false);
+  });
+
+  it("logs all VPC traffic to an encrypted log group with the profile's retention", () => {
+    const run = getRun();
+    const [flowLog] = run.ofType(T.flowLog);
+    expect(flowLog?.inputs.trafficType).toBe("ALL");
+    expect(flowLog?.inputs.vpcId).toBe(run.ofType(T.vpc)[0]!.id);
+    const group = run.ofType(T.logGroup).find((g) => g.inputs.name?.endsWith("/vpc/flow-logs"));
+    expect(group?.inputs.retentionInDays).toBe(getConfig().network.flowLogRetentionDays);
+    expect(group?.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+    expect(flowLog?.inputs.logDestination).toBeDefined();
+  });
+
+  it("reaches S3 through a gateway endpoint and switches interface endpoints with the profile", () => {
+    const run = getRun();
+    const endpoints = run.ofType(T.endpoint);
+    const gateway = endpoints.filter((e) => e.inputs.vpcEndpointType === "Gateway");
+    expect(gateway.map((e) => e.inputs.serviceName)).toEqual([expect.stringMatching(/\.s3$/)]);
+    const interfaces = endpoints.filter((e) => e.inputs.vpcEndpointType === "Interface");
+    if (getConfig().network.interfaceEndpoints) {
+      expect(interfaces.map((e) => e.inputs.serviceName.split(".").slice(3).join(".")).sort()).toEqual([...INTERFACE_ENDPOINT_SERVICES].sort());
+      const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+      for (const e of interfaces) {
+        expect([...e.inputs.subnetIds].sort()).toEqual(privateIds);
+        expect(e.inputs.privateDnsEnabled).toBe(true);
+      }
+    } else {
+      expect(interfaces).toEqual([]);
+    }
+  });
+
+  it("runs the bastion in a private subnet with no ingress, no public IP, no SSH key, IMDSv2 and an encrypted root volume", () => {
+    const run = getRun();
+    const [bastion] = run.ofType(T.instance);
+    expect(bastion).toBeDefined();
+    const inputs = bastion!.inputs;
+    expect(subnetsOf(run, "private").map((s) => s.id)).toContain(inputs.subnetId);
+    expect(inputs.associatePublicIpAddress).toBe(false);
+    expect(inputs.keyName).toBeUndefined();
+    expect(inputs.metadataOptions.httpTokens).toBe("required");
+    expect(inputs.rootBlockDevice.encrypted).toBe(true);
+    expect(inputs.ami).toMatch(/^ami-/);
+    const groups = run.ofType(T.securityGroup).filter((g) => inputs.vpcSecurityGroupIds.includes(g.id));
+    expect(groups).toHaveLength(1);
+    expect(groups[0]!.inputs.ingress ?? []).toEqual([]);
+  });
+
+  it("gives the bastion's role AmazonSSMManagedInstanceCore and nothing else", () => {
+    const run = getRun();
+    const attachments = run.ofType(T.policyAttachment).filter((a) => a.name.startsWith("bastion"));
+    expect(attachments.map((a) => a.inputs.policyArn)).toEqual(["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+    expect(run.ofType(T.rolePolicy).filter((p) => p.name.startsWith("bastion"))).toEqual([]);
+  });
+
+  it("puts both node groups only in the private subnets, with sizes from the profile", () => {
+    const run = getRun();
+    const { nodeGroups } = getConfig().cluster;
+    const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+    const groups = run.ofType(T.nodeGroup);
+    expect(groups.map((g) => g.inputs.labels["coupon-platform/node-group"]).sort()).toEqual(["apps", "system"]);
+    for (const group of groups) {
+      const spec = nodeGroups[group.inputs.labels["coupon-platform/node-group"] as "apps" | "system"];
+      expect([...group.inputs.subnetIds].sort()).toEqual(privateIds);
+      expect(group.inputs.scalingConfig).toEqual({ minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize });
+      expect(group.inputs.instanceTypes).toEqual(spec.instanceTypes);
+    }
+  });
+
+  it("boots nodes from launch templates with encrypted gp3 disks and IMDSv2 only", () => {
+    const run = getRun();
+    for (const group of run.ofType(T.nodeGroup)) {
+      const template = run.ofType(T.launchTemplate).find((t) => t.id === group.inputs.launchTemplate.id);
+      expect(template, `node group ${group.name} uses one of our launch templates`).toBeDefined();
+      const disk = template!.inputs.blockDeviceMappings[0].ebs;
+      expect(disk.encrypted).toBe("true");
+      expect(disk.volumeType).toBe("gp3");
+      expect(template!.inputs.metadataOptions.httpTokens).toBe("required");
+      expect(template!.inputs.metadataOptions.httpPutResponseHopLimit).toBe(1);
+    }
+  });
+
+  it("encrypts Kubernetes secrets with a rotating KMS key and ships all five control-plane log types", () => {
+    const run = getRun();
+    const cluster = run.ofType(T.eksCluster)[0]!.inputs;
+    const key = run.ofType(T.kmsKey).find((k) => cluster.encryptionConfigKeyArn.endsWith(`/${k.id}`));
+    expect(key?.inputs.enableKeyRotation).toBe(true);
+    expect([...cluster.enabledClusterLogTypes].sort()).toEqual([...CONTROL_PLANE_LOG_TYPES].sort());
+    const logs = run.ofType(T.logGroup).find((g) => g.inputs.name === `/aws/eks/${getConfig().name}/cluster`);
+    expect(logs?.inputs.retentionInDays).toBe(getConfig().cluster.logRetentionDays);
+    expect(logs?.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+  });
+
+  it("authenticates through access entries, creates an OIDC provider, and pins the Kubernetes version", () => {
+    const run = getRun();
+    const cluster = run.ofType(T.eksCluster)[0]!.inputs;
+    expect(cluster.authenticationMode).toBe("API");
+    expect(cluster.createOidcProvider).toBe(true);
+    expect(cluster.version).toBe(getConfig().cluster.kubernetesVersion);
+    expect(cluster.skipDefaultNodeGroup).toBe(true);
+    expect(cluster.endpointPrivateAccess).toBe(true);
+    const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+    expect([...cluster.privateSubnetIds].sort()).toEqual(privateIds);
+    expect(cluster.publicSubnetIds).toBeUndefined();
+    expect(cluster.subnetIds).toBeUndefined();
+  });
+
+  it("never opens the API endpoint to 0.0.0.0/0", () => {
+    const cluster = getRun().ofType(T.eksCluster)[0]!.inputs;
+    expect(cluster.publicAccessCidrs ?? []).not.toContain("0.0.0.0/0");
+    if (cluster.endpointPublicAccess) expect((cluster.publicAccessCidrs ?? []).length).toBeGreaterThan(0);
+  });
+
+  it("exports the kubeconfig only as a secret and the bastion's session command", async () => {
+    const { outputs } = getRun();
+    expect(await pulumi.isSecret(outputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+    expect(await valueOf(outputs.bastionSessionCommand as never)).toMatch(/^aws ssm start-session --region [a-z0-9-]+ --target bastion-instance-id$/);
+    expect(await valueOf(outputs.bastionPortForwardExample as never)).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
+    for (const name of ["vpcId", "clusterName", "subnetIds", "availabilityZones", "nodeSecurityGroupId"]) {
+      expect(outputs[name], `stack output ${name}`).toBeDefined();
+    }
+  });
+}
