@@ -97,10 +97,12 @@ function describeIssue(issue: z.core.$ZodIssue, merged: unknown, overrides: unkn
       .map((unknownKey) => `${key}.${unknownKey} = ${show(valueAt(parent, [unknownKey]))}: unknown key; accepted keys: ${known.join(", ")}`)
       .join("\n  - ");
   }
+  // A refused map key (such as a tag name) carries the key's own problem inside.
+  const message = issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
   const value = valueAt(merged, issue.path);
   const origin = valueAt(overrides, issue.path) !== undefined ? "set by the stack" : `from stacks/${profile}.yaml`;
   const valueText = value === undefined ? "(missing)" : show(value);
-  return `${key} = ${valueText} (${origin}): ${issue.message}`;
+  return `${key} = ${valueText} (${origin}): ${message}`;
 }
 
 /** The keys the schema accepts for the object at `path`, to list them in an error. */

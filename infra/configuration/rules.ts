@@ -62,8 +62,11 @@ export const availabilityZone = () =>
 
 export const IAM_ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 
-export const roleArn = () =>
-  z.string(accepted("an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins")).regex(IAM_ROLE_ARN_PATTERN, accepted("an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins"));
+/** An IAM role ARN, or "" for none. */
+export const optionalRoleArn = () => {
+  const what = accepted('an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins, or "" for none');
+  return z.string(what).regex(new RegExp(`^$|${IAM_ROLE_ARN_PATTERN.source}`), what);
+};
 
 /** Kubernetes minor versions the kit's add-on pins are maintained for; EKS standard support. */
 export const KUBERNETES_VERSIONS = ["1.34", "1.35", "1.36"] as const;

@@ -12,7 +12,7 @@ import {
   KUBERNETES_VERSIONS,
   oneOf,
   retentionDays,
-  roleArn,
+  optionalRoleArn,
   tags,
 } from "./rules";
 
@@ -51,7 +51,7 @@ const clusterSchema = z.strictObject({
   endpointPublicAccess: bool(),
   publicAccessCidrs: z.array(cidr(), accepted("a list of IPv4 CIDR blocks")),
   /** An IAM role granted cluster admin through an EKS access entry; "" for none. */
-  adminRoleArn: z.union([z.literal(""), roleArn()], accepted('an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admins, or "" for none')),
+  adminRoleArn: optionalRoleArn(),
   serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }),
   logRetentionDays: retentionDays(),
   deletionProtection: bool(),

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
+import { PlatformConfigError } from "../../infra/configuration/errors";
+import { deepMerge } from "../../infra/configuration/merge";
+import { stackConfig } from "./harness/run-stack";
+
+/** The dev stack's real config with some `coupon-platform:` keys changed, as `pulumi config set --path` would. */
+function devWith(overrides: Record<string, unknown>): Record<string, string> {
+  const values = stackConfig("dev");
+  for (const [key, value] of Object.entries(overrides)) {
+    const fullKey = `coupon-platform:${key}`;
+    if (typeof value === "string") {
+      values[fullKey] = value;
+    } else {
+      const current = values[fullKey] === undefined ? undefined : JSON.parse(values[fullKey]!);
+      values[fullKey] = JSON.stringify(deepMerge(current, value));
+    }
+  }
+  return values;
+}
+
+function problemsOf(values: Record<string, string>): string[] {
+  try {
+    parsePlatformConfig({ stack: "dev", values });
+  } catch (error) {
+    expect(error).toBeInstanceOf(PlatformConfigError);
+    return [...(error as PlatformConfigError).problems];
+  }
+  throw new Error("expected the config to be refused");
+}
+
+describe("stack config", () => {
+  it("reads the dev and prod stacks into their profiles with the stacks' overrides", () => {
+    const dev: PlatformConfig = parsePlatformConfig({ stack: "dev", values: stackConfig("dev") });
+    expect(dev.profile).toBe("dev");
+    expect(dev.name).toBe("coupon-dev");
+    expect(dev.network.azCount).toBe(2);
+    expect(dev.cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+    expect(dev.cluster.kubernetesVersion).toBe("1.35");
+    expect(dev.tags).toEqual({ environment: "dev" });
+
+    const prod = parsePlatformConfig({ stack: "prod", values: stackConfig("prod") });
+    expect(prod.network).toMatchObject({ azCount: 3, natGateways: "perAz", interfaceEndpoints: true });
+    expect(prod.cluster.endpointPublicAccess).toBe(false);
+    expect(prod.cluster.deletionProtection).toBe(true);
+  });
+
+  it("merges a stack override into one key of a profile section and leaves the rest", () => {
+    const config = parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 3 } }) });
+    expect(config.network.azCount).toBe(3);
+    expect(config.network.vpcCidr).toBe("10.20.0.0/16");
+    expect(config.cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+  });
+
+  it("ignores other namespaces such as aws:region", () => {
+    expect(() => parsePlatformConfig({ stack: "dev", values: { ...stackConfig("dev"), "aws:region": "us-east-2" } })).not.toThrow();
+  });
+
+  it("refuses a stack without a profile, naming the profiles on offer", () => {
+    const values = stackConfig("dev");
+    delete values["coupon-platform:profile"];
+    expect(problemsOf(values)).toEqual(["coupon-platform:profile is not set; accepted: one of dev, prod (the files in stacks/)"]);
+  });
+
+  it("refuses an unknown profile", () => {
+    expect(problemsOf(devWith({ profile: "staging" }))).toEqual([
+      'coupon-platform:profile = "staging": unknown profile; accepted: one of dev, prod (the files in stacks/)',
+    ]);
+    expect(problemsOf(devWith({ profile: "../Pulumi" }))[0]).toMatch(/unknown profile/);
+  });
+
+  it("refuses an unknown top-level key, listing the accepted ones", () => {
+    const [problem] = problemsOf(devWith({ netwrk: { azCount: 3 } }));
+    expect(problem).toBe(
+      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster',
+    );
+  });
+
+  it("refuses an unknown nested key, listing the section's keys", () => {
+    const [problem] = problemsOf(devWith({ network: { azCuont: 3 } }));
+    expect(problem).toBe(
+      "coupon-platform:network.azCuont = 3: unknown key; accepted keys: vpcCidr, azCount, availabilityZones, natGateways, flowLogRetentionDays, interfaceEndpoints",
+    );
+  });
+
+  it.each([
+    [{ network: { azCount: 4 } }, "coupon-platform:network.azCount = 4 (set by the stack): accepted: an integer from 2 to 3"],
+    [{ network: { azCount: 1 } }, "coupon-platform:network.azCount = 1 (set by the stack): accepted: an integer from 2 to 3"],
+    [{ network: { azCount: 2.5 } }, "coupon-platform:network.azCount = 2.5 (set by the stack): accepted: an integer from 2 to 3"],
+    [{ network: { azCount: "three" } }, 'coupon-platform:network.azCount = "three" (set by the stack): accepted: an integer from 2 to 3'],
+    [{ network: { natGateways: "two" } }, 'coupon-platform:network.natGateways = "two" (set by the stack): accepted: one of "perAz", "single"'],
+    [{ network: { flowLogRetentionDays: 10 } }, /network\.flowLogRetentionDays = 10 \(set by the stack\): accepted: a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30/],
+    [{ network: { interfaceEndpoints: "yes" } }, 'coupon-platform:network.interfaceEndpoints = "yes" (set by the stack): accepted: true or false'],
+    [{ network: { vpcCidr: "10.0.0/16" } }, /network\.vpcCidr = "10\.0\.0\/16" \(set by the stack\): "10\.0\.0\/16" is not an IPv4 CIDR block like 10\.0\.0\.0\/16; accepted: an IPv4 CIDR block/],
+    [{ network: { vpcCidr: "10.0.1.0/16" } }, /network\.vpcCidr = "10\.0\.1\.0\/16" .*host bits set; did you mean 10\.0\.0\.0\/16\?/],
+    [{ network: { vpcCidr: "10.0.0.0/24" } }, /network\.vpcCidr = "10\.0\.0\.0\/24" .*prefix \/24 is out of range; accepted: .*with a prefix from \/16 to \/20/],
+    [{ network: { vpcCidr: "8.8.0.0/16" } }, /network\.vpcCidr = "8\.8\.0\.0\/16" .*not a private range; accepted: .*inside 10\.0\.0\.0\/8, 172\.16\.0\.0\/12 or 192\.168\.0\.0\/16/],
+    [{ network: { availabilityZones: ["eu-west-1a"] } }, /network\.availabilityZones = \["eu-west-1a"\] \(set by the stack\): lists 1 zones but network\.azCount is 2/],
+    [{ network: { availabilityZones: ["eu-west-1a", "eu-west-1a"] } }, /network\.availabilityZones = .*: repeats a zone; accepted: distinct availability zones/],
+    [{ network: { availabilityZones: ["eu-west-1a", "west"] } }, 'coupon-platform:network.availabilityZones.1 = "west" (set by the stack): accepted: an availability zone name such as eu-west-1a'],
+    [{ bastion: { instanceType: "large" } }, 'coupon-platform:bastion.instanceType = "large" (set by the stack): accepted: an EC2 instance type such as m7i.large or t4g.small'],
+    [{ bastion: { instanceType: "m5-large" } }, /bastion\.instanceType = "m5-large" .*accepted: an EC2 instance type/],
+    [{ cluster: { nodeGroups: { apps: { instanceTypes: ["c7i.xlarge", "C6I.XLARGE"] } } } }, /cluster\.nodeGroups\.apps\.instanceTypes\.1 = "C6I\.XLARGE" .*accepted: an EC2 instance type/],
+    [{ cluster: { nodeGroups: { apps: { instanceTypes: [] } } } }, /cluster\.nodeGroups\.apps\.instanceTypes = \[\] .*accepted: a list of 1 to 10 EC2 instance types/],
+    [{ cluster: { nodeGroups: { system: { minSize: 3, desiredSize: 2 } } } }, /cluster\.nodeGroups\.system\.desiredSize = 2 .*min 3, desired 2, max 3; accepted: minSize <= desiredSize <= maxSize/],
+    [{ cluster: { nodeGroups: { apps: { instanceTypes: ["m7g.large", "m7i.large"] } } } }, /cluster\.nodeGroups\.apps\.instanceTypes = .*mixes arm64 \(Graviton\) and x86_64 types/],
+    [{ cluster: { kubernetesVersion: "1.20" } }, 'coupon-platform:cluster.kubernetesVersion = "1.20" (set by the stack): accepted: one of "1.34", "1.35", "1.36"'],
+    [{ cluster: { serviceCidr: "10.20.0.0/16" } }, /cluster\.serviceCidr = "10\.20\.0\.0\/16" .*overlaps network\.vpcCidr 10\.20\.0\.0\/16; accepted: a private range outside the VPC/],
+    [{ cluster: { publicAccessCidrs: ["0.0.0.0/0"] } }, /cluster\.publicAccessCidrs\.0 = "0\.0\.0\.0\/0" \(set by the stack\): opens the Kubernetes API to the whole internet/],
+    [{ cluster: { publicAccessCidrs: [] } }, /cluster\.publicAccessCidrs = \[\] \(set by the stack\): accepted: at least one CIDR .* while cluster\.endpointPublicAccess is true/],
+    [{ cluster: { endpointPublicAccess: false } }, /cluster\.publicAccessCidrs = \["198\.51\.100\.7\/32"\] .*has no effect while cluster\.endpointPublicAccess is false/],
+    [{ cluster: { adminRoleArn: "admins" } }, /cluster\.adminRoleArn = "admins" .*accepted: an IAM role ARN such as arn:aws:iam::123456789012:role\/platform-admins, or "" for none/],
+    [{ cluster: { logRetentionDays: 0 } }, /cluster\.logRetentionDays = 0 .*accepted: a CloudWatch Logs retention/],
+    [{ name: "Coupon_Prod" }, /coupon-platform:name = "Coupon_Prod" \(set by the stack\): accepted: 3–32 lowercase letters/],
+    [{ tags: { "aws:owner": "me" } }, /coupon-platform:tags\.aws:owner.*not starting with aws:/],
+  ])("refuses %j", (overrides, expected) => {
+    const problems = problemsOf(devWith(overrides));
+    expect(problems).toHaveLength(1);
+    if (typeof expected === "string") expect(problems[0]).toBe(expected);
+    else expect(problems[0]).toMatch(expected);
+  });
+
+  it("names where a bad value came from: the stack or the profile file", () => {
+    const values = devWith({ cluster: { publicAccessCidrs: ["0.0.0.0/0"] } });
+    const [fromStack] = problemsOf(values);
+    expect(fromStack).toContain("(set by the stack)");
+    const withoutStackCidrs = stackConfig("dev");
+    delete withoutStackCidrs["coupon-platform:cluster"];
+    const [fromProfile] = problemsOf(withoutStackCidrs);
+    expect(fromProfile).toBe(
+      "coupon-platform:cluster.publicAccessCidrs = [] (from stacks/dev.yaml): accepted: at least one CIDR (such as your egress IP as a /32) while cluster.endpointPublicAccess is true",
+    );
+  });
+
+  it("reports every problem at once", () => {
+    const problems = problemsOf(devWith({ network: { azCount: 9, natGateways: "many" }, bastion: { instanceType: "big" } }));
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/azCount[\s\S]*natGateways[\s\S]*instanceType/);
+  });
+
+  it("puts the problems in the error's message, one per line, under the stack's name", () => {
+    try {
+      parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 4 } }) });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toBe(
+        'Invalid stack config (stack "dev", profile "dev"):\n  - coupon-platform:network.azCount = 4 (set by the stack): accepted: an integer from 2 to 3',
+      );
+    }
+  });
+});
