@@ -209,6 +209,8 @@ export class Cluster extends pulumi.ComponentResource {
         cluster,
         nodeGroupNamePrefix: `${groupName}-`,
         nodeRole,
+        // Nodes follow the control plane's version: changing it rolls both.
+        version: args.kubernetesVersion,
         subnetIds: args.privateSubnetIds,
         instanceTypes: spec.instanceTypes,
         amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",

@@ -208,6 +208,7 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
       expect([...group.inputs.subnetIds].sort()).toEqual(privateIds);
       expect(group.inputs.scalingConfig).toEqual({ minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize });
       expect(group.inputs.instanceTypes).toEqual(spec.instanceTypes);
+      expect(group.inputs.version).toBe(getConfig().cluster.kubernetesVersion);
     }
   });
 
