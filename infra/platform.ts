@@ -17,7 +17,7 @@ export function createPlatform(config: PlatformConfig) {
   const clusterName = config.name;
   const tags = { ...config.tags, "coupon-platform:stack": pulumi.getStack(), "managed-by": "pulumi" };
 
-  const logsKey = new LogsKey("logs", { namePrefix, aws, deletionWindowDays: config.cluster.secretsKeyDeletionWindowDays, tags });
+  const logsKey = new LogsKey("logs", { namePrefix, aws, deletionWindowDays: config.encryption.keyDeletionWindowDays, tags });
 
   const network = new Network("network", {
     namePrefix,
@@ -59,7 +59,7 @@ export function createPlatform(config: PlatformConfig) {
     logRetentionDays: config.cluster.logRetentionDays,
     logsKeyArn: logsKey.keyArn,
     deletionProtection: config.cluster.deletionProtection,
-    secretsKeyDeletionWindowDays: config.cluster.secretsKeyDeletionWindowDays,
+    keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
     nodeGroups: config.cluster.nodeGroups,
     tags,
   });

@@ -32,7 +32,7 @@ export interface ClusterArgs {
   readonly logRetentionDays: number;
   readonly logsKeyArn: pulumi.Input<string>;
   readonly deletionProtection: boolean;
-  readonly secretsKeyDeletionWindowDays: number;
+  readonly keyDeletionWindowDays: number;
   readonly nodeGroups: { readonly system: NodeGroupSpec; readonly apps: NodeGroupSpec };
   readonly tags: Record<string, string>;
 }
@@ -67,7 +67,7 @@ export class Cluster extends pulumi.ComponentResource {
       {
         description: `${args.clusterName}: Kubernetes secrets envelope encryption`,
         enableKeyRotation: true,
-        deletionWindowInDays: args.secretsKeyDeletionWindowDays,
+        deletionWindowInDays: args.keyDeletionWindowDays,
         tags,
       },
       parent,
@@ -117,7 +117,6 @@ export class Cluster extends pulumi.ComponentResource {
         // would add a self-managed group and extra security groups we do not use.
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
-        nodeAssociatePublicIpAddress: false,
         tags,
       },
       { parent: this, dependsOn: [controlPlaneLogs] },

@@ -20,6 +20,11 @@ import {
 export const MIN_AZS = 2;
 export const MAX_AZS = 3;
 
+const encryptionSchema = z.strictObject({
+  /** How long a deleted customer KMS key stays restorable (AWS allows 7–30 days). */
+  keyDeletionWindowDays: intRange(7, 30),
+});
+
 const networkSchema = z.strictObject({
   vpcCidr: cidr({ privateOnly: true, minPrefix: MIN_VPC_PREFIX, maxPrefix: MAX_VPC_PREFIX }),
   azCount: intRange(MIN_AZS, Math.min(MAX_AZS, AZ_SLOTS)),
@@ -55,7 +60,6 @@ const clusterSchema = z.strictObject({
   serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }),
   logRetentionDays: retentionDays(),
   deletionProtection: bool(),
-  secretsKeyDeletionWindowDays: intRange(7, 30),
   nodeGroups: z.strictObject({
     /** Cluster add-ons (CoreDNS, controllers); tainted CriticalAddonsOnly. */
     system: nodeGroupSchema,
@@ -69,6 +73,7 @@ export const platformConfigSchema = z
     profile: z.string(),
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)")),
     tags: tags(),
+    encryption: encryptionSchema,
     network: networkSchema,
     bastion: bastionSchema,
     cluster: clusterSchema,

@@ -72,7 +72,7 @@ describe("stack config", () => {
   it("refuses an unknown top-level key, listing the accepted ones", () => {
     const [problem] = problemsOf(devWith({ netwrk: { azCount: 3 } }));
     expect(problem).toBe(
-      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster',
+      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:encryption, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster',
     );
   });
 
@@ -111,6 +111,7 @@ describe("stack config", () => {
     [{ cluster: { endpointPublicAccess: false } }, /cluster\.publicAccessCidrs = \["198\.51\.100\.7\/32"\] .*has no effect while cluster\.endpointPublicAccess is false/],
     [{ cluster: { adminRoleArn: "admins" } }, /cluster\.adminRoleArn = "admins" .*accepted: an IAM role ARN such as arn:aws:iam::123456789012:role\/platform-admins, or "" for none/],
     [{ cluster: { logRetentionDays: 0 } }, /cluster\.logRetentionDays = 0 .*accepted: a CloudWatch Logs retention/],
+    [{ encryption: { keyDeletionWindowDays: 3 } }, "coupon-platform:encryption.keyDeletionWindowDays = 3 (set by the stack): accepted: an integer from 7 to 30"],
     [{ name: "Coupon_Prod" }, /coupon-platform:name = "Coupon_Prod" \(set by the stack\): accepted: 3–32 lowercase letters/],
     [{ tags: { "aws:owner": "me" } }, /coupon-platform:tags\.aws:owner.*not starting with aws:/],
   ])("refuses %j", (overrides, expected) => {

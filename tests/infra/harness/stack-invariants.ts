@@ -174,6 +174,36 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     }
   });
 
+  it("encrypts log groups with a rotating key that CloudWatch Logs may use only for this account's groups", () => {
+    const run = getRun();
+    const key = run.one(T.kmsKey, "logs-key").inputs;
+    expect(key.enableKeyRotation).toBe(true);
+    const policy = JSON.parse(key.policy);
+    const services = policy.Statement.map((st: any) => st.Principal?.Service).filter(Boolean);
+    expect(services).toEqual([expect.stringMatching(/^logs\.[a-z0-9-]+\.amazonaws\.com$/)]);
+    const logsStatement = policy.Statement.find((st: any) => st.Principal?.Service);
+    expect(logsStatement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toMatch(/^arn:aws:logs:[a-z0-9-]+:123456789012:log-group:\*$/);
+    expect(logsStatement.Action.some((action: string) => action === "kms:*")).toBe(false);
+    for (const group of run.ofType(T.logGroup)) expect(group.inputs.kmsKeyId).toMatch(/^arn:aws:kms:[a-z0-9-]+:123456789012:key\/logs-key-id$/);
+  });
+
+  it("lets only this account's flow-log service write, and only to the flow-log group", () => {
+    const run = getRun();
+    const trust = JSON.parse(run.one("aws:iam/role:Role", "network-flow-logs-role").inputs.assumeRolePolicy);
+    expect(trust.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }),
+    ]);
+    const write = JSON.parse(run.one(T.rolePolicy, "network-flow-logs-write").inputs.policy);
+    expect(write.Statement).toHaveLength(1);
+    expect(write.Statement[0].Resource.every((arn: string) => arn.includes("network-flow-logs"))).toBe(true);
+  });
+
+  it("gives nodes only the worker, CNI and image-pull policies", () => {
+    const run = getRun();
+    const nodePolicies = run.ofType(T.policyAttachment).filter((a) => a.name.startsWith("cluster-node-")).map((a) => a.inputs.policyArn.split("/").pop());
+    expect(nodePolicies.sort()).toEqual(["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"]);
+  });
+
   it("runs the bastion in a private subnet with no ingress, no public IP, no SSH key, IMDSv2 and an encrypted root volume", () => {
     const run = getRun();
     const [bastion] = run.ofType(T.instance);
@@ -230,6 +260,7 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     const cluster = run.ofType(T.eksCluster)[0]!.inputs;
     const key = run.ofType(T.kmsKey).find((k) => cluster.encryptionConfigKeyArn.endsWith(`/${k.id}`));
     expect(key?.inputs.enableKeyRotation).toBe(true);
+    expect(key?.inputs.deletionWindowInDays).toBe(getConfig().encryption.keyDeletionWindowDays);
     expect([...cluster.enabledClusterLogTypes].sort()).toEqual([...CONTROL_PLANE_LOG_TYPES].sort());
     const logs = run.ofType(T.logGroup).find((g) => g.inputs.name === `/aws/eks/${getConfig().name}/cluster`);
     expect(logs?.inputs.retentionInDays).toBe(getConfig().cluster.logRetentionDays);
