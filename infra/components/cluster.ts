@@ -4,6 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
 import { cpuArchitecture } from "../compute/instance-types";
+import { createRotatingKey } from "../security/kms-key";
+import { createEncryptedLogGroup } from "../security/log-group";
 
 /** Every EKS control-plane log type: audit trails are worthless with gaps. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -62,23 +64,21 @@ export class Cluster extends pulumi.ComponentResource {
     const parent = { parent: this };
     const tags = { ...args.tags, cluster: args.clusterName };
 
-    const secretsKey = new aws.kms.Key(
+    const secretsKey = createRotatingKey(
       `${name}-secrets-key`,
       {
+        alias: `${args.clusterName}-eks-secrets`,
         description: `${args.clusterName}: Kubernetes secrets envelope encryption`,
-        enableKeyRotation: true,
-        deletionWindowInDays: args.keyDeletionWindowDays,
+        deletionWindowDays: args.keyDeletionWindowDays,
         tags,
       },
       parent,
     );
-    new aws.kms.Alias(`${name}-secrets-alias`, { name: `alias/${args.clusterName}-eks-secrets`, targetKeyId: secretsKey.keyId }, parent);
 
-    // EKS writes to this exact group name; creating it first gives it retention and
-    // encryption instead of EKS's never-expiring, unencrypted default.
-    const controlPlaneLogs = new aws.cloudwatch.LogGroup(
+    // EKS writes to this exact group name once the cluster exists.
+    const controlPlaneLogs = createEncryptedLogGroup(
       `${name}-control-plane-logs`,
-      { name: `/aws/eks/${args.clusterName}/cluster`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn, tags },
+      { logGroupName: `/aws/eks/${args.clusterName}/cluster`, retentionDays: args.logRetentionDays, kmsKeyArn: args.logsKeyArn, tags },
       parent,
     );
 

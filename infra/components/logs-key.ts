@@ -1,6 +1,6 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
+import { createRotatingKey } from "../security/kms-key";
 
 export interface LogsKeyArgs {
   readonly namePrefix: string;
@@ -44,18 +44,17 @@ export class LogsKey extends pulumi.ComponentResource {
       ],
     });
 
-    const key = new aws.kms.Key(
+    const key = createRotatingKey(
       `${name}-key`,
       {
+        alias: `${args.namePrefix}-logs`,
         description: `${args.namePrefix}: CloudWatch Logs encryption`,
-        enableKeyRotation: true,
-        deletionWindowInDays: args.deletionWindowDays,
+        deletionWindowDays: args.deletionWindowDays,
         policy,
         tags: args.tags,
       },
       { parent: this },
     );
-    new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.namePrefix}-logs`, targetKeyId: key.keyId }, { parent: this });
 
     this.keyArn = key.arn;
     this.registerOutputs({ keyArn: this.keyArn });

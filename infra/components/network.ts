@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
 import { planSubnets, type Tier } from "../network/subnet-plan";
+import { createEncryptedLogGroup } from "../security/log-group";
 
 /** AWS services reached through interface endpoints when they are switched on. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs"] as const;
@@ -137,9 +138,9 @@ export class Network extends pulumi.ComponentResource {
   /** Every accepted and rejected flow, to an encrypted log group with bounded retention. */
   private createFlowLogs(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, tagged: (n: string) => Record<string, string>): void {
     const parent = { parent: this };
-    const logGroup = new aws.cloudwatch.LogGroup(
+    const logGroup = createEncryptedLogGroup(
       `${name}-flow-logs`,
-      { name: `/${args.namePrefix}/vpc/flow-logs`, retentionInDays: args.flowLogRetentionDays, kmsKeyId: args.logsKeyArn, tags: tagged(`${args.namePrefix}-flow-logs`) },
+      { logGroupName: `/${args.namePrefix}/vpc/flow-logs`, retentionDays: args.flowLogRetentionDays, kmsKeyArn: args.logsKeyArn, tags: tagged(`${args.namePrefix}-flow-logs`) },
       parent,
     );
     const role = new aws.iam.Role(
