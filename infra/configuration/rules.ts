@@ -78,3 +78,10 @@ export const tags = () =>
     z.string(accepted("tag values as strings of up to 256 characters")).max(256, accepted("tag values of up to 256 characters")),
     accepted("a map of tag keys to string values"),
   );
+
+/** A service-prefixed instance class: kafka.m7g.large, cache.r7g.large, db.r7g.large. */
+export const serviceInstanceType = (prefix: "kafka" | "cache" | "db", example: string) => {
+  const pattern = new RegExp(`^${prefix}\\.${INSTANCE_TYPE_PATTERN.source.slice(1)}`);
+  const what = accepted(`a ${prefix}.* instance class such as ${example}`);
+  return z.string(what).regex(pattern, what);
+};

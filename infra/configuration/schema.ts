@@ -13,6 +13,7 @@ import {
   oneOf,
   retentionDays,
   optionalRoleArn,
+  serviceInstanceType,
   tags,
 } from "./rules";
 
@@ -34,6 +35,54 @@ const networkSchema = z.strictObject({
   flowLogRetentionDays: retentionDays(),
   /** Interface endpoints for SSM, ECR, STS and Logs keep that traffic off the NAT gateways. */
   interfaceEndpoints: bool(),
+});
+
+/** MSK versions the kit's client settings are maintained for; "x" lets MSK apply patch releases. */
+export const KAFKA_VERSIONS = ["3.8.x", "3.9.x", "4.0.x", "4.1.x"] as const;
+
+/** Enhanced-monitoring interval values RDS accepts; 0 turns it off. */
+export const RDS_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
+
+const kafkaSchema = z.strictObject({
+  kafkaVersion: oneOf(KAFKA_VERSIONS),
+  /** Brokers in all; MSK needs a multiple of the AZ count (the same number in every AZ). */
+  brokerCount: intRange(2, 30),
+  instanceType: serviceInstanceType("kafka", "kafka.m7g.large"),
+  storageGiB: intRange(1, 16384),
+  /** Storage auto-scaling grows each broker's volume up to this size (it never shrinks). */
+  maxStorageGiB: intRange(1, 16384),
+  logRetentionDays: retentionDays(),
+  enhancedMonitoring: oneOf(["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]),
+});
+
+const cacheSchema = z.strictObject({
+  /** Valkey is the open-source, Redis-compatible engine ElastiCache prices lower; redis is Redis OSS 7. */
+  engine: oneOf(["valkey", "redis"]),
+  nodeType: serviceInstanceType("cache", "cache.r7g.large"),
+  /** Read replicas besides the primary (ElastiCache allows up to 5). */
+  replicas: intRange(0, 5),
+  /** Multi-AZ with automatic failover: needs at least one replica. */
+  multiAz: bool(),
+  snapshotRetentionDays: intRange(0, 35),
+  logRetentionDays: retentionDays(),
+});
+
+const databaseSchema = z.strictObject({
+  instanceClass: serviceInstanceType("db", "db.r7g.large"),
+  allocatedStorageGiB: intRange(20, 65536),
+  /** Storage auto-scaling ceiling. */
+  maxAllocatedStorageGiB: intRange(20, 65536),
+  multiAz: bool(),
+  /** A read replica in another AZ, for reads that tolerate replica lag. */
+  readReplica: bool(),
+  /** Automated backups can be shortened, never switched off (0 is refused). */
+  backupRetentionDays: intRange(1, 35),
+  deletionProtection: bool(),
+  performanceInsights: bool(),
+  enhancedMonitoringIntervalSeconds: z
+    .number(accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`))
+    .refine((value) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(value), accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`)),
+  logRetentionDays: retentionDays(),
 });
 
 const bastionSchema = z.strictObject({
@@ -77,45 +126,69 @@ export const platformConfigSchema = z
     network: networkSchema,
     bastion: bastionSchema,
     cluster: clusterSchema,
+    kafka: kafkaSchema,
+    cache: cacheSchema,
+    database: databaseSchema,
   })
   .superRefine((config, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
-    const { network, cluster } = config;
+    type Path = (string | number)[];
+    const issue = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
+    // A cross-field rule runs only when every value it reads passed its own rule,
+    // so a malformed value is reported once, by its own message.
+    const valid = (...paths: Path[]) => !ctx.issues.some((found) => paths.some((path) => path.every((key, i) => found.path?.[i] === key)));
+    const { network, cluster, kafka, cache, database } = config;
 
     const zones = network.availabilityZones;
-    if (zones.length > 0 && zones.length !== network.azCount) {
-      issue(["network", "availabilityZones"], `lists ${zones.length} zones but network.azCount is ${network.azCount}; accepted: exactly azCount distinct zones, or [] to discover them`);
-    }
-    if (new Set(zones).size !== zones.length) {
-      issue(["network", "availabilityZones"], "repeats a zone; accepted: distinct availability zones");
+    if (valid(["network", "availabilityZones"], ["network", "azCount"])) {
+      if (zones.length > 0 && zones.length !== network.azCount) {
+        issue(["network", "availabilityZones"], `lists ${zones.length} zones but network.azCount is ${network.azCount}; accepted: exactly azCount distinct zones, or [] to discover them`);
+      }
+      if (new Set(zones).size !== zones.length) {
+        issue(["network", "availabilityZones"], "repeats a zone; accepted: distinct availability zones");
+      }
     }
 
-    if (safeOverlap(cluster.serviceCidr, network.vpcCidr)) {
+    if (valid(["cluster", "serviceCidr"], ["network", "vpcCidr"]) && overlaps(parseCidr(cluster.serviceCidr), parseCidr(network.vpcCidr))) {
       issue(["cluster", "serviceCidr"], `overlaps network.vpcCidr ${network.vpcCidr}; accepted: a private range outside the VPC (Kubernetes service addresses must not collide with pod or node addresses)`);
     }
 
-    if (cluster.endpointPublicAccess) {
-      if (cluster.publicAccessCidrs.length === 0) {
+    if (valid(["cluster", "endpointPublicAccess"], ["cluster", "publicAccessCidrs"])) {
+      if (cluster.endpointPublicAccess && cluster.publicAccessCidrs.length === 0) {
         issue(["cluster", "publicAccessCidrs"], "accepted: at least one CIDR (such as your egress IP as a /32) while cluster.endpointPublicAccess is true");
+      }
+      if (!cluster.endpointPublicAccess && cluster.publicAccessCidrs.length > 0) {
+        issue(["cluster", "publicAccessCidrs"], "has no effect while cluster.endpointPublicAccess is false; accepted: [] (or turn the public endpoint on)");
       }
       cluster.publicAccessCidrs.forEach((block, index) => {
         if (block.endsWith("/0")) {
           issue(["cluster", "publicAccessCidrs", index], "opens the Kubernetes API to the whole internet; accepted: narrower CIDRs such as your egress IP as a /32");
         }
       });
-    } else if (cluster.publicAccessCidrs.length > 0) {
-      issue(["cluster", "publicAccessCidrs"], "has no effect while cluster.endpointPublicAccess is false; accepted: [] (or turn the public endpoint on)");
     }
 
     for (const [groupName, group] of Object.entries(cluster.nodeGroups)) {
       const path = ["cluster", "nodeGroups", groupName];
+      if (!valid(path)) continue;
       if (!(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize)) {
         issue([...path, "desiredSize"], `min ${group.minSize}, desired ${group.desiredSize}, max ${group.maxSize}; accepted: minSize <= desiredSize <= maxSize`);
       }
-      const architectures = new Set(group.instanceTypes.map(cpuArchitecture));
-      if (architectures.size > 1) {
+      if (new Set(group.instanceTypes.map(cpuArchitecture)).size > 1) {
         issue([...path, "instanceTypes"], "mixes arm64 (Graviton) and x86_64 types; accepted: types of one CPU architecture per node group (one AMI serves the group)");
       }
+    }
+
+    if (valid(["kafka", "brokerCount"], ["network", "azCount"]) && kafka.brokerCount % network.azCount !== 0) {
+      const multiples = [1, 2, 3].map((n) => n * network.azCount).join(", ");
+      issue(["kafka", "brokerCount"], `is not a multiple of network.azCount (${network.azCount}); accepted: ${multiples}, … (MSK puts the same number of brokers in every AZ)`);
+    }
+    if (valid(["kafka", "storageGiB"], ["kafka", "maxStorageGiB"]) && kafka.maxStorageGiB < kafka.storageGiB) {
+      issue(["kafka", "maxStorageGiB"], `is below kafka.storageGiB (${kafka.storageGiB}); accepted: at least the initial storage`);
+    }
+    if (valid(["cache", "multiAz"], ["cache", "replicas"]) && cache.multiAz && cache.replicas < 1) {
+      issue(["cache", "multiAz"], "needs a replica to fail over to; accepted: false, or cache.replicas of 1 or more");
+    }
+    if (valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {
+      issue(["database", "maxAllocatedStorageGiB"], `is below database.allocatedStorageGiB (${database.allocatedStorageGiB}); accepted: at least the initial storage`);
     }
   });
 
@@ -123,12 +196,7 @@ export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type NetworkConfig = PlatformConfig["network"];
 export type BastionConfig = PlatformConfig["bastion"];
 export type ClusterConfig = PlatformConfig["cluster"];
+export type KafkaConfig = PlatformConfig["kafka"];
+export type CacheConfig = PlatformConfig["cache"];
+export type DatabaseConfig = PlatformConfig["database"];
 export type NodeGroupConfig = ClusterConfig["nodeGroups"]["system"];
-
-function safeOverlap(a: string, b: string): boolean {
-  try {
-    return overlaps(parseCidr(a), parseCidr(b));
-  } catch {
-    return false; // a malformed block is reported by its own rule
-  }
-}

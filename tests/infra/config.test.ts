@@ -46,7 +46,7 @@ describe("stack config", () => {
   });
 
   it("merges a stack override into one key of a profile section and leaves the rest", () => {
-    const config = parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 3 } }) });
+    const config = parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 3 }, kafka: { brokerCount: 3 } }) });
     expect(config.network.azCount).toBe(3);
     expect(config.network.vpcCidr).toBe("10.20.0.0/16");
     expect(config.cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
@@ -72,7 +72,7 @@ describe("stack config", () => {
   it("refuses an unknown top-level key, listing the accepted ones", () => {
     const [problem] = problemsOf(devWith({ netwrk: { azCount: 3 } }));
     expect(problem).toBe(
-      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:encryption, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster',
+      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:encryption, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster, coupon-platform:kafka, coupon-platform:cache, coupon-platform:database',
     );
   });
 
@@ -84,7 +84,7 @@ describe("stack config", () => {
   });
 
   it.each([
-    [{ network: { azCount: 4 } }, "coupon-platform:network.azCount = 4 (set by the stack): accepted: an integer from 2 to 3"],
+    [{ network: { azCount: 4 }, kafka: { brokerCount: 4 } }, "coupon-platform:network.azCount = 4 (set by the stack): accepted: an integer from 2 to 3"],
     [{ network: { azCount: 1 } }, "coupon-platform:network.azCount = 1 (set by the stack): accepted: an integer from 2 to 3"],
     [{ network: { azCount: 2.5 } }, "coupon-platform:network.azCount = 2.5 (set by the stack): accepted: an integer from 2 to 3"],
     [{ network: { azCount: "three" } }, 'coupon-platform:network.azCount = "three" (set by the stack): accepted: an integer from 2 to 3'],
@@ -111,6 +111,21 @@ describe("stack config", () => {
     [{ cluster: { endpointPublicAccess: false } }, /cluster\.publicAccessCidrs = \["198\.51\.100\.7\/32"\] .*has no effect while cluster\.endpointPublicAccess is false/],
     [{ cluster: { adminRoleArn: "admins" } }, /cluster\.adminRoleArn = "admins" .*accepted: an IAM role ARN such as arn:aws:iam::123456789012:role\/platform-admins, or "" for none/],
     [{ cluster: { logRetentionDays: 0 } }, /cluster\.logRetentionDays = 0 .*accepted: a CloudWatch Logs retention/],
+    [{ kafka: { brokerCount: 3 } }, "coupon-platform:kafka.brokerCount = 3 (set by the stack): is not a multiple of network.azCount (2); accepted: 2, 4, 6, … (MSK puts the same number of brokers in every AZ)"],
+    [{ kafka: { brokerCount: 1 } }, "coupon-platform:kafka.brokerCount = 1 (set by the stack): accepted: an integer from 2 to 30"],
+    [{ kafka: { kafkaVersion: "2.8.1" } }, 'coupon-platform:kafka.kafkaVersion = "2.8.1" (set by the stack): accepted: one of "3.8.x", "3.9.x", "4.0.x", "4.1.x"'],
+    [{ kafka: { instanceType: "m7g.large" } }, 'coupon-platform:kafka.instanceType = "m7g.large" (set by the stack): accepted: a kafka.* instance class such as kafka.m7g.large'],
+    [{ kafka: { maxStorageGiB: 10 } }, "coupon-platform:kafka.maxStorageGiB = 10 (set by the stack): is below kafka.storageGiB (20); accepted: at least the initial storage"],
+    [{ kafka: { enhancedMonitoring: "ALL" } }, /kafka\.enhancedMonitoring = "ALL" .*accepted: one of "DEFAULT", "PER_BROKER"/],
+    [{ cache: { replicas: 6 } }, "coupon-platform:cache.replicas = 6 (set by the stack): accepted: an integer from 0 to 5"],
+    [{ cache: { multiAz: true } }, "coupon-platform:cache.multiAz = true (set by the stack): needs a replica to fail over to; accepted: false, or cache.replicas of 1 or more"],
+    [{ cache: { engine: "memcached" } }, 'coupon-platform:cache.engine = "memcached" (set by the stack): accepted: one of "valkey", "redis"'],
+    [{ cache: { nodeType: "cache.huge" } }, /cache\.nodeType = "cache\.huge" .*accepted: a cache\.\* instance class such as cache\.r7g\.large/],
+    [{ database: { instanceClass: "r7g.large" } }, /database\.instanceClass = "r7g\.large" .*accepted: a db\.\* instance class/],
+    [{ database: { backupRetentionDays: 0 } }, "coupon-platform:database.backupRetentionDays = 0 (set by the stack): accepted: an integer from 1 to 35"],
+    [{ database: { maxAllocatedStorageGiB: 19 } }, /database\.maxAllocatedStorageGiB = 19 .*accepted: an integer from 20 to 65536/],
+    [{ database: { allocatedStorageGiB: 200 } }, "coupon-platform:database.maxAllocatedStorageGiB = 100 (from stacks/dev.yaml): is below database.allocatedStorageGiB (200); accepted: at least the initial storage"],
+    [{ database: { enhancedMonitoringIntervalSeconds: 20 } }, "coupon-platform:database.enhancedMonitoringIntervalSeconds = 20 (set by the stack): accepted: one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 = off)"],
     [{ encryption: { keyDeletionWindowDays: 3 } }, "coupon-platform:encryption.keyDeletionWindowDays = 3 (set by the stack): accepted: an integer from 7 to 30"],
     [{ name: "Coupon_Prod" }, /coupon-platform:name = "Coupon_Prod" \(set by the stack\): accepted: 3–32 lowercase letters/],
     [{ tags: { "aws:owner": "me" } }, /coupon-platform:tags\.aws:owner.*not starting with aws:/],
@@ -141,7 +156,7 @@ describe("stack config", () => {
 
   it("puts the problems in the error's message, one per line, under the stack's name", () => {
     try {
-      parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 4 } }) });
+      parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 4 }, kafka: { brokerCount: 4 } }) });
       expect.unreachable();
     } catch (error) {
       expect((error as Error).message).toBe(
