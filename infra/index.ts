@@ -1,9 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
 import { loadPlatformConfig } from "./config";
 import { createPlatform } from "./platform";
 
 // Config is read and validated first: a bad stack fails here, before any resource exists.
 const config = loadPlatformConfig();
-const { aws, network, bastion, cluster } = createPlatform(config);
+const { aws, network, bastion, cluster, kafka, cache, database, connections } = createPlatform(config);
 
 export const profile = config.profile;
 export const region = aws.region;
@@ -20,5 +21,20 @@ export const nodeSecurityGroupId = cluster.nodeSecurityGroupId;
 export const oidcProviderArn = cluster.oidcProviderArn;
 export const bastionInstanceId = bastion?.instanceId;
 export const bastionSessionCommand = bastion?.sessionCommand;
-/** Forwards localhost:13306 to MySQL; the data tier replaces the placeholder with its endpoint. */
-export const bastionPortForwardExample = bastion?.portForwardCommand("<database-endpoint>", 3306, 13306);
+/** Forwards localhost:13306 to the MySQL writer through the bastion. */
+export const bastionPortForwardExample = bastion?.portForwardCommand(database.writerEndpoint, database.port, 13306);
+
+export const kafkaBootstrapBrokers = kafka.bootstrapBrokers;
+export const kafkaClusterArn = kafka.clusterArn;
+/** IAM policies for the coupon (produce) and payment (consume) service roles. */
+export const kafkaProducerPolicy = kafka.producerPolicyJson;
+export const kafkaConsumerPolicy = kafka.consumerPolicyJson;
+export const cachePrimaryEndpoint = cache.primaryEndpoint;
+export const cacheReaderEndpoint = cache.readerEndpoint;
+export const cacheAuthTokenSecretArn = cache.authTokenSecretArn;
+export const databaseWriterEndpoint = database.writerEndpoint;
+export const databaseReaderEndpoint = database.readerEndpoint;
+export const databaseName = database.databaseName;
+export const databaseCredentialsSecretArn = database.credentialsSecretArn;
+/** Secret: what each service needs to reach Kafka, Redis and MySQL. */
+export const appConnections = pulumi.secret(pulumi.output(connections));

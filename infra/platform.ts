@@ -5,10 +5,19 @@ import { Cluster } from "./components/cluster";
 import { LogsKey } from "./components/logs-key";
 import { Network } from "./components/network";
 import type { PlatformConfig } from "./config";
+import { Cache } from "./components/cache";
+import { Database, MYSQL_PORT } from "./components/database";
+import { Kafka } from "./components/kafka";
+import type { KafkaContract } from "./kafka/iam-policies";
 import { resolveAvailabilityZones } from "./network/availability-zones";
+import { appConnections } from "./wiring/app-connections";
 
-/** Ports the data tier listens on: MySQL, Redis, and MSK with IAM auth. */
-export const DATA_TIER_PORTS = [3306, 6379, 9098];
+/** The topics and consumer group the services use; the services create the topics at start. */
+export const KAFKA_CONTRACT: KafkaContract = {
+  ordersTopic: "coupon.orders",
+  deadLetterTopic: "coupon.orders.dlq",
+  settlementGroup: "payment-settlement",
+};
 
 /** Declares the whole platform for one validated config. */
 export function createPlatform(config: PlatformConfig) {
@@ -40,7 +49,8 @@ export function createPlatform(config: PlatformConfig) {
         vpcId: network.vpcId,
         subnetId: network.privateSubnetIds.apply((ids) => ids[0] as string),
         instanceType: config.bastion.instanceType,
-        forwardTargets: { cidrBlocks: network.dataSubnetCidrs, ports: DATA_TIER_PORTS },
+        // Operators reach MySQL through the bastion; Redis and Kafka admit the EKS nodes only.
+        forwardTargets: { cidrBlocks: network.dataSubnetCidrs, ports: [MYSQL_PORT] },
         tags,
       })
     : undefined;
@@ -64,5 +74,25 @@ export function createPlatform(config: PlatformConfig) {
     tags,
   });
 
-  return { aws, network, bastion, cluster };
+  const dataTierPlacement = {
+    namePrefix,
+    vpcId: network.vpcId,
+    dataSubnetIds: network.dataSubnetIds,
+    clientSecurityGroupId: cluster.nodeSecurityGroupId,
+    logsKeyArn: logsKey.keyArn,
+    keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
+    tags,
+  };
+  const kafka = new Kafka("kafka", { ...dataTierPlacement, ...config.kafka, contract: KAFKA_CONTRACT });
+  const cache = new Cache("cache", { ...dataTierPlacement, ...config.cache, availabilityZones: network.availabilityZones });
+  const database = new Database("database", {
+    ...dataTierPlacement,
+    ...config.database,
+    aws,
+    availabilityZones: network.availabilityZones,
+    bastionSecurityGroupId: bastion?.securityGroupId,
+  });
+  const connections = appConnections({ kafka, cache, database, contract: KAFKA_CONTRACT });
+
+  return { aws, network, bastion, cluster, kafka, cache, database, connections };
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
+import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
 import { itHoldsPlatformInvariants, T } from "./harness/stack-invariants";
 
 describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
@@ -12,6 +13,7 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
   });
 
   itHoldsPlatformInvariants(() => run, () => config);
+  itHoldsDataTierInvariants(() => run, () => config);
 
   it("is the cheaper shape: two AZs, one NAT gateway, no interface endpoints", () => {
     expect(run.ofType(T.subnet)).toHaveLength(6);
@@ -37,4 +39,28 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
     expect(bastion.instanceType).toBe("t4g.nano");
     expect(bastion.ami).toBe("ami-0a1b2c3d4e5f6a7b8");
   });
+
+  it("runs a single cache node without failover, and MySQL single-AZ without replica or deletion protection", () => {
+    const cache = run.ofType(D.cacheGroup)[0]!.inputs;
+    expect(cache.numCacheClusters).toBe(1);
+    expect(cache.automaticFailoverEnabled).toBe(false);
+    expect(cache.multiAzEnabled).toBe(false);
+    const primary = primaryDatabase(run).inputs;
+    expect(primary.multiAz).toBe(false);
+    expect(primary.deletionProtection).toBe(false);
+    expect(primary.skipFinalSnapshot).toBe(true);
+    expect(primary.backupRetentionPeriod).toBe(7);
+    expect(primary.performanceInsightsEnabled).toBe(false);
+    expect(primary.monitoringInterval).toBe(0);
+    expect(readReplicas(run)).toEqual([]);
+    expect(run.ofType("aws:iam/role:Role").filter((r) => r.name.includes("monitoring"))).toEqual([]);
+  });
+
+  it("runs two small brokers with two copies of every partition", () => {
+    const msk = run.ofType(D.msk)[0]!.inputs;
+    expect(msk.numberOfBrokerNodes).toBe(2);
+    expect(msk.brokerNodeGroupInfo.instanceType).toBe("kafka.t3.small");
+    expect(run.ofType(D.mskConfig)[0]!.inputs.serverProperties).toContain("default.replication.factor=2");
+  });
 });
+

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
+import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
 import { itHoldsPlatformInvariants, subnetsOf, T } from "./harness/stack-invariants";
 
 describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
@@ -12,6 +13,7 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
   });
 
   itHoldsPlatformInvariants(() => run, () => config);
+  itHoldsDataTierInvariants(() => run, () => config);
 
   it("spans three AZs with a NAT gateway in each, every private AZ routed through its own", () => {
     const nats = run.ofType(T.nat);
@@ -48,4 +50,42 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
   it("keeps at least one system and one apps node per AZ", () => {
     for (const group of run.ofType(T.nodeGroup)) expect(group.inputs.scalingConfig.minSize).toBeGreaterThanOrEqual(3);
   });
+
+  it("runs the cache as a primary and two replicas over three AZs with Multi-AZ automatic failover", () => {
+    const cache = run.ofType(D.cacheGroup)[0]!.inputs;
+    expect(cache.numCacheClusters).toBe(3);
+    expect(cache.automaticFailoverEnabled).toBe(true);
+    expect(cache.multiAzEnabled).toBe(true);
+    expect(new Set(cache.preferredCacheClusterAzs).size).toBe(3);
+    expect(cache.snapshotRetentionLimit).toBe(7);
+  });
+
+  it("runs MySQL Multi-AZ with a read replica in another AZ, deletion protection and a final snapshot", () => {
+    const primary = primaryDatabase(run).inputs;
+    expect(primary.multiAz).toBe(true);
+    expect(primary.deletionProtection).toBe(true);
+    expect(primary.skipFinalSnapshot).toBe(false);
+    expect(primary.finalSnapshotIdentifier).toBe("coupon-prod-mysql-final");
+    expect(primary.backupRetentionPeriod).toBe(30);
+    expect(primary.performanceInsightsEnabled).toBe(true);
+    expect(primary.performanceInsightsKmsKeyId).toMatch(/key\/database-key-id$/);
+    expect(primary.monitoringInterval).toBe(60);
+    expect(primary.monitoringRoleArn).toMatch(/database-monitoring-role/);
+
+    const replicas = readReplicas(run);
+    expect(replicas).toHaveLength(1);
+    const replica = replicas[0]!.inputs;
+    expect(replica.replicateSourceDb).toBe(primary.identifier);
+    // The mocks report the Multi-AZ primary in eu-west-1a, as AWS reports the AZ it chose.
+    expect(["eu-west-1b", "eu-west-1c"]).toContain(replica.availabilityZone);
+    expect(replica.deletionProtection).toBe(true);
+  });
+
+  it("runs three brokers, one per AZ, with three copies of every partition", () => {
+    const msk = run.ofType(D.msk)[0]!.inputs;
+    expect(msk.numberOfBrokerNodes).toBe(3);
+    expect(msk.brokerNodeGroupInfo.clientSubnets).toHaveLength(3);
+    expect(run.ofType(D.mskConfig)[0]!.inputs.serverProperties).toContain("min.insync.replicas=2");
+  });
 });
+

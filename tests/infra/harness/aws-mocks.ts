@@ -10,6 +10,23 @@ export interface CapturedResource {
   readonly inputs: Record<string, any>;
 }
 
+/** Pulumi's wire marker for a secret value: { [SECRET_SIGNATURE]: SECRET_SIG_VALUE, value }. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Inputs as the provider would receive them: secret markers unwrapped to their values. */
+function revealSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  if (value[SECRET_SIGNATURE] === SECRET_SIG_VALUE) return revealSecrets(value.value);
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, revealSecrets(inner)]));
+}
+
+/** A password-shaped value unique to a resource, so a test can look for it where it must not be. */
+export function mockSecret(name: string, length: number): string {
+  return `S3cret-${name}-`.padEnd(length, "x").slice(0, length);
+}
+
 interface Zone {
   readonly name: string;
   readonly zoneId: string;
@@ -42,7 +59,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
     const id = `${args.name}-id`;
     const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "mock"}:${this.region}:${MOCK_ACCOUNT_ID}:${args.name}`;
-    this.resources.push({ type: args.type, name: args.name, id, inputs: args.inputs });
+    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs) });
     const state: Record<string, any> = { ...args.inputs, arn, ...this.extraState(args, id) };
     return { id, state };
   }
@@ -55,6 +72,31 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { latestVersion: 1 };
       case "aws:iam/role:Role":
         return { name: args.inputs.name ?? `${args.name}-1234567`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${args.name}` };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: mockSecret(args.name, Number(args.inputs.length ?? 32)) };
+      case "aws:msk/configuration:Configuration":
+        return { latestRevision: 1, arn: `arn:aws:kafka:${this.region}:${MOCK_ACCOUNT_ID}:configuration/${args.inputs.name}/mock-uuid` };
+      case "aws:msk/cluster:Cluster": {
+        const clusterName = args.inputs.clusterName;
+        const brokers = Array.from({ length: Number(args.inputs.numberOfBrokerNodes) }, (_, i) => `b-${i + 1}.${clusterName}.abc123.c2.kafka.${this.region}.amazonaws.com:9098`);
+        return {
+          arn: `arn:aws:kafka:${this.region}:${MOCK_ACCOUNT_ID}:cluster/${clusterName}/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2`,
+          bootstrapBrokersSaslIam: brokers.join(","),
+          clusterUuid: "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2",
+        };
+      }
+      case "aws:elasticache/replicationGroup:ReplicationGroup": {
+        const groupId = args.inputs.replicationGroupId;
+        return {
+          primaryEndpointAddress: `master.${groupId}.abc123.euw1.cache.amazonaws.com`,
+          readerEndpointAddress: `replica.${groupId}.abc123.euw1.cache.amazonaws.com`,
+        };
+      }
+      case "aws:rds/instance:Instance": {
+        const identifier = args.inputs.identifier;
+        const zone = args.inputs.availabilityZone ?? `${this.region}a`;
+        return { identifier, address: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com`, availabilityZone: zone, endpoint: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com:3306` };
+      }
       case "eks:index:Cluster": {
         const name = args.inputs.name ?? args.name;
         const endpoint = `https://${name}.gr7.${this.region}.eks.amazonaws.com`;

@@ -1,0 +1,234 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect, it } from "vitest";
+import type { PlatformConfig } from "../../../infra/config";
+import type { CapturedResource } from "./aws-mocks";
+import { valueOf, type StackRun } from "./run-stack";
+import { subnetsOf, T } from "./stack-invariants";
+
+export const D = {
+  msk: "aws:msk/cluster:Cluster",
+  mskConfig: "aws:msk/configuration:Configuration",
+  scalingTarget: "aws:appautoscaling/target:Target",
+  scalingPolicy: "aws:appautoscaling/policy:Policy",
+  cacheGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+  cacheSubnets: "aws:elasticache/subnetGroup:SubnetGroup",
+  cacheParams: "aws:elasticache/parameterGroup:ParameterGroup",
+  rds: "aws:rds/instance:Instance",
+  rdsSubnets: "aws:rds/subnetGroup:SubnetGroup",
+  rdsParams: "aws:rds/parameterGroup:ParameterGroup",
+  secret: "aws:secretsmanager/secret:Secret",
+  secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+  password: "random:index/randomPassword:RandomPassword",
+} as const;
+
+/** The EKS-managed cluster security group the mocks hand out: what managed nodes carry. */
+export const NODE_SG = "sg-0eksmanagedcluster";
+
+const securityGroupOf = (run: StackRun, id: string): CapturedResource => {
+  const group = run.ofType(T.securityGroup).find((g) => g.id === id);
+  expect(group, `security group ${id}`).toBeDefined();
+  return group!;
+};
+
+export function primaryDatabase(run: StackRun): CapturedResource {
+  return run.ofType(D.rds).find((db) => !db.inputs.replicateSourceDb)!;
+}
+
+export function readReplicas(run: StackRun): CapturedResource[] {
+  return run.ofType(D.rds).filter((db) => db.inputs.replicateSourceDb);
+}
+
+/** Every Output inside the stack's exports (which may nest them in objects), with its path. */
+function leafOutputs(value: unknown, path = ""): Array<[string, pulumi.Output<unknown>]> {
+  if (pulumi.Output.isInstance(value)) return [[path, value as pulumi.Output<unknown>]];
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) => leafOutputs(inner, path ? `${path}.${key}` : key));
+}
+
+/** The floor every stack's data tier stands on, whatever its profile. */
+export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
+  const dataSubnetIds = (run: StackRun) => subnetsOf(run, "data").map((s) => s.id).sort();
+
+  it("places MSK brokers, cache nodes and database instances only in the data subnets", () => {
+    const run = getRun();
+    const data = dataSubnetIds(run);
+    expect([...run.ofType(D.msk)[0]!.inputs.brokerNodeGroupInfo.clientSubnets].sort()).toEqual(data);
+    expect([...run.ofType(D.cacheSubnets)[0]!.inputs.subnetIds].sort()).toEqual(data);
+    expect([...run.ofType(D.rdsSubnets)[0]!.inputs.subnetIds].sort()).toEqual(data);
+    expect(run.ofType(D.cacheGroup)[0]!.inputs.subnetGroupName).toBe(run.ofType(D.cacheSubnets)[0]!.inputs.name);
+    expect(primaryDatabase(run).inputs.dbSubnetGroupName).toBe(run.ofType(D.rdsSubnets)[0]!.inputs.name);
+  });
+
+  it("makes nothing in the data tier publicly accessible", () => {
+    const run = getRun();
+    expect(run.ofType(D.msk)[0]!.inputs.brokerNodeGroupInfo.connectivityInfo.publicAccess.type).toBe("DISABLED");
+    for (const db of run.ofType(D.rds)) expect(db.inputs.publiclyAccessible).toBe(false);
+  });
+
+  it("admits only the EKS nodes' security group to Kafka and Redis, and the nodes plus the bastion to MySQL", () => {
+    const run = getRun();
+    const bastionSg = run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0];
+    const cases: Array<[string, string[], number]> = [
+      [run.ofType(D.msk)[0]!.inputs.brokerNodeGroupInfo.securityGroups[0], [NODE_SG], 9098],
+      [run.ofType(D.cacheGroup)[0]!.inputs.securityGroupIds[0], [NODE_SG], 6379],
+      [primaryDatabase(run).inputs.vpcSecurityGroupIds[0], [NODE_SG, bastionSg], 3306],
+    ];
+    for (const [groupId, sources, port] of cases) {
+      const group = securityGroupOf(run, groupId).inputs;
+      expect(group.ingress.flatMap((rule: any) => rule.securityGroups).sort()).toEqual([...sources].sort());
+      for (const rule of group.ingress) {
+        expect(rule.cidrBlocks ?? []).toEqual([]);
+        expect(rule.ipv6CidrBlocks ?? []).toEqual([]);
+        expect([rule.protocol, rule.fromPort, rule.toPort]).toEqual(["tcp", port, port]);
+      }
+      expect(group.egress).toEqual([]);
+    }
+    for (const replica of readReplicas(run)) expect(replica.inputs.vpcSecurityGroupIds).toEqual(primaryDatabase(run).inputs.vpcSecurityGroupIds);
+  });
+
+  it("lets the bastion out only on HTTPS and to MySQL in the data subnets", () => {
+    const run = getRun();
+    const bastionSg = securityGroupOf(run, run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0]).inputs;
+    const dataCidrs = subnetsOf(run, "data").map((s) => s.inputs.cidrBlock).sort();
+    expect(bastionSg.egress.map((rule: any) => rule.fromPort).sort()).toEqual([3306, 443]);
+    const mysql = bastionSg.egress.find((rule: any) => rule.fromPort === 3306);
+    expect([...mysql.cidrBlocks].sort()).toEqual(dataCidrs);
+  });
+
+  it("encrypts Kafka at rest with its own key and in transit everywhere, and accepts IAM-authenticated clients only", () => {
+    const msk = getRun().ofType(D.msk)[0]!.inputs;
+    expect(msk.encryptionInfo.encryptionAtRestKmsKeyArn).toMatch(/^arn:aws:kms:.*key\/kafka-key-id$/);
+    expect(msk.encryptionInfo.encryptionInTransit).toEqual({ clientBroker: "TLS", inCluster: true });
+    expect(msk.clientAuthentication).toEqual({ sasl: { iam: true }, unauthenticated: false });
+  });
+
+  it("encrypts the cache at rest and requires TLS and an AUTH token", () => {
+    const cache = getRun().ofType(D.cacheGroup)[0]!.inputs;
+    expect(cache.atRestEncryptionEnabled).toBe(true);
+    expect(cache.kmsKeyId).toMatch(/key\/cache-key-id$/);
+    expect(cache.transitEncryptionEnabled).toBe(true);
+    expect(cache.transitEncryptionMode).toBe("required");
+    expect(cache.authToken).toMatch(/^S3cret-/);
+    expect(cache.authToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it("never evicts cache keys: stock counters and buyer sets must not vanish under memory pressure", () => {
+    const params = getRun().ofType(D.cacheParams)[0]!.inputs;
+    expect(params.parameters).toContainEqual({ name: "maxmemory-policy", value: "noeviction" });
+  });
+
+  it("encrypts MySQL storage with its own key, requires TLS, uses utf8mb4 and IAM auth, and exports error and slow-query logs", () => {
+    const run = getRun();
+    const params = run.ofType(D.rdsParams)[0]!.inputs;
+    expect(params.family).toBe("mysql8.4");
+    expect(params.parameters).toContainEqual({ name: "require_secure_transport", value: "1" });
+    expect(params.parameters).toContainEqual({ name: "character_set_server", value: "utf8mb4" });
+    for (const db of run.ofType(D.rds)) {
+      expect(db.inputs.storageEncrypted).toBe(true);
+      expect(db.inputs.kmsKeyId).toMatch(/key\/database-key-id$/);
+      expect(db.inputs.storageType).toBe("gp3");
+      expect(db.inputs.parameterGroupName).toBe(params.name);
+      expect(db.inputs.iamDatabaseAuthenticationEnabled).toBe(true);
+      expect([...db.inputs.enabledCloudwatchLogsExports].sort()).toEqual(["error", "slowquery"]);
+      const logGroups = run.ofType(T.logGroup).map((g) => g.inputs.name);
+      for (const log of ["error", "slowquery"]) expect(logGroups).toContain(`/aws/rds/instance/${db.inputs.identifier}/${log}`);
+    }
+    expect(primaryDatabase(run).inputs.engineVersion).toBe("8.4");
+    expect(primaryDatabase(run).inputs.backupRetentionPeriod).toBe(getConfig().database.backupRetentionDays);
+  });
+
+  it("rotates every customer KMS key", () => {
+    const keys = getRun().ofType(T.kmsKey);
+    expect(keys.map((k) => k.name).sort()).toEqual(["cache-key", "cluster-secrets-key", "database-key", "kafka-key", "logs-key"]);
+    for (const key of keys) expect(key.inputs.enableKeyRotation).toBe(true);
+  });
+
+  it("sets broker durability for the broker count and keeps topic creation to the services", () => {
+    const { brokerCount } = getConfig().kafka;
+    const properties = getRun().ofType(D.mskConfig)[0]!.inputs.serverProperties as string;
+    const replication = Math.min(3, brokerCount);
+    expect(properties).toContain("auto.create.topics.enable=false");
+    expect(properties).toContain(`default.replication.factor=${replication}`);
+    expect(properties).toContain(`min.insync.replicas=${Math.max(1, replication - 1)}`);
+    expect(properties).toContain("unclean.leader.election.enable=false");
+    expect(getRun().ofType(D.msk)[0]!.inputs.numberOfBrokerNodes).toBe(brokerCount);
+  });
+
+  it("grows broker storage automatically up to the profile's ceiling, never shrinking it", () => {
+    const run = getRun();
+    const target = run.ofType(D.scalingTarget)[0]!.inputs;
+    expect(target).toMatchObject({ serviceNamespace: "kafka", scalableDimension: "kafka:broker-storage:VolumeSize", maxCapacity: getConfig().kafka.maxStorageGiB });
+    expect(target.resourceId).toMatch(/^arn:aws:kafka:.*:cluster\//);
+    const policy = run.ofType(D.scalingPolicy)[0]!.inputs.targetTrackingScalingPolicyConfiguration;
+    expect(policy.disableScaleIn).toBe(true);
+    expect(policy.predefinedMetricSpecification.predefinedMetricType).toBe("KafkaBrokerStorageUtilization");
+  });
+
+  it("keeps broker, cache and database logs in encrypted groups with the profile's retention", () => {
+    const run = getRun();
+    const config = getConfig();
+    const retention = (suffix: string) => run.ofType(T.logGroup).find((g) => g.inputs.name.endsWith(suffix))?.inputs.retentionInDays;
+    expect(retention("/msk/broker")).toBe(config.kafka.logRetentionDays);
+    expect(retention("/elasticache/slow-log")).toBe(config.cache.logRetentionDays);
+    expect(retention("/error")).toBe(config.database.logRetentionDays);
+    const msk = run.ofType(D.msk)[0]!.inputs;
+    expect(msk.loggingInfo.brokerLogs.cloudwatchLogs).toEqual({ enabled: true, logGroup: `/${config.name}/msk/broker` });
+  });
+
+  it("scopes the service roles' Kafka policies to the orders topic, the dead-letter topic and the settlement group", async () => {
+    const { outputs } = getRun();
+    const producer = JSON.parse((await valueOf(outputs.kafkaProducerPolicy as pulumi.Output<string>))!);
+    const consumer = JSON.parse((await valueOf(outputs.kafkaConsumerPolicy as pulumi.Output<string>))!);
+    const prefix = `arn:aws:kafka:eu-west-1:123456789012`;
+    const uuidPath = `${getConfig().name}-kafka/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2`;
+    const grants = (policy: any) => policy.Statement.flatMap((st: any) => st.Action.map((action: string) => `${action} ${st.Resource}`)).sort();
+    expect(grants(producer)).toEqual(
+      [
+        `kafka-cluster:Connect ${prefix}:cluster/${uuidPath}`,
+        `kafka-cluster:CreateTopic ${prefix}:topic/${uuidPath}/coupon.orders`,
+        `kafka-cluster:DescribeCluster ${prefix}:cluster/${uuidPath}`,
+        `kafka-cluster:DescribeTopic ${prefix}:topic/${uuidPath}/coupon.orders`,
+        `kafka-cluster:WriteData ${prefix}:topic/${uuidPath}/coupon.orders`,
+        `kafka-cluster:WriteDataIdempotently ${prefix}:cluster/${uuidPath}`,
+      ].sort(),
+    );
+    expect(grants(consumer)).toContain(`kafka-cluster:ReadData ${prefix}:topic/${uuidPath}/coupon.orders`);
+    expect(grants(consumer)).toContain(`kafka-cluster:WriteData ${prefix}:topic/${uuidPath}/coupon.orders.dlq`);
+    expect(grants(consumer)).toContain(`kafka-cluster:AlterGroup ${prefix}:group/${uuidPath}/payment-settlement`);
+    expect(grants(consumer).filter((grant: string) => grant.startsWith("kafka-cluster:WriteData ") && grant.endsWith("/coupon.orders"))).toEqual([]);
+  });
+
+  it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", () => {
+    const run = getRun();
+    const secrets = run.ofType(D.secret);
+    expect(secrets.map((s) => s.inputs.name).sort()).toEqual([`${getConfig().name}/cache/auth-token`, `${getConfig().name}/mysql/master`]);
+    expect(secrets.find((s) => s.name === "cache-auth-token-secret")!.inputs.kmsKeyId).toMatch(/key\/cache-key-id$/);
+    expect(secrets.find((s) => s.name === "database-credentials")!.inputs.kmsKeyId).toMatch(/key\/database-key-id$/);
+    const stored = run.one(D.secretVersion, "database-credentials-value").inputs.secretString;
+    expect(JSON.parse(stored)).toMatchObject({ username: "coupon_admin", password: expect.stringMatching(/^S3cret-/), port: 3306, dbname: "coupon" });
+  });
+
+  it("lets no password or token reach a stack output that is not secret", async () => {
+    const run = getRun();
+    const secretValues = run.ofType(D.password).map((p) => `S3cret-${p.name}-`.slice(0, 12 + p.name.length));
+    expect(secretValues.length).toBeGreaterThanOrEqual(2);
+    let outputsCarryingSecrets = 0;
+    for (const [name, output] of leafOutputs(run.outputs)) {
+      const text = JSON.stringify(await valueOf(output)) ?? "";
+      if (secretValues.some((value) => text.includes(value))) {
+        outputsCarryingSecrets += 1;
+        expect(await pulumi.isSecret(output), `stack output ${name} carries a secret`).toBe(true);
+      }
+    }
+    expect(outputsCarryingSecrets).toBeGreaterThan(0);
+    expect(await pulumi.isSecret(run.outputs.appConnections as pulumi.Output<unknown>)).toBe(true);
+  });
+
+  it("hands the services every connection detail as secrets, TLS on", async () => {
+    const connections = (await valueOf(getRun().outputs.appConnections as pulumi.Output<any>))!;
+    expect(connections.kafka).toMatchObject({ auth: "aws-msk-iam", tls: true, ordersTopic: "coupon.orders", settlementGroup: "payment-settlement" });
+    expect(connections.kafka.bootstrapBrokers).toMatch(/:9098(,|$)/);
+    expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: expect.stringMatching(/^S3cret-cache-auth-token/) });
+    expect(connections.mysql).toMatchObject({ port: 3306, database: "coupon", username: "coupon_admin", tls: true, password: expect.stringMatching(/^S3cret-database/) });
+  });
+}
