@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { checkKafkaAuth, kafkaEnv, mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { envBool, envInt } from "../../lib/config/env-types";
+import { loadEnv } from "../../lib/config/load-env";
+
+const couponEnv = z
+  .object({
+    ...serverEnv.shape,
+    ...redisEnv.shape,
+    ...mysqlEnv.shape,
+    ...kafkaEnv.shape,
+    SERVICE_NAME: z.string().min(1).default("coupon"),
+    ORDERS_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name").default("coupon.orders"),
+    ORDERS_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
+    ORDERS_TOPIC_REPLICATION: envInt(1, 5).default(1),
+    MIGRATE_ON_START: envBool.default(true),
+    CATALOG_LOCAL_TTL_MS: envInt(0, 600_000).default(30_000),
+    CATALOG_REDIS_TTL_SECONDS: envInt(1, 86_400).default(120),
+    CATALOG_LOCK_TTL_MS: envInt(100, 60_000).default(3_000),
+    CATALOG_WAIT_MS: envInt(0, 30_000).default(1_500),
+    SOLD_OUT_FLAG_TTL_MS: envInt(0, 60_000).default(2_000),
+    OUTBOX_RELAY_ENABLED: envBool.default(true),
+    OUTBOX_POLL_MS: envInt(10, 60_000).default(200),
+    OUTBOX_BATCH_SIZE: envInt(1, 10_000).default(500),
+    OUTBOX_LEASE_MS: envInt(1_000, 600_000).default(30_000),
+    OUTBOX_RETRY_BACKOFF_MS: envInt(10, 60_000).default(1_000),
+  })
+  .superRefine(checkKafkaAuth);
+
+export type CouponConfig = z.infer<typeof couponEnv>;
+
+export const loadCouponConfig = (env: NodeJS.ProcessEnv = process.env): CouponConfig => loadEnv(couponEnv, env);

@@ -1,0 +1,28 @@
+/**
+ * Redis keys. Everything about one coupon carries the hash tag {ID}, so every
+ * multi-key script touches one slot and stays valid on a Redis Cluster.
+ */
+export const couponKeys = (couponId: string) => ({
+  stock: `coupon:{${couponId}}:stock`,
+  /** hash userId -> orderId: the buyer set, and the answer to "which order is mine" on a duplicate. */
+  buyers: `coupon:{${couponId}}:buyers`,
+  /** hash priceCents, startsAtMs, endsAtMs: what the purchase script needs without MySQL. */
+  sale: `coupon:{${couponId}}:sale`,
+  /** hash orderId -> order event JSON. */
+  orders: `coupon:{${couponId}}:orders`,
+  /** hash orderId -> pending | paid | refused | rolled_back. */
+  orderStatus: `coupon:{${couponId}}:order-status`,
+  /** zset orderId scored by the time (ms) the relay may next try to publish it. */
+  outbox: `coupon:{${couponId}}:outbox`,
+});
+
+/** Set of coupon ids whose outbox the relay must watch (one key outside any coupon's slot). */
+export const OUTBOX_INDEX_KEY = "coupon-outboxes";
+
+/** Catalog cache keys; the version moves when a coupon is added so cached pages go stale at once. */
+export const catalogKeys = {
+  version: "coupon-catalog:version",
+  page: (version: string, page: number, size: number) => `coupon-catalog:v${version}:page:${page}:${size}`,
+  coupon: (couponId: string) => `coupon-catalog:coupon:${couponId}`,
+  lock: (cacheKey: string) => `lock:${cacheKey}`,
+};

@@ -1,0 +1,159 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import type { Pool } from "mysql2/promise";
+import type { Registry } from "prom-client";
+import { createKafka } from "../../lib/clients/kafka";
+import { createMysqlPool } from "../../lib/clients/mysql";
+import { createRedis } from "../../lib/clients/redis";
+import { migrate } from "../../lib/db/migrate";
+import { createApp, finishApp } from "../../lib/http/create-app";
+import { createShutdown } from "../../lib/http/graceful-shutdown";
+import { createMetricsRegistry } from "../../lib/http/metrics";
+import { type Logger, createLogger } from "../../lib/logger";
+import { adminRoutes } from "./admin/admin-routes";
+import { StockLoader } from "./admin/stock-loader";
+import { CatalogReader } from "./catalog/catalog-reader";
+import { catalogRoutes } from "./catalog/catalog-routes";
+import { CouponRepository } from "./catalog/coupon-repository";
+import { TwoLevelCache } from "./catalog/two-level-cache";
+import type { CouponConfig } from "./config";
+import { type CouponMetrics, createCouponMetrics } from "./coupon-metrics";
+import { orderRoutes } from "./orders/order-routes";
+import { ensureTopic } from "./outbox/orders-topic";
+import { OutboxRelay } from "./outbox/outbox-relay";
+import { OutboxStore } from "./outbox/outbox-store";
+import { PurchaseScript } from "./purchase/purchase-script";
+import { purchaseRoutes } from "./purchase/purchase-routes";
+import { SoldOutFlags } from "./purchase/sold-out-flags";
+
+export interface CouponService {
+  server: Server;
+  port: number;
+  redis: Redis;
+  pool: Pool;
+  registry: Registry;
+  metrics: CouponMetrics;
+  relay: OutboxRelay;
+  logger: Logger;
+  /** Stop accepting, drain HTTP, stop the relay, close clients. Idempotent. */
+  shutdown: () => Promise<void>;
+}
+
+/** QUIT lets queued commands finish; resolves once the connection has really ended. */
+async function closeRedis(redis: Redis): Promise<void> {
+  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
+  await redis.quit();
+  await ended;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Wires the coupon service from its config and starts it; the entry point and the tests both use this. */
+export async function startCouponService(config: CouponConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<CouponService> {
+  if (config.MIGRATE_ON_START) await migrate(config, logger);
+
+  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const metrics = createCouponMetrics(registry);
+  const redis = createRedis(config, config.SERVICE_NAME);
+  const pool = createMysqlPool(config);
+  const kafka = createKafka(config, logger);
+  const topic = { topic: config.ORDERS_TOPIC, partitions: config.ORDERS_TOPIC_PARTITIONS, replicationFactor: config.ORDERS_TOPIC_REPLICATION };
+
+  // Kafka may be down at start: purchases still work (the outbox holds events), so
+  // topic creation failing here is logged and retried by the relay, not fatal.
+  await ensureTopic(kafka, topic).catch((err: unknown) => logger.warn({ err }, "could not create the orders topic yet; the relay will retry"));
+
+  const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 } });
+  const relay = new OutboxRelay({
+    store: new OutboxStore(redis),
+    producer,
+    ensureTopic: () => ensureTopic(kafka, topic),
+    logger: logger.child({ component: "outbox-relay" }),
+    metrics,
+    settings: {
+      topic: config.ORDERS_TOPIC,
+      pollMs: config.OUTBOX_POLL_MS,
+      batchSize: config.OUTBOX_BATCH_SIZE,
+      leaseMs: config.OUTBOX_LEASE_MS,
+      retryBackoffMs: config.OUTBOX_RETRY_BACKOFF_MS,
+    },
+  });
+
+  const repository = new CouponRepository(pool, metrics);
+  const cache = new TwoLevelCache(
+    redis,
+    {
+      localTtlMs: config.CATALOG_LOCAL_TTL_MS,
+      redisTtlSeconds: config.CATALOG_REDIS_TTL_SECONDS,
+      lockTtlMs: config.CATALOG_LOCK_TTL_MS,
+      waitMs: config.CATALOG_WAIT_MS,
+      pollMs: 25,
+      maxLocalEntries: 1_000,
+    },
+    metrics,
+  );
+  const catalog = new CatalogReader(cache, redis, repository);
+
+  let accepting = true;
+  const app = createApp({
+    logger,
+    metrics: registry,
+    bodyLimit: config.HTTP_BODY_LIMIT,
+    health: {
+      isAcceptingTraffic: () => accepting,
+      required: {
+        redis: async () => void (await redis.ping()),
+        mysql: async () => void (await pool.query("SELECT 1")),
+      },
+      // Kafka down degrades nothing a buyer sees: events wait in the outbox.
+      // Failing readiness on it would pull every pod out of the load balancer.
+      optional: {
+        kafka: async () => {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            await admin.describeCluster();
+          } finally {
+            await admin.disconnect();
+          }
+        },
+      },
+    },
+  });
+  app.use(adminRoutes(repository, new StockLoader(redis), catalog));
+  app.use(catalogRoutes(catalog));
+  app.use(
+    purchaseRoutes({
+      script: new PurchaseScript(redis),
+      soldOutFlags: new SoldOutFlags(config.SOLD_OUT_FLAG_TTL_MS),
+      metrics,
+      onAccepted: () => relay.kick(),
+    }),
+  );
+  app.use(orderRoutes(redis));
+  finishApp(app);
+
+  const server = createServer(app);
+  const port = await listen(server, config.PORT, config.HOST);
+  if (config.OUTBOX_RELAY_ENABLED) relay.start();
+  logger.info({ port, topic: config.ORDERS_TOPIC }, "coupon service listening");
+
+  const shutdown = createShutdown({
+    server,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    onBegin: () => (accepting = false),
+    steps: [
+      { name: "outbox relay", run: () => relay.stop() },
+      { name: "redis", run: () => closeRedis(redis) },
+      { name: "mysql", run: () => pool.end() },
+    ],
+  });
+  return { server, port, redis, pool, registry, metrics, relay, logger, shutdown };
+}

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CouponPage } from "../src/catalog/coupon";
+import { catalogKeys } from "../src/keys";
+import type { CouponService } from "../src/service";
+import { uniqueTopic } from "../../test-support/test-env";
+import { createSale } from "./support/coupons";
+import { httpRequest } from "./support/http-client";
+import { startTestService } from "./support/test-service";
+
+async function dbQueries(services: CouponService[], query: string): Promise<number> {
+  let total = 0;
+  for (const service of services) {
+    const metric = await service.metrics.catalogDbQueries.get();
+    total += metric.values.filter((v) => v.labels.query === query).reduce((sum, v) => sum + v.value, 0);
+  }
+  return total;
+}
+
+describe("catalog browsing through the two cache levels", () => {
+  const topic = uniqueTopic("catalog");
+  // Two instances share Redis and MySQL like two pods: each has its own LRU and single flight.
+  let first: CouponService;
+  let second: CouponService;
+
+  beforeAll(async () => {
+    // A generous wait: every reader should get the rebuilt page, none a 503.
+    first = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000" });
+    second = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000", MIGRATE_ON_START: "false" });
+    for (let i = 0; i < 12; i++) await createSale(first.port, { stock: 10, name: `Catalog coupon ${i}` });
+  });
+
+  afterAll(async () => {
+    await first?.shutdown();
+    await second?.shutdown();
+  });
+
+  it("serves 200 concurrent readers of a cold page with a single MySQL query", async () => {
+    const before = await dbQueries([first, second], "list_page");
+    const readers = Array.from({ length: 200 }, (_, i) => httpRequest((i % 2 === 0 ? first : second).port, "/coupons?page=1&size=10"));
+    const responses = await Promise.all(readers);
+
+    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
+    const bodies = new Set(responses.map((r) => r.text));
+    expect(bodies.size).toBe(1);
+    const page = responses[0]?.json<CouponPage>();
+    expect(page?.items).toHaveLength(10);
+    expect(page?.hasMore).toBe(true);
+    expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
+
+    // Warm now: more readers cost MySQL nothing.
+    await Promise.all(Array.from({ length: 50 }, () => httpRequest(second.port, "/coupons?page=1&size=10")));
+    expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
+  });
+
+  it("shows a newly created coupon on the first page at once on the instance that created it", async () => {
+    const created = await createSale(first.port, { stock: 5, name: "Brand new coupon" });
+    const page = (await httpRequest(first.port, "/coupons?page=1&size=10")).json<CouponPage>();
+    expect(page.items[0]?.id).toBe(created.id);
+  });
+
+  it("serves one coupon through the cache, and caches unknown ids too", async () => {
+    const coupon = await createSale(first.port, { stock: 3, name: "Detail coupon", priceCents: 777 });
+    const before = await dbQueries([first, second], "find_by_id");
+    const reads = await Promise.all(Array.from({ length: 40 }, (_, i) => httpRequest((i % 2 ? first : second).port, `/coupons/${coupon.id}`)));
+    expect(reads.every((r) => r.status === 200)).toBe(true);
+    expect(reads[0]?.json()).toEqual(coupon);
+
+    const missing = await Promise.all(Array.from({ length: 20 }, () => httpRequest(first.port, "/coupons/987654321")));
+    expect(missing.every((r) => r.status === 404)).toBe(true);
+    expect(missing[0]?.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+    expect((await dbQueries([first, second], "find_by_id")) - before).toBe(2);
+  });
+
+  it("answers 503 with Retry-After when another process holds the rebuild lock too long", async () => {
+    const impatient = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "100", MIGRATE_ON_START: "false", OUTBOX_RELAY_ENABLED: "false" });
+    try {
+      // Play the other process: hold the lock for this page and never fill it.
+      const version = (await impatient.redis.get(catalogKeys.version)) ?? "0";
+      const pageKey = catalogKeys.page(version, 2, 7);
+      await impatient.redis.set(catalogKeys.lock(pageKey), "held-by-another-process", "PX", 30_000);
+      const before = await dbQueries([impatient], "list_page");
+
+      const response = await httpRequest(impatient.port, "/coupons?page=2&size=7");
+      expect(response.status).toBe(503);
+      expect(response.headers["retry-after"]).toBe("1");
+      expect(response.json()).toEqual({ error: { code: "catalog_busy", message: expect.any(String) } });
+      expect(await dbQueries([impatient], "list_page")).toBe(before);
+
+      await impatient.redis.del(catalogKeys.lock(pageKey));
+      expect((await httpRequest(impatient.port, "/coupons?page=2&size=7")).status).toBe(200);
+    } finally {
+      await impatient.shutdown();
+    }
+  });
+});

@@ -1,0 +1,45 @@
+import { Agent, request } from "node:http";
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: <T = unknown>() => T;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** A string is sent as is (to test malformed JSON); anything else is JSON-encoded. */
+  body?: unknown;
+}
+
+/**
+ * A keep-alive pool large enough for hundreds of requests in flight at once without
+ * overflowing the server's accept backlog.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+export function httpRequest(port: number, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const headers: Record<string, string> = { ...(payload !== undefined ? { "content-type": "application/json" } : {}), ...options.headers };
+  if (payload !== undefined) headers["content-length"] = String(Buffer.byteLength(payload));
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** The gateway's headers for a signed-in user. */
+export const asUser = (userId: number | string, gatewayId = "gw-test-1") => ({ "x-user-id": String(userId), "x-gateway-id": gatewayId });
+export const asAdmin = () => ({ ...asUser(1, "gw-admin"), "x-user-role": "admin" });

@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { createConnection } from "mysql2/promise";
+import { createMysqlPool } from "../apps/lib/clients/mysql";
+import { mysqlEnv } from "../apps/lib/config/common-env";
+import { migrate } from "../apps/lib/db/migrate";
+import { createLogger } from "../apps/lib/logger";
+import { StockLoader } from "../apps/coupon/src/admin/stock-loader";
+import { PurchaseScript } from "../apps/coupon/src/purchase/purchase-script";
+import { newOrderId } from "../apps/coupon/src/order-id";
+import { startKafka, stopKafka } from "../scripts/lib/kafka-process";
+import { createPoster } from "./lib/http-post";
+import { formatTable, runLoad, type LoadResult } from "./lib/load-runner";
+import { mysqlPurchaseBaseline } from "./lib/mysql-purchase-baseline";
+
+/**
+ * bench/purchase: purchase attempts through the HTTP service for one hot coupon,
+ * next to two references measured in the same run on the same machine:
+ * the raw EVALSHA ceiling of the same Lua script, and a MySQL-only purchase.
+ * Loopback only; every loop is bounded by a count.
+ */
+
+const DATABASE = "coupon_bench";
+const REDIS_URL = "redis://127.0.0.1:6379/14";
+const PORT = 18_181;
+const HTTP_ATTEMPTS = Number(process.env.BENCH_HTTP_ATTEMPTS ?? 20_000);
+const HTTP_CONCURRENCY = 64;
+const EVALSHA_ATTEMPTS = Number(process.env.BENCH_EVALSHA_ATTEMPTS ?? 50_000);
+const EVALSHA_CONCURRENCY = 64;
+const MYSQL_ATTEMPTS = Number(process.env.BENCH_MYSQL_ATTEMPTS ?? 10_000);
+const MYSQL_CONCURRENCY = 16;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const log = (line: string) => console.error(`[bench] ${line}`);
+
+async function resetState(): Promise<void> {
+  const connection = await createConnection({ host: "127.0.0.1", user: "root", password: "" });
+  await connection.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  await connection.end();
+  await migrate(mysqlEnv.parse({ MYSQL_DATABASE: DATABASE }), createLogger("bench", "warn"));
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  redis.disconnect();
+}
+
+function startService(): ChildProcess {
+  const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
+  return spawn(tsx, [join(__dirname, "..", "apps", "coupon", "src", "main.ts")], {
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", REDIS_URL, MYSQL_DATABASE: DATABASE, ORDERS_TOPIC: "coupon.orders.bench", ORDERS_TOPIC_PARTITIONS: "3" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+async function waitReady(poster: ReturnType<typeof createPoster>): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const ok = await poster.get("/health/ready").then((r) => r.status === 200, () => false);
+    if (ok) return;
+    await sleep(500);
+  }
+  throw new Error("coupon service did not become ready");
+}
+
+async function httpRuns(): Promise<LoadResult[]> {
+  const service = startService();
+  const poster = createPoster(PORT, HTTP_CONCURRENCY);
+  try {
+    await waitReady(poster);
+    const now = Date.now();
+    const created = await poster.post(
+      "/coupons",
+      { "x-user-id": "1", "x-user-role": "admin", "x-gateway-id": "bench" },
+      JSON.stringify({ name: "hot", priceCents: 100, stock: HTTP_ATTEMPTS, saleStartsAt: new Date(now - 60_000).toISOString(), saleEndsAt: new Date(now + 3_600_000).toISOString() }),
+    );
+    const couponId = (JSON.parse(created.body) as { id: string }).id;
+    const attempt = (userOffset: number) => async (i: number) =>
+      String((await poster.post(`/coupons/${couponId}/purchase`, { "x-user-id": String(userOffset + i), "x-gateway-id": "gw-bench" })).status);
+    // Warm-up (JIT, connections, script cache) on a few units; not reported.
+    await runLoad("warm-up", 2_000, HTTP_CONCURRENCY, attempt(90_000_000));
+    const remaining = HTTP_ATTEMPTS - 2_000;
+    const buying = await runLoad("HTTP purchase, stock left (Lua + outbox)", remaining, HTTP_CONCURRENCY, attempt(1_000_000));
+    const soldOut = await runLoad("HTTP purchase, sold out (memory flag)", HTTP_ATTEMPTS, HTTP_CONCURRENCY, attempt(50_000_000));
+    return [buying, soldOut];
+  } finally {
+    poster.close();
+    service.kill("SIGTERM");
+    await new Promise((resolve) => service.once("exit", resolve));
+  }
+}
+
+async function evalshaCeiling(): Promise<LoadResult> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const couponId = "900000001";
+    await new StockLoader(redis).load({ couponId, stock: EVALSHA_ATTEMPTS, priceCents: 100, startsAtMs: Date.now() - 60_000, endsAtMs: Date.now() + 3_600_000 });
+    const script = new PurchaseScript(redis);
+    return await runLoad("raw EVALSHA, same Lua, one connection", EVALSHA_ATTEMPTS, EVALSHA_CONCURRENCY, async (i) => {
+      const outcome = await script.run({ couponId, userId: String(2_000_000 + i), orderId: newOrderId(couponId), gatewayId: "gw-bench" });
+      return outcome.kind;
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function mysqlBaseline(): Promise<LoadResult> {
+  const pool = createMysqlPool(mysqlEnv.parse({ MYSQL_DATABASE: DATABASE, MYSQL_POOL_SIZE: String(MYSQL_CONCURRENCY) }));
+  try {
+    return await mysqlPurchaseBaseline(pool, MYSQL_ATTEMPTS, MYSQL_CONCURRENCY);
+  } finally {
+    await pool.end();
+  }
+}
+
+async function main(): Promise<void> {
+  // The relay needs a broker; one this run started is stopped again at the end.
+  const kafka = await startKafka(log);
+  await resetState();
+  log("HTTP runs ...");
+  const http = await httpRuns().finally(async () => {
+    if (kafka === "started") await stopKafka(log);
+  });
+  log("raw EVALSHA run ...");
+  const evalsha = await evalshaCeiling();
+  log("MySQL baseline run ...");
+  const mysql = await mysqlBaseline();
+  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, loopback`);
+  console.log(`concurrency: HTTP ${HTTP_CONCURRENCY} keep-alive connections, EVALSHA ${EVALSHA_CONCURRENCY} in flight on one connection, MySQL ${MYSQL_CONCURRENCY} connections`);
+  console.log(formatTable([...http, evalsha, mysql]));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
