@@ -9,6 +9,7 @@ import { Cache } from "./components/cache";
 import { Database, MYSQL_PORT } from "./components/database";
 import { Kafka } from "./components/kafka";
 import type { KafkaContract } from "./kafka/iam-policies";
+import { deployPlatformApps } from "./delivery/platform-apps";
 import { resolveAvailabilityZones } from "./network/availability-zones";
 import { appConnections } from "./wiring/app-connections";
 
@@ -93,6 +94,20 @@ export function createPlatform(config: PlatformConfig) {
     bastionSecurityGroupId: bastion?.securityGroupId,
   });
   const connections = appConnections({ kafka, cache, database, contract: KAFKA_CONTRACT });
+  const delivery = deployPlatformApps({
+    namePrefix,
+    aws,
+    network,
+    cluster,
+    kafka,
+    cache,
+    database,
+    contract: KAFKA_CONTRACT,
+    brokerCount: config.kafka.brokerCount,
+    delivery: config.delivery,
+    interfaceEndpoints: config.network.interfaceEndpoints,
+    tags,
+  });
 
-  return { aws, network, bastion, cluster, kafka, cache, database, connections };
+  return { aws, network, bastion, cluster, kafka, cache, database, connections, delivery };
 }

@@ -122,6 +122,21 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [controlPlaneLogs] },
     );
 
+    // The VPC CNI as a managed add-on with its network-policy agent on: without it,
+    // Kubernetes NetworkPolicies are accepted by the API and enforced by nobody.
+    new aws.eks.Addon(
+      `${name}-vpc-cni`,
+      {
+        clusterName: args.clusterName,
+        addonName: "vpc-cni",
+        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        resolveConflictsOnCreate: "OVERWRITE",
+        resolveConflictsOnUpdate: "OVERWRITE",
+        tags,
+      },
+      { parent: this, dependsOn: [cluster] },
+    );
+
     const nodeRole = this.createNodeRole(name, args, tags);
     for (const [groupName, spec] of Object.entries(args.nodeGroups)) {
       this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags);

@@ -39,6 +39,8 @@ export interface KafkaArgs {
  */
 export class Kafka extends pulumi.ComponentResource {
   readonly clusterArn: pulumi.Output<string>;
+  /** The MSK cluster's name: CloudWatch's consumer-lag metrics are keyed by it. */
+  readonly clusterName: string;
   /** host:9098,… for SASL/IAM over TLS. */
   readonly bootstrapBrokers: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
@@ -51,7 +53,8 @@ export class Kafka extends pulumi.ComponentResource {
   constructor(name: string, args: KafkaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coupon-platform:data:Kafka", name, {}, opts);
     const parent = { parent: this };
-    const tags = { ...args.tags, Name: `${args.namePrefix}-kafka` };
+    this.clusterName = `${args.namePrefix}-kafka`;
+    const tags = { ...args.tags, Name: this.clusterName };
 
     const key = createRotatingKey(
       `${name}-key`,
@@ -88,7 +91,7 @@ export class Kafka extends pulumi.ComponentResource {
     const cluster = new aws.msk.Cluster(
       `${name}-cluster`,
       {
-        clusterName: `${args.namePrefix}-kafka`,
+        clusterName: this.clusterName,
         kafkaVersion: args.kafkaVersion,
         numberOfBrokerNodes: args.brokerCount,
         brokerNodeGroupInfo: {

@@ -39,6 +39,7 @@ export class Network extends pulumi.ComponentResource {
   /** Known at plan time, for security-group rules that admit one tier. */
   readonly dataSubnetCidrs: string[];
   readonly privateSubnetCidrs: string[];
+  readonly publicSubnetCidrs: string[];
   readonly natGatewayIds: pulumi.Output<string[]>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -126,6 +127,7 @@ export class Network extends pulumi.ComponentResource {
     this.dataSubnetIds = pulumi.all(dataSubnets.map((s) => s.id));
     this.dataSubnetCidrs = plan.map((az) => az.data);
     this.privateSubnetCidrs = plan.map((az) => az.private);
+    this.publicSubnetCidrs = plan.map((az) => az.public);
     this.natGatewayIds = pulumi.all(natGateways.map((n) => n.id));
     this.registerOutputs({
       vpcId: this.vpcId,

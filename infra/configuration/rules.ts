@@ -85,3 +85,33 @@ export const serviceInstanceType = (prefix: "kafka" | "cache" | "db", example: s
   const what = accepted(`a ${prefix}.* instance class such as ${example}`);
   return z.string(what).regex(pattern, what);
 };
+
+/** Kubernetes quantities as the kit accepts them: millicores / cores for CPU, Mi / Gi for memory. */
+export const cpuQuantity = () => {
+  const what = accepted('a CPU quantity such as "250m" or "1"');
+  return z.string(what).regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, what);
+};
+export const memoryQuantity = () => {
+  const what = accepted('a memory quantity such as "256Mi" or "1Gi"');
+  return z.string(what).regex(/^[1-9][0-9]*(Mi|Gi)$/, what);
+};
+
+/** An image tag that names one build: never "latest" or another moving tag. */
+export const imageTag = () => {
+  const what = accepted('an immutable image tag such as "1.4.2" or a git SHA (not "latest")');
+  return z
+    .string(what)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, what)
+    .refine((tag) => !["latest", "stable", "main", "master", "dev"].includes(tag.toLowerCase()), what);
+};
+
+export const ACM_CERTIFICATE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+export const certificateArn = () => {
+  const what = accepted("an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-…");
+  return z.string(what).regex(ACM_CERTIFICATE_ARN_PATTERN, what);
+};
+
+export const hostname = () => {
+  const what = accepted("a DNS name such as coupons.example.com");
+  return z.string(what).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, what);
+};

@@ -14,6 +14,11 @@ import {
   retentionDays,
   optionalRoleArn,
   serviceInstanceType,
+  certificateArn,
+  cpuQuantity,
+  hostname,
+  imageTag,
+  memoryQuantity,
   tags,
 } from "./rules";
 
@@ -85,6 +90,59 @@ const databaseSchema = z.strictObject({
   logRetentionDays: retentionDays(),
 });
 
+const resourcesSchema = z.strictObject({
+  cpu: cpuQuantity(),
+  memory: memoryQuantity(),
+  cpuLimit: cpuQuantity(),
+  memoryLimit: memoryQuantity(),
+});
+
+/** Bounds shared by every app's autoscaler. */
+const scalingFields = {
+  minReplicas: intRange(1, 100),
+  maxReplicas: intRange(1, 500),
+  resources: resourcesSchema,
+};
+
+const deliverySchema = z.strictObject({
+  /** The image tag every app deploys; set per stack, changed per release. */
+  imageTag: imageTag(),
+  /** The public name of the gateway, served by the ALB with certificateArn. */
+  hostname: hostname(),
+  certificateArn: certificateArn(),
+  /**
+   * Two replicas of every cluster controller, pods spread hard across zones, and
+   * deletion protection on the public load balancer.
+   */
+  highAvailability: bool(),
+  /** Partitions of the orders topic: the ceiling for payment consumers. */
+  orderPartitions: intRange(1, 200),
+  gateway: z.strictObject({
+    ...scalingFields,
+    cpuTargetPercent: intRange(10, 95),
+    /** false: a new version waits on its preview service until someone promotes it. */
+    autoPromotion: bool(),
+    scaleDownDelaySeconds: intRange(30, 3600),
+  }),
+  coupon: z.strictObject({
+    ...scalingFields,
+    cpuTargetPercent: intRange(10, 95),
+    /** Traffic weights (%) of the canary steps before 100 %, each followed by analysis. */
+    canarySteps: z
+      .array(intRange(1, 99), accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]"))
+      .min(1, accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]")),
+  }),
+  payment: z.strictObject({
+    ...scalingFields,
+    /** Orders waiting per replica before KEDA adds one. */
+    lagPerReplica: intRange(1, 100000),
+    /** Share of replicas (%) running the new version at each step. */
+    canarySteps: z
+      .array(intRange(1, 99), accepted("increasing canary weights between 1 and 99, such as [25, 50]"))
+      .min(1, accepted("increasing canary weights between 1 and 99, such as [25, 50]")),
+  }),
+});
+
 const bastionSchema = z.strictObject({
   enabled: bool(),
   instanceType: instanceType(),
@@ -129,6 +187,7 @@ export const platformConfigSchema = z
     kafka: kafkaSchema,
     cache: cacheSchema,
     database: databaseSchema,
+    delivery: deliverySchema,
   })
   .superRefine((config, ctx) => {
     type Path = (string | number)[];
@@ -187,6 +246,22 @@ export const platformConfigSchema = z
     if (valid(["cache", "multiAz"], ["cache", "replicas"]) && cache.multiAz && cache.replicas < 1) {
       issue(["cache", "multiAz"], "needs a replica to fail over to; accepted: false, or cache.replicas of 1 or more");
     }
+    const { delivery } = config;
+    for (const app of ["gateway", "coupon", "payment"] as const) {
+      const path = ["delivery", app];
+      if (valid([...path, "minReplicas"], [...path, "maxReplicas"]) && delivery[app].minReplicas > delivery[app].maxReplicas) {
+        issue([...path, "maxReplicas"], `is below ${app}.minReplicas (${delivery[app].minReplicas}); accepted: at least minReplicas`);
+      }
+    }
+    if (valid(["delivery", "payment", "maxReplicas"], ["delivery", "orderPartitions"]) && delivery.payment.maxReplicas > delivery.orderPartitions) {
+      issue(["delivery", "payment", "maxReplicas"], `exceeds delivery.orderPartitions (${delivery.orderPartitions}); accepted: at most one consumer per partition (more would sit idle)`);
+    }
+    for (const app of ["coupon", "payment"] as const) {
+      const steps = delivery[app].canarySteps;
+      if (valid(["delivery", app, "canarySteps"]) && steps.some((weight, i) => i > 0 && weight <= (steps[i - 1] as number))) {
+        issue(["delivery", app, "canarySteps"], "must increase; accepted: increasing canary weights between 1 and 99, such as [10, 25, 50]");
+      }
+    }
     if (valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {
       issue(["database", "maxAllocatedStorageGiB"], `is below database.allocatedStorageGiB (${database.allocatedStorageGiB}); accepted: at least the initial storage`);
     }
@@ -199,4 +274,5 @@ export type ClusterConfig = PlatformConfig["cluster"];
 export type KafkaConfig = PlatformConfig["kafka"];
 export type CacheConfig = PlatformConfig["cache"];
 export type DatabaseConfig = PlatformConfig["database"];
+export type DeliveryConfig = PlatformConfig["delivery"];
 export type NodeGroupConfig = ClusterConfig["nodeGroups"]["system"];

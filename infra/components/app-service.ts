@@ -1,0 +1,267 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { analysisTemplateSpec, smokeTestTemplateSpec } from "../delivery/analysis-template";
+import { createIrsaRole } from "../delivery/irsa-role";
+import { networkPolicySpec, type EgressTargets, type IngressSources } from "../delivery/network-policy";
+import { podTemplate } from "../delivery/pod-template";
+import { rolloutStrategy, type RolloutStrategy } from "../delivery/rollout-strategy";
+
+/** How the app's replica count follows load. The Rollout never declares spec.replicas. */
+export type AppScaling =
+  | { readonly kind: "cpu"; readonly minReplicas: number; readonly maxReplicas: number; readonly cpuTargetPercent: number }
+  | {
+      readonly kind: "kafkaLag";
+      readonly minReplicas: number;
+      readonly maxReplicas: number;
+      /** The MSK consumer-lag metric (CloudWatch AWS/Kafka SumOffsetLag) that drives KEDA. */
+      readonly lagPerReplica: number;
+      readonly mskClusterName: pulumi.Input<string>;
+      readonly consumerGroup: string;
+      readonly topic: string;
+      readonly region: pulumi.Input<string>;
+    };
+
+export interface AppServiceArgs {
+  readonly app: string;
+  /** The namespace all the platform's apps share (its IRSA trust names it). */
+  readonly namespace: string;
+  readonly image: pulumi.Input<string>;
+  readonly provider: k8s.Provider;
+  /** Non-secret settings (ConfigMap) and credentials (Secret), as environment variables. */
+  readonly env: Record<string, pulumi.Input<string>>;
+  readonly secretEnv: Record<string, pulumi.Input<string>>;
+  readonly fieldEnv?: Record<string, string>;
+  /** AWS permissions through IRSA; none for an app that never calls AWS. */
+  readonly iam?: { readonly oidcProviderArn: pulumi.Input<string>; readonly oidcProviderUrl: pulumi.Input<string>; readonly policies: Record<string, pulumi.Input<string>> };
+  readonly resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
+  readonly scaling: AppScaling;
+  readonly strategy: RolloutStrategy;
+  readonly prometheusUrl: string;
+  readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
+  readonly ingressFrom: IngressSources;
+  readonly egressTo: EgressTargets;
+  /** The Helm releases whose CRDs (Rollout, AnalysisTemplate, ScaledObject) this app uses. */
+  readonly crdReleases: pulumi.Resource[];
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * One app on the cluster, declared the same way for all three: its service account
+ * (with an IRSA role when it calls AWS), config and secret, an Argo Rollout with the
+ * chosen strategy and its analysis, the stable and canary (or active and preview)
+ * Services, an autoscaler that targets the Rollout (HPA on CPU, or KEDA on Kafka
+ * lag — KEDA then owns the HPA), a PodDisruptionBudget and a default-deny
+ * NetworkPolicy opened only for the platform's flow.
+ */
+export class AppService extends pulumi.ComponentResource {
+  readonly rolloutName: string;
+  /** The stable (canary strategies) or active (blue-green) Service. */
+  readonly serviceName: string;
+  readonly secondServiceName: string;
+  readonly serviceAccountName: string;
+  readonly roleArn?: pulumi.Output<string>;
+
+  constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("coupon-platform:delivery:AppService", name, {}, opts);
+    const app = args.app;
+    const k8sOpts = { parent: this, provider: args.provider };
+    const crOpts = { ...k8sOpts, dependsOn: args.crdReleases };
+    const labels = { app, "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "coupon-platform" };
+    const metadata = (resourceName: string, extra: Record<string, pulumi.Input<string>> = {}) => ({
+      name: resourceName,
+      namespace: args.namespace,
+      labels,
+      annotations: extra,
+    });
+
+    this.rolloutName = app;
+    this.serviceName = app;
+    this.secondServiceName = args.strategy.kind === "blueGreen" ? `${app}-preview` : `${app}-canary`;
+    this.serviceAccountName = app;
+
+    if (args.iam) {
+      const role = createIrsaRole(
+        `${name}-role`,
+        {
+          oidcProviderArn: args.iam.oidcProviderArn,
+          oidcProviderUrl: args.iam.oidcProviderUrl,
+          namespace: args.namespace,
+          serviceAccount: app,
+          policies: args.iam.policies,
+          tags: { ...args.tags, app },
+        },
+        { parent: this },
+      );
+      this.roleArn = role.arn;
+    }
+    new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: metadata(app, this.roleArn ? { "eks.amazonaws.com/role-arn": this.roleArn } : {}),
+        // The apps never call the Kubernetes API. IRSA's web-identity token is a separate
+        // projected volume the EKS webhook mounts, so no pod needs the API token.
+        automountServiceAccountToken: false,
+      },
+      k8sOpts,
+    );
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: metadata(`${app}-config`), data: args.env }, k8sOpts);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-secret`,
+      { metadata: metadata(`${app}-secret`), type: "Opaque", stringData: pulumi.secret(args.secretEnv) },
+      k8sOpts,
+    );
+
+    for (const serviceName of [this.serviceName, this.secondServiceName]) {
+      new k8s.core.v1.Service(
+        `${name}-svc-${serviceName}`,
+        {
+          metadata: metadata(serviceName),
+          spec: { type: "ClusterIP", selector: { app }, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+        },
+        k8sOpts,
+      );
+    }
+
+    const analysisName = `${app}-analysis`;
+    new k8s.apiextensions.CustomResource(
+      `${name}-analysis`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AnalysisTemplate",
+        metadata: metadata(analysisName),
+        spec:
+          args.strategy.kind === "blueGreen"
+            ? smokeTestTemplateSpec(`http://${this.secondServiceName}.${args.namespace}.svc.cluster.local`)
+            : analysisTemplateSpec(app, args.prometheusUrl),
+      },
+      crOpts,
+    );
+
+    const template = pulumi.all([args.image, configMap.metadata.name, secret.metadata.name]).apply(([image, configMapName, secretName]) =>
+      podTemplate({
+        app,
+        image,
+        serviceAccountName: app,
+        configMapName,
+        secretName,
+        fieldEnv: args.fieldEnv,
+        resources: args.resources,
+        zoneSpread: args.zoneSpread,
+      }),
+    );
+    const rollout = new k8s.apiextensions.CustomResource(
+      `${name}-rollout`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Rollout",
+        metadata: metadata(app),
+        spec: {
+          // No replicas here: the autoscaler owns the count (a declared one would fight it on every apply).
+          revisionHistoryLimit: 5,
+          progressDeadlineSeconds: 600,
+          selector: { matchLabels: { app } },
+          template,
+          strategy: rolloutStrategy(args.strategy, { stableService: this.serviceName, secondService: this.secondServiceName, analysisTemplate: analysisName }, 80),
+        },
+      },
+      crOpts,
+    );
+
+    this.declareScaling(name, args, metadata, k8sOpts, crOpts, rollout);
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata: metadata(app), spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } },
+      k8sOpts,
+    );
+    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadata(app), spec: networkPolicySpec(app, args.ingressFrom, args.egressTo) }, k8sOpts);
+
+    this.registerOutputs({});
+  }
+
+  private declareScaling(
+    name: string,
+    args: AppServiceArgs,
+    metadata: (n: string) => object,
+    k8sOpts: pulumi.CustomResourceOptions,
+    crOpts: pulumi.CustomResourceOptions,
+    rollout: pulumi.Resource,
+  ): void {
+    const target = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: this.rolloutName };
+    // Spikes: add up to double the pods (or 10) every 15 s with no stabilisation; shed at most
+    // 10 % a minute after 5 quiet minutes, so a sale's second wave finds the pods still there.
+    const behavior = {
+      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 10, periodSeconds: 15 }] },
+      scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 10, periodSeconds: 60 }] },
+    };
+
+    if (args.scaling.kind === "cpu") {
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+        `${name}-hpa`,
+        {
+          metadata: metadata(this.rolloutName),
+          spec: {
+            scaleTargetRef: target,
+            minReplicas: args.scaling.minReplicas,
+            maxReplicas: args.scaling.maxReplicas,
+            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.scaling.cpuTargetPercent } } }],
+            behavior,
+          },
+        },
+        { ...k8sOpts, dependsOn: [rollout] },
+      );
+      return;
+    }
+
+    const lag = args.scaling;
+    const auth = new k8s.apiextensions.CustomResource(
+      `${name}-keda-auth`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "TriggerAuthentication",
+        metadata: metadata(`${this.rolloutName}-aws`),
+        // KEDA's operator reads CloudWatch with its own IRSA role.
+        spec: { podIdentity: { provider: "aws" } },
+      },
+      crOpts,
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-scaledobject`,
+      {
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: metadata(this.rolloutName),
+        spec: {
+          scaleTargetRef: target,
+          minReplicaCount: lag.minReplicas,
+          maxReplicaCount: lag.maxReplicas,
+          pollingInterval: 15,
+          cooldownPeriod: 300,
+          advanced: { horizontalPodAutoscalerConfig: { behavior } },
+          triggers: [
+            {
+              type: "aws-cloudwatch",
+              authenticationRef: { name: `${this.rolloutName}-aws` },
+              metadata: {
+                namespace: "AWS/Kafka",
+                metricName: "SumOffsetLag",
+                dimensionName: "Cluster Name;Consumer Group;Topic",
+                dimensionValue: pulumi.interpolate`${lag.mskClusterName};${lag.consumerGroup};${lag.topic}`,
+                metricStat: "Maximum",
+                metricStatPeriod: "60",
+                metricCollectionTime: "120",
+                targetMetricValue: String(lag.lagPerReplica),
+                minMetricValue: "0",
+                awsRegion: lag.region,
+                identityOwner: "operator",
+              },
+            },
+            { type: "cpu", metricType: "Utilization", metadata: { value: "70" } },
+          ],
+        },
+      },
+      { ...crOpts, dependsOn: [...args.crdReleases, rollout, auth] },
+    );
+  }
+}
+

@@ -1,0 +1,96 @@
+/** What a new version must keep up during a rollout. */
+export interface AnalysisThresholds {
+  /** Share of non-5xx answers, 0–1. */
+  readonly minSuccessRate: number;
+  /** 99th-percentile request duration, seconds. */
+  readonly maxP99Seconds: number;
+}
+
+export const DEFAULT_THRESHOLDS: AnalysisThresholds = { minSuccessRate: 0.99, maxP99Seconds: 0.5 };
+
+/**
+ * PromQL over the services' request histogram (apps/lib/http/metrics.ts:
+ * http_request_duration_seconds with service, route, method, status labels),
+ * restricted to the pods of the revision under test via the pod-template hash
+ * Argo Rollouts passes in.
+ */
+function queries(app: string) {
+  const selector = `service="${app}",rollouts_pod_template_hash="{{args.revision-hash}}"`;
+  return {
+    successRate: `sum(rate(http_request_duration_seconds_count{${selector},status!~"5.."}[2m])) / sum(rate(http_request_duration_seconds_count{${selector}}[2m]))`,
+    p99: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[2m])))`,
+  };
+}
+
+/**
+ * An AnalysisTemplate on Prometheus. Each metric guards against an empty result: a
+ * revision with no traffic yet returns no series (indexing it errors) or NaN (0/0);
+ * then neither condition holds and the measurement is inconclusive, which pauses the
+ * rollout for a person instead of promoting an untested version. One failed
+ * measurement is tolerated; three consecutive query errors stop the analysis.
+ */
+export function analysisTemplateSpec(app: string, prometheusUrl: string, thresholds: AnalysisThresholds = DEFAULT_THRESHOLDS) {
+  const q = queries(app);
+  const measured = "len(result) > 0 && !isNaN(result[0])";
+  const metric = (name: string, query: string, good: string, bad: string) => ({
+    name,
+    interval: "30s",
+    count: 6,
+    failureLimit: 1,
+    consecutiveErrorLimit: 3,
+    successCondition: `${measured} && ${good}`,
+    failureCondition: `${measured} && ${bad}`,
+    provider: { prometheus: { address: prometheusUrl, query } },
+  });
+  return {
+    args: [{ name: "revision-hash" }],
+    metrics: [
+      metric("success-rate", q.successRate, `result[0] >= ${thresholds.minSuccessRate}`, `result[0] < ${thresholds.minSuccessRate}`),
+      metric("p99-latency", q.p99, `result[0] <= ${thresholds.maxP99Seconds}`, `result[0] > ${thresholds.maxP99Seconds}`),
+    ],
+  };
+}
+
+/** curl, pinned: the smoke test's only tool. */
+export const SMOKE_TEST_IMAGE = "curlimages/curl:8.11.1";
+
+/**
+ * A pre-promotion check for a preview that has no live traffic yet: a Job that asks
+ * the preview service's readiness endpoint (which checks the app's dependencies)
+ * several times and fails the analysis on any non-2xx answer.
+ */
+export function smokeTestTemplateSpec(previewUrl: string) {
+  return {
+    metrics: [
+      {
+        name: "preview-ready",
+        count: 1,
+        failureLimit: 0,
+        provider: {
+          job: {
+            spec: {
+              backoffLimit: 0,
+              activeDeadlineSeconds: 120,
+              template: {
+                spec: {
+                  restartPolicy: "Never",
+                  automountServiceAccountToken: false,
+                  securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+                  containers: [
+                    {
+                      name: "smoke",
+                      image: SMOKE_TEST_IMAGE,
+                      command: ["sh", "-c", `for i in 1 2 3 4 5; do curl --fail --silent --show-error --max-time 5 ${previewUrl}/health/ready || exit 1; sleep 2; done`],
+                      resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+                      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,95 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+interface IngressArgs {
+  readonly namespace: string;
+  readonly service: string;
+  readonly provider: k8s.Provider;
+  readonly dependsOn: pulumi.Resource[];
+}
+
+/** ALB settings both load balancers share: IP targets (pod readiness gates work), health on /health/ready. */
+const COMMON_ANNOTATIONS = {
+  "alb.ingress.kubernetes.io/target-type": "ip",
+  "alb.ingress.kubernetes.io/healthcheck-path": "/health/ready",
+  "alb.ingress.kubernetes.io/healthcheck-interval-seconds": "10",
+  "alb.ingress.kubernetes.io/healthy-threshold-count": "2",
+  // Shorter than the pods' preStop pause plus drain: the ALB stops sending before the app stops.
+  "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
+};
+
+/**
+ * The platform's only public entry: an internet-facing ALB for the gateway, HTTPS
+ * with the stack's ACM certificate (TLS 1.2+), HTTP redirected to HTTPS, invalid
+ * headers dropped, a long idle timeout for WebSockets.
+ */
+export function publicIngress(
+  name: string,
+  args: IngressArgs & { hostname: string; certificateArn: string; deletionProtection: boolean },
+): k8s.networking.v1.Ingress {
+  const attributes = [
+    "idle_timeout.timeout_seconds=3600",
+    "routing.http.drop_invalid_header_fields.enabled=true",
+    `deletion_protection.enabled=${args.deletionProtection}`,
+  ];
+  return new k8s.networking.v1.Ingress(
+    name,
+    {
+      metadata: {
+        name,
+        namespace: args.namespace,
+        annotations: {
+          ...COMMON_ANNOTATIONS,
+          "alb.ingress.kubernetes.io/scheme": "internet-facing",
+          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+          "alb.ingress.kubernetes.io/ssl-redirect": "443",
+          "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn,
+          "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+          "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
+        },
+      },
+      spec: {
+        ingressClassName: "alb",
+        rules: [{ host: args.hostname, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: { name: "http" } } } }] } }],
+      },
+    },
+    { provider: args.provider, dependsOn: args.dependsOn },
+  );
+}
+
+/**
+ * An internal ALB in front of coupon, reachable only from the private subnets:
+ * the ALB splits traffic between stable and canary by weight, which Argo Rollouts
+ * writes into the `use-annotation` action of this Ingress at every canary step.
+ */
+export function internalIngress(name: string, args: IngressArgs & { allowedCidrs: readonly string[] }): k8s.networking.v1.Ingress {
+  return new k8s.networking.v1.Ingress(
+    name,
+    {
+      metadata: {
+        name,
+        namespace: args.namespace,
+        annotations: {
+          ...COMMON_ANNOTATIONS,
+          "alb.ingress.kubernetes.io/scheme": "internal",
+          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
+          "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
+        },
+      },
+      spec: {
+        ingressClassName: "alb",
+        rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: { name: "use-annotation" } } } }] } }],
+      },
+    },
+    { provider: args.provider, dependsOn: args.dependsOn },
+  );
+}
+
+/** The DNS name the load balancer controller wrote into the Ingress status. */
+export function ingressHostname(ingress: k8s.networking.v1.Ingress): pulumi.Output<string> {
+  return ingress.status.apply((status) => {
+    const hostname = status?.loadBalancer?.ingress?.[0]?.hostname;
+    if (!hostname) throw new Error(`Ingress ${ingress.urn} has no load balancer hostname yet`);
+    return hostname;
+  });
+}

@@ -1,0 +1,69 @@
+import { APP_PORT } from "./pod-template";
+
+/** Who may open connections to an app's pods. */
+export type IngressSources =
+  /** From outside the cluster through an ALB in IP mode: its nodes live in these subnets. */
+  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[] }
+  /** From other apps of the platform, by their `app` label. */
+  | { readonly kind: "apps"; readonly apps: readonly string[]; readonly loadBalancerSubnetCidrs?: readonly string[] }
+  | { readonly kind: "none" };
+
+export interface EgressTargets {
+  /** The data tier's subnets and the ports it listens on. */
+  readonly dataSubnetCidrs: readonly string[];
+  readonly dataPorts: readonly number[];
+  /** Platform apps this one calls (the gateway calls coupon). */
+  readonly apps?: readonly string[];
+  /** Other destinations: the internal ALB in front of coupon, STS for IRSA credentials. */
+  readonly cidrs?: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly port: number }>;
+}
+
+/**
+ * Default-deny for one app, opened only where the platform's flow needs it:
+ * ingress from its callers on the app port, scraping by Prometheus, egress to DNS,
+ * the data tier and the apps it calls.
+ */
+export function networkPolicySpec(app: string, ingress: IngressSources, egress: EgressTargets) {
+  const appPort = [{ protocol: "TCP", port: APP_PORT }];
+  const fromPrometheus = {
+    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+    ports: appPort,
+  };
+  const ingressRules: object[] = [fromPrometheus];
+  if (ingress.kind === "loadBalancer") {
+    ingressRules.push({ from: ingress.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
+  }
+  if (ingress.kind === "apps") {
+    ingressRules.push({ from: ingress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });
+    if (ingress.loadBalancerSubnetCidrs) {
+      ingressRules.push({ from: ingress.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
+    }
+  }
+
+  const egressRules: object[] = [
+    {
+      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+      ports: [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ],
+    },
+    {
+      to: egress.dataSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: egress.dataPorts.map((port) => ({ protocol: "TCP", port })),
+    },
+  ];
+  if (egress.apps && egress.apps.length > 0) {
+    egressRules.push({ to: egress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });
+  }
+  for (const target of egress.cidrs ?? []) {
+    egressRules.push({ to: target.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: target.port }] });
+  }
+
+  return {
+    podSelector: { matchLabels: { app } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: ingressRules,
+    egress: egressRules,
+  };
+}

@@ -1,0 +1,76 @@
+/** The port every service listens on (PORT), named "http" everywhere. */
+export const APP_PORT = 8080;
+
+/** Seconds between SIGTERM and SIGKILL: the load balancer deregisters the pod, then the app drains. */
+export const TERMINATION_GRACE_SECONDS = 45;
+/** Pause before SIGTERM so the ALB and kube-proxy stop sending new requests first. */
+export const PRE_STOP_SLEEP_SECONDS = 10;
+
+export interface PodTemplateArgs {
+  readonly app: string;
+  readonly image: string;
+  readonly serviceAccountName: string;
+  readonly configMapName: string;
+  readonly secretName: string;
+  /** Extra variables taken from the pod itself (e.g. a gateway's id from its pod name). */
+  readonly fieldEnv?: Record<string, string>;
+  readonly resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
+  /** Spread hard across zones (prod) or best effort (dev). */
+  readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
+}
+
+/**
+ * The pod every app runs in: restricted security context (non-root, read-only
+ * root filesystem, no privilege escalation, all capabilities dropped, seccomp
+ * RuntimeDefault), probes on /health/live and /health/ready, requests and limits,
+ * spread over zones and nodes, a preStop pause and a grace period long enough to
+ * drain — rollouts and scale-downs depend on it.
+ */
+export function podTemplate(args: PodTemplateArgs) {
+  const labels = { app: args.app, "app.kubernetes.io/name": args.app, "app.kubernetes.io/part-of": "coupon-platform" };
+  return {
+    metadata: {
+      labels,
+      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(APP_PORT), "prometheus.io/path": "/metrics" },
+    },
+    spec: {
+      serviceAccountName: args.serviceAccountName,
+      automountServiceAccountToken: false,
+      terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
+      securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+      topologySpreadConstraints: [
+        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: args.zoneSpread, labelSelector: { matchLabels: { app: args.app } } },
+        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: args.app } } },
+      ],
+      nodeSelector: { "coupon-platform/node-group": "apps" },
+      containers: [
+        {
+          name: args.app,
+          image: args.image,
+          imagePullPolicy: "IfNotPresent",
+          ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+          envFrom: [{ configMapRef: { name: args.configMapName } }, { secretRef: { name: args.secretName } }],
+          env: Object.entries(args.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
+          resources: {
+            requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+            limits: { cpu: args.resources.cpuLimit, memory: args.resources.memoryLimit },
+          },
+          startupProbe: { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 2, failureThreshold: 30 },
+          livenessProbe: { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+          readinessProbe: { httpGet: { path: "/health/ready", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
+          lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            runAsNonRoot: true,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          // The root filesystem is read-only; Node and the TLS libraries may still need a scratch /tmp.
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        },
+      ],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+    },
+  };
+}
