@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
 import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
+import { itHoldsDeliveryInvariants } from "./harness/delivery-invariants";
 import { itHoldsPlatformInvariants, T } from "./harness/stack-invariants";
 
 describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
@@ -14,6 +15,7 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
 
   itHoldsPlatformInvariants(() => run, () => config);
   itHoldsDataTierInvariants(() => run, () => config);
+  itHoldsDeliveryInvariants(() => run, () => config);
 
   it("is the cheaper shape: two AZs, one NAT gateway, no interface endpoints", () => {
     expect(run.ofType(T.subnet)).toHaveLength(6);

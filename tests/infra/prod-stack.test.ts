@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
 import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
+import { itHoldsDeliveryInvariants } from "./harness/delivery-invariants";
 import { itHoldsPlatformInvariants, subnetsOf, T } from "./harness/stack-invariants";
 
 describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
@@ -14,6 +15,7 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
 
   itHoldsPlatformInvariants(() => run, () => config);
   itHoldsDataTierInvariants(() => run, () => config);
+  itHoldsDeliveryInvariants(() => run, () => config);
 
   it("spans three AZs with a NAT gateway in each, every private AZ routed through its own", () => {
     const nats = run.ofType(T.nat);

@@ -97,6 +97,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const zone = args.inputs.availabilityZone ?? `${this.region}a`;
         return { identifier, address: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com`, availabilityZone: zone, endpoint: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com:3306` };
       }
+      case "aws:ecr/repository:Repository":
+        return { repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${args.inputs.name}` };
       case "kubernetes:networking.k8s.io/v1:Ingress": {
         const scheme = args.inputs.metadata?.annotations?.["alb.ingress.kubernetes.io/scheme"] === "internal" ? "internal-" : "";
         const hostname = `${scheme}k8s-${args.inputs.metadata?.name}-1234567890.${this.region}.elb.amazonaws.com`;

@@ -19,6 +19,8 @@ export function stackConfig(stack: string): Record<string, string> {
 
 export interface StackRun {
   readonly resources: CapturedResource[];
+  /** What each resource (by "type::name") was declared to depend on, as "type::name". */
+  readonly dependsOn: ReadonlyMap<string, string[]>;
   /** The program's stack outputs (infra/index.ts exports). */
   readonly outputs: Record<string, unknown>;
   ofType(type: string): CapturedResource[];
@@ -36,13 +38,32 @@ export async function runStack(stack: string, configOverrides: Record<string, st
   const mocks = new AwsMocks(config["aws:region"] ?? "us-east-1");
   await pulumi.runtime.setMocks(mocks, "coupon-platform", stack, false);
   pulumi.runtime.setAllConfig(config, []);
-
-  const outputs = (await import("../../../infra/index")) as Record<string, unknown>;
+  const declaredDependencies = new Map<string, pulumi.Resource[]>();
+  let outputs: Record<string, unknown> = {};
+  // As the Pulumi engine runs a program: inside the root stack resource, which a
+  // stack transformation needs; the transformation records each resource's dependsOn.
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation((resource) => {
+      const dependsOn = resource.opts.dependsOn;
+      const list = dependsOn === undefined ? [] : Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+      declaredDependencies.set(`${resource.type}::${resource.name}`, list.filter(pulumi.Resource.isInstance));
+      return undefined;
+    });
+    outputs = (await import("../../../infra/index")) as Record<string, unknown>;
+    return undefined;
+  });
   await pulumi.runtime.disconnect();
 
   const resources = mocks.resources;
+  const dependsOn = new Map<string, string[]>();
+  for (const [key, list] of declaredDependencies) {
+    const urns = await Promise.all(list.map((dependency) => valueOf(dependency.urn)));
+    // urn:pulumi:<stack>::<project>::<type chain>::<name>
+    dependsOn.set(key, urns.map((urn) => { const parts = String(urn).split("::"); return `${parts[2]?.split("$").pop()}::${parts[3]}`; }));
+  }
   return {
     resources,
+    dependsOn,
     outputs,
     ofType: (type) => resources.filter((r) => r.type === type),
     one: (type, name) => {

@@ -1,0 +1,167 @@
+import { expect, it } from "vitest";
+import type { PlatformConfig } from "../../../infra/config";
+import type { CapturedResource } from "./aws-mocks";
+import type { StackRun } from "./run-stack";
+
+export const K = {
+  rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",
+  analysis: "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate",
+  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  scaledObject: "kubernetes:keda.sh/v1alpha1:ScaledObject",
+  triggerAuth: "kubernetes:keda.sh/v1alpha1:TriggerAuthentication",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  service: "kubernetes:core/v1:Service",
+  release: "kubernetes:helm.sh/v3:Release",
+  ecr: "aws:ecr/repository:Repository",
+} as const;
+
+export const APPS = ["gateway", "coupon", "payment"] as const;
+
+export function rolloutOf(run: StackRun, app: string): CapturedResource {
+  const rollout = run.ofType(K.rollout).find((r) => r.inputs.metadata.name === app);
+  expect(rollout, `Rollout ${app}`).toBeDefined();
+  return rollout!;
+}
+
+const containerOf = (rollout: CapturedResource) => rollout.inputs.spec.template.spec.containers[0];
+
+/** What every stack's delivery layer must hold. */
+export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
+  it("deploys each app as a Rollout with its strategy: gateway blue-green, coupon ALB canary, payment replica canary", () => {
+    const run = getRun();
+    const gateway = rolloutOf(run, "gateway").inputs.spec.strategy;
+    expect(gateway.blueGreen).toMatchObject({ activeService: "gateway", previewService: "gateway-preview", autoPromotionEnabled: getConfig().delivery.gateway.autoPromotion });
+    expect(gateway.blueGreen.scaleDownDelaySeconds).toBeGreaterThanOrEqual(30);
+    expect(gateway.blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: "gateway-analysis" }]);
+
+    const coupon = rolloutOf(run, "coupon").inputs.spec.strategy.canary;
+    expect(coupon.trafficRouting.alb).toEqual({ ingress: "coupon-internal", servicePort: 80 });
+    expect(coupon.steps[0]).toEqual({ setCanaryScale: { matchTrafficWeight: true } });
+    const weights = coupon.steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight);
+    expect(weights).toEqual(getConfig().delivery.coupon.canarySteps);
+    coupon.steps.forEach((step: any, i: number) => {
+      if (step.setWeight !== undefined) expect(coupon.steps[i + 1]?.analysis?.templates).toEqual([{ templateName: "coupon-analysis" }]);
+    });
+
+    const payment = rolloutOf(run, "payment").inputs.spec.strategy.canary;
+    expect(payment.trafficRouting).toBeUndefined();
+    expect(payment.steps.filter((s: any) => s.setCanaryScale).map((s: any) => s.setCanaryScale.weight)).toEqual(getConfig().delivery.payment.canarySteps);
+  });
+
+  it("leaves spec.replicas unset on every Rollout: the autoscaler owns it", () => {
+    for (const app of APPS) expect(rolloutOf(getRun(), app).inputs.spec.replicas).toBeUndefined();
+  });
+
+  it("scales gateway and coupon with an HPA on the Rollout and payment with one KEDA ScaledObject, never both", () => {
+    const run = getRun();
+    const { delivery } = getConfig();
+    const hpas = run.ofType(K.hpa);
+    expect(hpas.map((h) => h.inputs.spec.scaleTargetRef).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "coupon" },
+      { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "gateway" },
+    ]);
+    for (const hpa of hpas) {
+      const app = hpa.inputs.spec.scaleTargetRef.name as "coupon" | "gateway";
+      expect(hpa.inputs.spec.minReplicas).toBe(delivery[app].minReplicas);
+      expect(hpa.inputs.spec.maxReplicas).toBe(delivery[app].maxReplicas);
+      expect(hpa.inputs.spec.behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
+      expect(hpa.inputs.spec.behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
+    }
+    const [scaled, ...others] = run.ofType(K.scaledObject);
+    expect(others).toEqual([]);
+    expect(scaled!.inputs.spec.scaleTargetRef).toEqual({ apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: "payment" });
+    expect(scaled!.inputs.spec.minReplicaCount).toBeGreaterThanOrEqual(delivery.highAvailability ? 2 : 1);
+    expect(scaled!.inputs.spec.maxReplicaCount).toBeLessThanOrEqual(delivery.orderPartitions);
+    const lag = scaled!.inputs.spec.triggers.find((t: any) => t.type === "aws-cloudwatch");
+    expect(lag.metadata).toMatchObject({ namespace: "AWS/Kafka", metricName: "SumOffsetLag", dimensionValue: `${getConfig().name}-kafka;payment-settlement;coupon.orders` });
+  });
+
+  it("gives every app a PDB, a default-deny NetworkPolicy, probes, limits and the restricted security context", () => {
+    const run = getRun();
+    for (const app of APPS) {
+      expect(run.ofType(K.pdb).filter((p) => p.inputs.metadata.name === app)).toHaveLength(1);
+      const policy = run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
+      expect(policy.policyTypes).toEqual(["Ingress", "Egress"]);
+      expect(policy.podSelector).toEqual({ matchLabels: { app } });
+
+      const pod = rolloutOf(run, app).inputs.spec.template.spec;
+      const container = pod.containers[0];
+      expect(container.livenessProbe.httpGet.path).toBe("/health/live");
+      expect(container.readinessProbe.httpGet.path).toBe("/health/ready");
+      expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+      expect(pod.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
+      expect(pod.automountServiceAccountToken).toBe(false);
+      expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(container.lifecycle.preStop.sleep.seconds);
+      expect(pod.topologySpreadConstraints[0].topologyKey).toBe("topology.kubernetes.io/zone");
+    }
+  });
+
+  it("lets only the gateway take calls into coupon, and nothing call payment", () => {
+    const run = getRun();
+    const policyOf = (app: string) => run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
+    const podSources = (app: string) => policyOf(app).ingress.flatMap((rule: any) => rule.from).filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels.app);
+    expect(podSources("coupon")).toEqual(["gateway"]);
+    expect(podSources("payment")).toEqual([]);
+    expect(policyOf("payment").ingress).toHaveLength(1); // Prometheus only
+  });
+
+  it("exposes only the gateway to the internet, over HTTPS with the stack's certificate", () => {
+    const run = getRun();
+    const ingresses = run.ofType(K.ingress);
+    const internetFacing = ingresses.filter((i) => i.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing");
+    expect(internetFacing).toHaveLength(1);
+    const [publicIngress] = internetFacing;
+    expect(publicIngress!.inputs.spec.rules[0].http.paths[0].backend.service.name).toBe("gateway");
+    expect(publicIngress!.inputs.spec.rules[0].host).toBe(getConfig().delivery.hostname);
+    const annotations = publicIngress!.inputs.metadata.annotations;
+    expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(getConfig().delivery.certificateArn);
+    expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
+    for (const other of ingresses.filter((i) => i !== publicIngress)) expect(other.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+    for (const service of run.ofType(K.service)) expect(service.inputs.spec.type).toBe("ClusterIP");
+  });
+
+  it("runs images from the stack's ECR repositories at the configured tag, never latest", () => {
+    const run = getRun();
+    const tag = getConfig().delivery.imageTag;
+    expect(run.ofType(K.ecr).map((r) => r.inputs.imageTagMutability)).toEqual(["IMMUTABLE", "IMMUTABLE", "IMMUTABLE"]);
+    for (const app of APPS) {
+      const image: string = containerOf(rolloutOf(run, app)).image;
+      expect(image.endsWith(`/${getConfig().name}/${app}:${tag}`)).toBe(true);
+      expect(image).not.toMatch(/:latest$/);
+    }
+  });
+
+  it("makes every custom resource wait for the Helm release that installs its CRD", () => {
+    const run = getRun();
+    const needs: Record<string, string> = {
+      "argoproj.io/v1alpha1": "kubernetes:helm.sh/v3:Release::addons-argo-rollouts",
+      "keda.sh/v1alpha1": "kubernetes:helm.sh/v3:Release::addons-keda",
+    };
+    const customResources = run.resources.filter((r) => r.inputs.apiVersion in needs);
+    expect(customResources.length).toBeGreaterThanOrEqual(8);
+    for (const resource of customResources) {
+      const declared = run.dependsOn.get(`${resource.type}::${resource.name}`) ?? [];
+      expect(declared, `${resource.type} ${resource.name}`).toContain(needs[resource.inputs.apiVersion]);
+    }
+  });
+
+  it("pins every Helm chart to a version", () => {
+    for (const release of getRun().ofType(K.release)) expect(release.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it("passes the data tier to the apps through Secrets, never ConfigMaps", () => {
+    const run = getRun();
+    for (const configMap of run.ofType("kubernetes:core/v1:ConfigMap")) {
+      const text = JSON.stringify(configMap.inputs.data);
+      expect(text).not.toMatch(/S3cret-/);
+      expect(text).not.toMatch(/PASSWORD|TOKEN|SECRET|REDIS_URL/);
+    }
+    const couponSecret = run.ofType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "coupon-secret")!;
+    expect(couponSecret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:S3cret-cache-auth-token/);
+    expect(couponSecret.inputs.stringData.MYSQL_PASSWORD).toMatch(/^S3cret-database-master-password/);
+  });
+}

@@ -1,0 +1,3 @@
+import { describeKubernetesSchemas } from "./harness/kubernetes-schemas";
+
+describeKubernetesSchemas("prod");
