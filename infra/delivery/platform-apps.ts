@@ -95,11 +95,17 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       KAFKA_AUTH: "msk-iam",
       KAFKA_TLS: "true",
       AWS_REGION: args.aws.region,
+    },
+    /** coupon creates the orders topic with the partitions payment scales to. */
+    ordersTopic: {
+      ORDERS_TOPIC: contract.ordersTopic,
+      ORDERS_TOPIC_PARTITIONS: String(delivery.orderPartitions),
+      ORDERS_TOPIC_REPLICATION: String(durability.replicationFactor),
+    },
+    settlement: {
       KAFKA_ORDERS_TOPIC: contract.ordersTopic,
       KAFKA_DEAD_LETTER_TOPIC: contract.deadLetterTopic,
       KAFKA_CONSUMER_GROUP: contract.settlementGroup,
-      ORDERS_TOPIC_PARTITIONS: String(delivery.orderPartitions),
-      ORDERS_TOPIC_REPLICATION: String(durability.replicationFactor),
     },
   };
   const irsa = (policy: pulumi.Input<string>) => ({ oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl, policies: { kafka: policy } });
@@ -116,7 +122,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     ...common,
     app: "coupon",
     image: image("coupon"),
-    env: { ...connections.common("coupon"), ...connections.mysql, ...connections.kafka },
+    env: { ...connections.common("coupon"), ...connections.mysql, ...connections.kafka, ...connections.ordersTopic },
     secretEnv: { ...connections.redis, ...connections.mysqlSecret },
     iam: irsa(kafka.producerPolicyJson),
     resources: delivery.coupon.resources,
@@ -138,7 +144,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     ...common,
     app: "payment",
     image: image("payment"),
-    env: { ...connections.common("payment"), ...connections.mysql, ...connections.kafka },
+    env: { ...connections.common("payment"), ...connections.mysql, ...connections.kafka, ...connections.settlement },
     secretEnv: { ...connections.redis, ...connections.mysqlSecret },
     iam: irsa(kafka.consumerPolicyJson),
     resources: delivery.payment.resources,
