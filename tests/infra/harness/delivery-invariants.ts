@@ -164,4 +164,26 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     expect(couponSecret.inputs.stringData.REDIS_URL).toMatch(/^rediss:\/\/:S3cret-cache-auth-token/);
     expect(couponSecret.inputs.stringData.MYSQL_PASSWORD).toMatch(/^S3cret-database-master-password/);
   });
+
+  it("sends the gateway to coupon through the internal ALB and names each gateway after its pod", () => {
+    const run = getRun();
+    const config = run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "gateway-config")!.inputs.data;
+    expect(config.COUPON_URL).toMatch(/^http:\/\/internal-k8s-coupon-internal-.*\.elb\.amazonaws\.com$/);
+    const env = containerOf(rolloutOf(run, "gateway")).env;
+    expect(env).toContainEqual({ name: "GATEWAY_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } });
+  });
+
+  it("exports the public URL and the commands to watch, promote, abort and roll back", async () => {
+    const { outputs } = getRun();
+    expect(outputs.publicUrl).toBe(`https://${getConfig().delivery.hostname}`);
+    const commands = outputs.rolloutCommands as any;
+    expect(commands.watch.coupon).toBe("kubectl argo rollouts get rollout coupon -n coupon-platform --watch");
+    expect(commands.promoteGateway).toBe("kubectl argo rollouts promote gateway -n coupon-platform");
+    expect(commands.rollBack.payment).toBe("kubectl argo rollouts undo payment -n coupon-platform");
+  });
+
+  it("enforces the restricted Pod Security Standard and ALB readiness gates in the apps' namespace", () => {
+    const namespace = getRun().ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "coupon-platform")!;
+    expect(namespace.inputs.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+  });
 }
