@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
+import { serviceTrustPolicy } from "../security/trust-policy";
 import { cpuArchitecture } from "../compute/instance-types";
 
 export interface BastionArgs {
@@ -36,10 +37,7 @@ export class Bastion extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-role`,
       {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
         tags,
       },
       parent,

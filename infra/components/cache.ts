@@ -5,6 +5,7 @@ import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createStoredSecret } from "../security/stored-secret";
 import { createTierSecurityGroup } from "../security/tier-security-group";
+import type { DataStoreArgs } from "./data-store-args";
 
 export const REDIS_PORT = 6379;
 
@@ -14,23 +15,15 @@ export const CACHE_ENGINES = {
   redis: { version: "7.1", family: "redis7" },
 } as const;
 
-export interface CacheArgs {
-  readonly namePrefix: string;
-  readonly vpcId: pulumi.Input<string>;
-  readonly dataSubnetIds: pulumi.Input<string[]>;
+export interface CacheArgs extends DataStoreArgs {
   /** Zones to spread the primary and replicas over, in order. */
   readonly availabilityZones: pulumi.Input<string[]>;
-  /** The only security group admitted: the EKS nodes'. */
-  readonly clientSecurityGroupId: pulumi.Input<string>;
   readonly engine: keyof typeof CACHE_ENGINES;
   readonly nodeType: string;
   readonly replicas: number;
   readonly multiAz: boolean;
   readonly snapshotRetentionDays: number;
   readonly logRetentionDays: number;
-  readonly logsKeyArn: pulumi.Input<string>;
-  readonly keyDeletionWindowDays: number;
-  readonly tags: Record<string, string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
+import { serviceTrustPolicy } from "../security/trust-policy";
 import { cpuArchitecture } from "../compute/instance-types";
 import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
@@ -162,10 +163,7 @@ export class Cluster extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-node-role`,
       {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
         tags,
       },
       { parent: this },

@@ -6,6 +6,8 @@ import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createStoredSecret } from "../security/stored-secret";
 import { createTierSecurityGroup } from "../security/tier-security-group";
+import { serviceTrustPolicy } from "../security/trust-policy";
+import type { DataStoreArgs } from "./data-store-args";
 
 export const MYSQL_PORT = 3306;
 export const MYSQL_ENGINE_VERSION = "8.4";
@@ -14,14 +16,10 @@ export const MASTER_USERNAME = "coupon_admin";
 /** Logs RDS exports to CloudWatch: errors and slow queries (the general log is too loud for a sale). */
 export const DATABASE_LOG_EXPORTS = ["error", "slowquery"] as const;
 
-export interface DatabaseArgs {
-  readonly namePrefix: string;
+export interface DatabaseArgs extends DataStoreArgs {
   readonly aws: AwsContext;
-  readonly vpcId: pulumi.Input<string>;
-  readonly dataSubnetIds: pulumi.Input<string[]>;
   readonly availabilityZones: pulumi.Input<string[]>;
-  /** Admitted on 3306: the EKS nodes' security group and the bastion's. */
-  readonly clientSecurityGroupId: pulumi.Input<string>;
+  /** Admitted on 3306 beside the EKS nodes: operators' port forwards. */
   readonly bastionSecurityGroupId?: pulumi.Input<string>;
   readonly instanceClass: string;
   readonly allocatedStorageGiB: number;
@@ -33,9 +31,6 @@ export interface DatabaseArgs {
   readonly performanceInsights: boolean;
   readonly enhancedMonitoringIntervalSeconds: number;
   readonly logRetentionDays: number;
-  readonly logsKeyArn: pulumi.Input<string>;
-  readonly keyDeletionWindowDays: number;
-  readonly tags: Record<string, string>;
 }
 
 /**
@@ -111,7 +106,22 @@ export class Database extends pulumi.ComponentResource {
     );
 
     const primaryLogs = this.createLogGroups(`${name}-primary`, identifier, args, tags);
-    const monitoring = {
+    // What the primary and its replica share: size, encryption, access, TLS, logs, monitoring.
+    const instanceSettings = {
+      instanceClass: args.instanceClass,
+      storageType: "gp3",
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      maxAllocatedStorage: args.maxAllocatedStorageGiB,
+      publiclyAccessible: false,
+      vpcSecurityGroupIds: [securityGroup.id],
+      parameterGroupName: parameters.name,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      iamDatabaseAuthenticationEnabled: true,
+      enabledCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
+      backupRetentionPeriod: args.backupRetentionDays,
+      autoMinorVersionUpgrade: true,
+      deletionProtection: args.deletionProtection,
       monitoringInterval: args.enhancedMonitoringIntervalSeconds,
       monitoringRoleArn: monitoringRole?.arn,
       performanceInsightsEnabled: args.performanceInsights,
@@ -120,37 +130,23 @@ export class Database extends pulumi.ComponentResource {
     const primary = new aws.rds.Instance(
       `${name}-primary`,
       {
+        ...instanceSettings,
         identifier,
         engine: "mysql",
         engineVersion: MYSQL_ENGINE_VERSION,
-        instanceClass: args.instanceClass,
         dbName: DATABASE_NAME,
         username: MASTER_USERNAME,
         password: password.result,
         port: MYSQL_PORT,
         allocatedStorage: args.allocatedStorageGiB,
-        maxAllocatedStorage: args.maxAllocatedStorageGiB,
-        storageType: "gp3",
-        storageEncrypted: true,
-        kmsKeyId: key.arn,
         multiAz: args.multiAz,
-        publiclyAccessible: false,
         dbSubnetGroupName: subnetGroup.name,
-        vpcSecurityGroupIds: [securityGroup.id],
-        parameterGroupName: parameters.name,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
-        iamDatabaseAuthenticationEnabled: true,
-        enabledCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
-        backupRetentionPeriod: args.backupRetentionDays,
         backupWindow: "02:00-03:00",
         maintenanceWindow: "sun:05:00-sun:06:00",
-        autoMinorVersionUpgrade: true,
         copyTagsToSnapshot: true,
-        deletionProtection: args.deletionProtection,
         // A protected database also keeps a final snapshot if it is ever deleted on purpose.
         skipFinalSnapshot: !args.deletionProtection,
         finalSnapshotIdentifier: args.deletionProtection ? `${identifier}-final` : undefined,
-        ...monitoring,
         tags,
       },
       { parent: this, dependsOn: primaryLogs },
@@ -167,25 +163,11 @@ export class Database extends pulumi.ComponentResource {
       replica = new aws.rds.Instance(
         `${name}-replica`,
         {
+          ...instanceSettings,
           identifier: replicaIdentifier,
           replicateSourceDb: primary.identifier,
-          instanceClass: args.instanceClass,
           availabilityZone: replicaZone,
-          storageType: "gp3",
-          storageEncrypted: true,
-          kmsKeyId: key.arn,
-          maxAllocatedStorage: args.maxAllocatedStorageGiB,
-          publiclyAccessible: false,
-          vpcSecurityGroupIds: [securityGroup.id],
-          parameterGroupName: parameters.name,
-          caCertIdentifier: "rds-ca-rsa2048-g1",
-          iamDatabaseAuthenticationEnabled: true,
-          enabledCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
-          backupRetentionPeriod: args.backupRetentionDays,
-          autoMinorVersionUpgrade: true,
-          deletionProtection: args.deletionProtection,
           skipFinalSnapshot: true,
-          ...monitoring,
           tags: { ...tags, Name: replicaIdentifier },
         },
         { parent: this, dependsOn: replicaLogs },
@@ -235,17 +217,7 @@ export class Database extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-monitoring-role`,
       {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "monitoring.rds.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": args.aws.accountId } },
-            },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", args.aws.accountId),
         tags,
       },
       { parent: this },

@@ -5,6 +5,7 @@ import { serverProperties } from "../kafka/server-properties";
 import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createTierSecurityGroup } from "../security/tier-security-group";
+import type { DataStoreArgs } from "./data-store-args";
 
 /** MSK's port for IAM-authenticated clients over TLS inside the VPC. */
 export const KAFKA_IAM_PORT = 9098;
@@ -12,13 +13,7 @@ export const KAFKA_IAM_PORT = 9098;
 /** Broker storage use (%) that triggers MSK storage auto-scaling; AWS recommends 50–60. */
 const STORAGE_TARGET_UTILIZATION = 60;
 
-export interface KafkaArgs {
-  readonly namePrefix: string;
-  readonly vpcId: pulumi.Input<string>;
-  /** One data subnet per AZ: MSK spreads the brokers evenly over them. */
-  readonly dataSubnetIds: pulumi.Input<string[]>;
-  /** The only security group admitted: the EKS nodes'. */
-  readonly clientSecurityGroupId: pulumi.Input<string>;
+export interface KafkaArgs extends DataStoreArgs {
   readonly kafkaVersion: string;
   readonly brokerCount: number;
   readonly instanceType: string;
@@ -26,10 +21,7 @@ export interface KafkaArgs {
   readonly maxStorageGiB: number;
   readonly enhancedMonitoring: string;
   readonly logRetentionDays: number;
-  readonly logsKeyArn: pulumi.Input<string>;
-  readonly keyDeletionWindowDays: number;
   readonly contract: KafkaContract;
-  readonly tags: Record<string, string>;
 }
 
 /**

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsContext } from "../aws-context";
 import { planSubnets, type Tier } from "../network/subnet-plan";
 import { createEncryptedLogGroup } from "../security/log-group";
+import { serviceTrustPolicy } from "../security/trust-policy";
 
 /** AWS services reached through interface endpoints when they are switched on. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs"] as const;
@@ -148,17 +149,7 @@ export class Network extends pulumi.ComponentResource {
     const role = new aws.iam.Role(
       `${name}-flow-logs-role`,
       {
-        assumeRolePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: { StringEquals: { "aws:SourceAccount": args.aws.accountId } },
-            },
-          ],
-        }),
+        assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com", args.aws.accountId),
         tags: tagged(`${args.namePrefix}-flow-logs`),
       },
       parent,

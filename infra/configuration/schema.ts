@@ -97,6 +97,12 @@ const resourcesSchema = z.strictObject({
   memoryLimit: memoryQuantity(),
 });
 
+/** Canary weights (%) before 100 %; that they increase is a cross-field rule below. */
+const canarySteps = () => {
+  const what = accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]");
+  return z.array(intRange(1, 99), what).min(1, what);
+};
+
 /** Bounds shared by every app's autoscaler. */
 const scalingFields = {
   minReplicas: intRange(1, 100),
@@ -128,18 +134,14 @@ const deliverySchema = z.strictObject({
     ...scalingFields,
     cpuTargetPercent: intRange(10, 95),
     /** Traffic weights (%) of the canary steps before 100 %, each followed by analysis. */
-    canarySteps: z
-      .array(intRange(1, 99), accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]"))
-      .min(1, accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]")),
+    canarySteps: canarySteps(),
   }),
   payment: z.strictObject({
     ...scalingFields,
     /** Orders waiting per replica before KEDA adds one. */
     lagPerReplica: intRange(1, 100000),
     /** Share of replicas (%) running the new version at each step. */
-    canarySteps: z
-      .array(intRange(1, 99), accepted("increasing canary weights between 1 and 99, such as [25, 50]"))
-      .min(1, accepted("increasing canary weights between 1 and 99, such as [25, 50]")),
+    canarySteps: canarySteps(),
   }),
 });
 

@@ -32,28 +32,18 @@ export function publicIngress(
     "routing.http.drop_invalid_header_fields.enabled=true",
     `deletion_protection.enabled=${args.deletionProtection}`,
   ];
-  return new k8s.networking.v1.Ingress(
+  return albIngress(
     name,
+    args,
     {
-      metadata: {
-        name,
-        namespace: args.namespace,
-        annotations: {
-          ...COMMON_ANNOTATIONS,
-          "alb.ingress.kubernetes.io/scheme": "internet-facing",
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
-          "alb.ingress.kubernetes.io/ssl-redirect": "443",
-          "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn,
-          "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-          "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
-        },
-      },
-      spec: {
-        ingressClassName: "alb",
-        rules: [{ host: args.hostname, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: { name: "http" } } } }] } }],
-      },
+      "alb.ingress.kubernetes.io/scheme": "internet-facing",
+      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+      "alb.ingress.kubernetes.io/ssl-redirect": "443",
+      "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn,
+      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
     },
-    { provider: args.provider, dependsOn: args.dependsOn },
+    { host: args.hostname, servicePort: { name: "http" } },
   );
 }
 
@@ -63,23 +53,31 @@ export function publicIngress(
  * writes into the `use-annotation` action of this Ingress at every canary step.
  */
 export function internalIngress(name: string, args: IngressArgs & { allowedCidrs: readonly string[] }): k8s.networking.v1.Ingress {
+  return albIngress(
+    name,
+    args,
+    {
+      "alb.ingress.kubernetes.io/scheme": "internal",
+      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
+      "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
+    },
+    { servicePort: { name: "use-annotation" } },
+  );
+}
+
+/** An Ingress of class alb with one catch-all rule to the app's service. */
+function albIngress(
+  name: string,
+  args: IngressArgs,
+  annotations: Record<string, string>,
+  rule: { host?: string; servicePort: { name: string } },
+): k8s.networking.v1.Ingress {
+  const paths = [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: rule.servicePort } } }];
   return new k8s.networking.v1.Ingress(
     name,
     {
-      metadata: {
-        name,
-        namespace: args.namespace,
-        annotations: {
-          ...COMMON_ANNOTATIONS,
-          "alb.ingress.kubernetes.io/scheme": "internal",
-          "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
-          "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
-        },
-      },
-      spec: {
-        ingressClassName: "alb",
-        rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: { name: "use-annotation" } } } }] } }],
-      },
+      metadata: { name, namespace: args.namespace, annotations: { ...COMMON_ANNOTATIONS, ...annotations } },
+      spec: { ingressClassName: "alb", rules: [{ ...(rule.host ? { host: rule.host } : {}), http: { paths } }] },
     },
     { provider: args.provider, dependsOn: args.dependsOn },
   );
