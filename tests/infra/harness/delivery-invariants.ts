@@ -186,4 +186,31 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const namespace = getRun().ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "coupon-platform")!;
     expect(namespace.inputs.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
   });
+
+  it("binds each IRSA role to exactly one service account, and gives the gateway none", () => {
+    const run = getRun();
+    const roles = run.ofType("aws:iam/role:Role").filter((r) => r.inputs.assumeRolePolicy?.includes("AssumeRoleWithWebIdentity"));
+    const subjects = roles.map((r) => Object.entries(JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]);
+    expect(subjects.sort()).toEqual(
+      [
+        "system:serviceaccount:argo-rollouts:argo-rollouts",
+        "system:serviceaccount:coupon-platform:coupon",
+        "system:serviceaccount:coupon-platform:payment",
+        "system:serviceaccount:keda:keda-operator",
+        "system:serviceaccount:kube-system:aws-load-balancer-controller",
+        "system:serviceaccount:kube-system:cluster-autoscaler",
+      ].sort(),
+    );
+    const accounts = run.ofType("kubernetes:core/v1:ServiceAccount");
+    const annotation = (app: string) => accounts.find((a) => a.inputs.metadata.name === app)!.inputs.metadata.annotations["eks.amazonaws.com/role-arn"];
+    expect(annotation("gateway")).toBeUndefined();
+    expect(annotation("coupon")).toMatch(/coupon-role/);
+    expect(annotation("payment")).toMatch(/payment-role/);
+  });
+
+  it("has Argo Rollouts verify ALB target groups before shifting canary weight", () => {
+    const release = getRun().ofType(K.release).find((r) => r.inputs.name === "argo-rollouts")!;
+    expect(release.inputs.values.controller.extraArgs).toContain("--aws-verify-target-group");
+  });
 }
+
