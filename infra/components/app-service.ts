@@ -253,7 +253,6 @@ export class AppService extends pulumi.ComponentResource {
                 targetMetricValue: String(lag.lagPerReplica),
                 minMetricValue: "0",
                 awsRegion: lag.region,
-                identityOwner: "operator",
               },
             },
             { type: "cpu", metricType: "Utilization", metadata: { value: "70" } },
