@@ -14,13 +14,13 @@ describe("schema migrations", () => {
       await admin.query("DROP DATABASE IF EXISTS coupon_migrate_test");
       // Two starts racing, like two pods: the named lock lets exactly one apply.
       const [a, b] = await Promise.all([migrate(env, logger), migrate(env, logger)]);
-      expect([...a.applied, ...b.applied]).toEqual([1]);
-      expect(await migrate(env, logger)).toEqual({ applied: [], alreadyApplied: [1] });
+      expect([...a.applied, ...b.applied]).toEqual([1, 2, 3]);
+      expect(await migrate(env, logger)).toEqual({ applied: [], alreadyApplied: [1, 2, 3] });
 
       const [tables] = await admin.query<RowDataPacket[]>(
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'coupon_migrate_test' ORDER BY table_name",
       );
-      expect(tables.map((t) => t.name)).toEqual(["coupons", "purchases", "schema_migrations", "users"]);
+      expect(tables.map((t) => t.name)).toEqual(["coupons", "gateway_accounts", "payment_settlements", "purchases", "schema_migrations", "users"]);
     } finally {
       await admin.query("DROP DATABASE IF EXISTS coupon_migrate_test");
       await admin.end();

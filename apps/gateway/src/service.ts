@@ -1,0 +1,171 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import cors from "cors";
+import type { Redis } from "ioredis";
+import type { Pool } from "mysql2/promise";
+import type { Registry } from "prom-client";
+import { createMysqlPool } from "../../lib/clients/mysql";
+import { createRedis } from "../../lib/clients/redis";
+import { migrate } from "../../lib/db/migrate";
+import { createApp, finishApp } from "../../lib/http/create-app";
+import { createShutdown } from "../../lib/http/graceful-shutdown";
+import { createMetricsRegistry } from "../../lib/http/metrics";
+import { type Logger, createLogger } from "../../lib/logger";
+import { Accounts } from "./auth/accounts";
+import { principalOf } from "./auth/authenticate";
+import { authRoutes } from "./auth/auth-routes";
+import { loadSigningKeys } from "./auth/signing-keys";
+import { TokenIssuer } from "./auth/token-issuer";
+import { TokenVerifier } from "./auth/token-verifier";
+import type { GatewayConfig } from "./config";
+import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
+import { createLimiter, rateLimit } from "./limits/rate-limit";
+import { apiRoutes } from "./proxy/api-routes";
+import { Upstream } from "./proxy/upstream";
+import { PaymentUpdates } from "./ws/payment-updates";
+import { Presence } from "./ws/presence";
+import { SocketHub } from "./ws/socket-hub";
+import { mountWebSocketEndpoint } from "./ws/websocket-endpoint";
+
+export interface GatewayService {
+  server: Server;
+  port: number;
+  gatewayId: string;
+  redis: Redis;
+  pool: Pool;
+  registry: Registry;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  /** Close sockets, stop accepting, drain HTTP, unsubscribe, close clients. Idempotent. */
+  shutdown: () => Promise<void>;
+}
+
+async function closeRedis(redis: Redis): Promise<void> {
+  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
+  await redis.quit();
+  await ended;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Wires the gateway from its config and starts it; the entry point and the tests both use this. */
+export async function startGatewayService(config: GatewayConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<GatewayService> {
+  if (config.MIGRATE_ON_START) await migrate(config, logger);
+
+  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const metrics = createGatewayMetrics(registry);
+  const redis = createRedis(config, config.SERVICE_NAME);
+  const pool = createMysqlPool(config);
+  const gatewayId = config.GATEWAY_ID;
+
+  const keys = await loadSigningKeys(config);
+  const accounts = new Accounts(pool);
+  const issuer = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_ACCESS_TTL_SECONDS });
+  const external =
+    config.OIDC_ISSUER && config.OIDC_JWKS_URL && config.OIDC_AUDIENCE
+      ? { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE, rolesClaim: config.OIDC_ROLES_CLAIM }
+      : undefined;
+  const verifier = new TokenVerifier(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS }, accounts, external);
+
+  const authLimiter = createLimiter(redis, { name: "auth-ip", points: config.RATE_LIMIT_AUTH_POINTS, windowSeconds: config.RATE_LIMIT_AUTH_WINDOW_SECONDS });
+  const purchaseLimiter = createLimiter(redis, { name: "purchase-user", points: config.RATE_LIMIT_PURCHASE_POINTS, windowSeconds: config.RATE_LIMIT_PURCHASE_WINDOW_SECONDS });
+  const coupon = new Upstream({ baseUrl: config.COUPON_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS }, metrics);
+  const hub = new SocketHub(metrics);
+  // Three missed heartbeats and a dead instance's presence entries are gone.
+  const presence = new Presence(redis, gatewayId, 3 * config.WS_HEARTBEAT_MS);
+  const updates = new PaymentUpdates(redis.duplicate(), gatewayId, hub, metrics, logger.child({ component: "payment-updates" }));
+
+  let accepting = true;
+  const app = createApp({
+    logger,
+    metrics: registry,
+    bodyLimit: config.HTTP_BODY_LIMIT,
+    health: {
+      isAcceptingTraffic: () => accepting,
+      required: {
+        redis: async () => void (await redis.ping()),
+        mysql: async () => void (await pool.query("SELECT 1")),
+      },
+      // A coupon outage shows as 502s, but dropping every gateway from the load balancer would not help.
+      optional: {
+        coupon: async () => {
+          const response = await fetch(new URL("/health/ready", config.COUPON_URL), { signal: AbortSignal.timeout(2_000) });
+          if (!response.ok) throw new Error(`coupon answered ${response.status}`);
+        },
+      },
+    },
+  });
+  // The client IP (per-IP limits, logs) is the address the trusted proxies saw, not a client-written X-Forwarded-For.
+  app.set("trust proxy", config.TRUSTED_PROXY_HOPS);
+  app.use(
+    cors({
+      origin: config.CORS_ORIGINS ?? false,
+      methods: ["GET", "POST"],
+      allowedHeaders: ["authorization", "content-type", "x-request-id"],
+      exposedHeaders: ["location", "retry-after", "x-request-id"],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    authRoutes({
+      accounts,
+      issuer,
+      metrics,
+      passwordMinLength: config.PASSWORD_MIN_LENGTH,
+      limitByIp: rateLimit(authLimiter, (req) => req.ip ?? "unknown", metrics.rateLimited, "auth-ip"),
+    }),
+  );
+  app.use(
+    apiRoutes({
+      verifier,
+      coupon,
+      hub,
+      presence,
+      gatewayId,
+      limitPurchaseByUser: rateLimit(purchaseLimiter, (_req, res) => principalOf(res).userId, metrics.rateLimited, "purchase-user"),
+    }),
+  );
+  finishApp(app);
+
+  const server = createServer(app);
+  const wss = mountWebSocketEndpoint({
+    server,
+    verifier,
+    hub,
+    presence,
+    gatewayId,
+    maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
+    isAcceptingTraffic: () => accepting,
+    logger: logger.child({ component: "websocket" }),
+  });
+  await updates.start();
+  hub.startHeartbeat(config.WS_HEARTBEAT_MS, () => {
+    presence.announce(hub.users()).catch((err: unknown) => logger.warn({ err }, "could not refresh websocket presence"));
+  });
+  const port = await listen(server, config.PORT, config.HOST);
+  logger.info({ port, gatewayId, coupon: config.COUPON_URL }, "gateway listening");
+
+  const shutdown = createShutdown({
+    server,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    onBegin: () => {
+      accepting = false;
+      // Upgraded sockets are not HTTP requests: close them now or the HTTP drain would wait for them.
+      hub.closeAll();
+    },
+    steps: [
+      { name: "websocket server", run: () => new Promise<void>((resolve) => wss.close(() => resolve())) },
+      { name: "payment updates", run: () => updates.stop() },
+      { name: "upstream connections", run: async () => coupon.close() },
+      { name: "redis", run: () => closeRedis(redis) },
+      { name: "mysql", run: () => pool.end() },
+    ],
+  });
+  return { server, port, gatewayId, redis, pool, registry, metrics, logger, shutdown };
+}

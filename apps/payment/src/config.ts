@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { checkKafkaAuth, kafkaEnv, mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { envBool, envInt } from "../../lib/config/env-types";
+import { loadEnv } from "../../lib/config/load-env";
+
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name");
+
+const paymentEnv = z
+  .object({
+    ...serverEnv.shape,
+    ...redisEnv.shape,
+    ...mysqlEnv.shape,
+    ...kafkaEnv.shape,
+    SERVICE_NAME: z.string().min(1).default("payment"),
+    // The names the infrastructure's Kafka contract fixes (infra/platform.ts KAFKA_CONTRACT).
+    KAFKA_ORDERS_TOPIC: topicName.default("coupon.orders"),
+    KAFKA_DEAD_LETTER_TOPIC: topicName.default("coupon.orders.dlq"),
+    KAFKA_CONSUMER_GROUP: z.string().min(1).max(200).default("payment-settlement"),
+    // Used only when payment has to create a topic itself (it starts before coupon).
+    KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
+    KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1),
+    KAFKA_SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
+    KAFKA_HEARTBEAT_INTERVAL_MS: envInt(500, 60_000).default(3_000),
+    KAFKA_COMMIT_INTERVAL_MS: envInt(100, 60_000).default(1_000),
+    KAFKA_PARTITIONS_CONCURRENCY: envInt(1, 64).default(3),
+    /** How often one order may fail for a reason of its own before it goes to the dead-letter topic. */
+    SETTLEMENT_MAX_ATTEMPTS: envInt(1, 100).default(5),
+    SETTLEMENT_RETRY_BACKOFF_MS: envInt(1, 60_000).default(200),
+    /** Back-off cap while MySQL, Redis or Kafka is unreachable (the partition waits, nothing is dead-lettered). */
+    OUTAGE_BACKOFF_MAX_MS: envInt(100, 300_000).default(5_000),
+    MIGRATE_ON_START: envBool.default(true),
+  })
+  .superRefine(checkKafkaAuth);
+
+export type PaymentConfig = z.infer<typeof paymentEnv>;
+
+export const loadPaymentConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadEnv(paymentEnv, env);

@@ -1,0 +1,123 @@
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Redis } from "ioredis";
+import type { Pool } from "mysql2/promise";
+import type { Registry } from "prom-client";
+import { ensureTopic } from "../../coupon/src/outbox/orders-topic";
+import { createKafka } from "../../lib/clients/kafka";
+import { createMysqlPool } from "../../lib/clients/mysql";
+import { createRedis } from "../../lib/clients/redis";
+import { migrate } from "../../lib/db/migrate";
+import { createApp, finishApp } from "../../lib/http/create-app";
+import { createShutdown } from "../../lib/http/graceful-shutdown";
+import { createMetricsRegistry } from "../../lib/http/metrics";
+import { type Logger, createLogger } from "../../lib/logger";
+import type { PaymentConfig } from "./config";
+import { DeadLetters } from "./consumer/dead-letters";
+import { SettlementConsumer } from "./consumer/settlement-consumer";
+import { type PaymentMetrics, createPaymentMetrics } from "./payment-metrics";
+import { OrderFinalizer } from "./settlement/order-finalizer";
+import { SettlementLedger } from "./settlement/settlement-ledger";
+import { SettlementProcessor } from "./settlement/settlement-processor";
+
+export interface PaymentService {
+  server: Server;
+  port: number;
+  redis: Redis;
+  pool: Pool;
+  registry: Registry;
+  metrics: PaymentMetrics;
+  logger: Logger;
+  /** Stop accepting, finish the order in work, commit offsets, leave the group, close clients. Idempotent. */
+  shutdown: () => Promise<void>;
+}
+
+async function closeRedis(redis: Redis): Promise<void> {
+  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
+  await redis.quit();
+  await ended;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Wires the payment service from its config and starts consuming; the entry point and the tests both use this. */
+export async function startPaymentService(config: PaymentConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<PaymentService> {
+  if (config.MIGRATE_ON_START) await migrate(config, logger);
+
+  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const metrics = createPaymentMetrics(registry);
+  const redis = createRedis(config, config.SERVICE_NAME);
+  const pool = createMysqlPool(config);
+  const kafka = createKafka(config, logger);
+  const topics = [config.KAFKA_ORDERS_TOPIC, config.KAFKA_DEAD_LETTER_TOPIC];
+  // Subscribing to a missing topic fails (auto-creation is off): create both, as coupon does for its own.
+  for (const topic of topics) await ensureTopic(kafka, { topic, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION });
+
+  const deadLetters = new DeadLetters(kafka.producer({ allowAutoTopicCreation: false }), config.KAFKA_DEAD_LETTER_TOPIC);
+  const processor = new SettlementProcessor({
+    ledger: new SettlementLedger(pool),
+    finalizer: new OrderFinalizer(redis),
+    deadLetters,
+    metrics,
+    logger: logger.child({ component: "settlement" }),
+    settings: {
+      maxAttempts: config.SETTLEMENT_MAX_ATTEMPTS,
+      retryBackoffMs: config.SETTLEMENT_RETRY_BACKOFF_MS,
+      outageBackoffMaxMs: config.OUTAGE_BACKOFF_MAX_MS,
+    },
+  });
+  const consumer = new SettlementConsumer(
+    kafka.consumer({
+      groupId: config.KAFKA_CONSUMER_GROUP,
+      sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatInterval: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      allowAutoTopicCreation: false,
+    }),
+    processor,
+    { topic: config.KAFKA_ORDERS_TOPIC, commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS, partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENCY },
+    logger.child({ component: "consumer" }),
+  );
+
+  let accepting = true;
+  const app = createApp({
+    logger,
+    metrics: registry,
+    bodyLimit: config.HTTP_BODY_LIMIT,
+    health: {
+      isAcceptingTraffic: () => accepting,
+      required: {
+        redis: async () => void (await redis.ping()),
+        mysql: async () => void (await pool.query("SELECT 1")),
+        consumer: async () => {
+          if (!consumer.isHealthy()) throw new Error("not consuming (crashed or not yet in its group)");
+        },
+      },
+    },
+  });
+  finishApp(app);
+
+  const server = createServer(app);
+  const port = await listen(server, config.PORT, config.HOST);
+  await consumer.start();
+  logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC, group: config.KAFKA_CONSUMER_GROUP }, "payment service consuming");
+
+  const shutdown = createShutdown({
+    server,
+    logger,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+    onBegin: () => (accepting = false),
+    steps: [
+      // Order matters: the consumer finishes its order and commits before the clients it uses close.
+      { name: "kafka consumer", run: () => consumer.stop() },
+      { name: "dead-letter producer", run: () => deadLetters.close() },
+      { name: "redis", run: () => closeRedis(redis) },
+      { name: "mysql", run: () => pool.end() },
+    ],
+  });
+  return { server, port, redis, pool, registry, metrics, logger, shutdown };
+}

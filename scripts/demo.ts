@@ -1,0 +1,131 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { Redis } from "ioredis";
+import { createConnection, createPool } from "mysql2/promise";
+import { couponKeys } from "../apps/coupon/src/keys";
+import { prepareAdmin, prepareBuyers, type Buyer } from "./demo/buyers";
+import { allDecided, runFlashSale } from "./demo/flash-sale";
+import { parseFlags } from "./demo/flags";
+import { call, inBatches } from "./demo/gateway-client";
+import { ensureLocalServices } from "./demo/local-services";
+import { type ServiceProcess, startService, stopService, waitReady } from "./demo/processes";
+import { buildReport } from "./demo/report";
+
+/**
+ * `npm run demo`: the whole platform on this machine. Coupon, payment and two
+ * gateway replicas run as separate processes against the local Redis, MariaDB and
+ * Kafka; buyers register, open WebSockets and buy through the gateways; the report
+ * checks the sale's invariants from the databases. Everything stays on loopback,
+ * in a database, a Redis logical database and Kafka topics of the demo's own.
+ */
+const DEMO_DATABASE = "coupon_platform_demo";
+const DEMO_REDIS_URL = "redis://127.0.0.1:6379/9";
+const SETTLE_TIMEOUT_MS = 60_000;
+
+const log = (line: string) => console.log(`[demo] ${line}`);
+
+async function resetDemoState(): Promise<void> {
+  const connection = await createConnection({ host: "127.0.0.1", port: 3306, user: "root", password: "" });
+  try {
+    await connection.query(`DROP DATABASE IF EXISTS \`${DEMO_DATABASE}\``);
+  } finally {
+    await connection.end();
+  }
+  const redis = new Redis(DEMO_REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    await redis.flushdb();
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<number> {
+  const flags = parseFlags(process.argv.slice(2));
+  const runId = randomUUID().slice(0, 8);
+  log("checking local services (npm run services)…");
+  await ensureLocalServices();
+  await resetDemoState();
+
+  const logDir = mkdtempSync(path.join(os.tmpdir(), "coupon-platform-demo-"));
+  const topic = `demo.coupon.orders.${runId}`;
+  const shared = { REDIS_URL: DEMO_REDIS_URL, MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
+  const services: ServiceProcess[] = [];
+  const redis = new Redis(DEMO_REDIS_URL);
+  const pool = createPool({ host: "127.0.0.1", port: 3306, user: "root", password: "", database: DEMO_DATABASE, connectionLimit: 8, supportBigNumbers: true, bigNumberStrings: true });
+  const buyers: Buyer[] = [];
+  try {
+    log(`starting coupon, payment and two gateways (logs in ${logDir})…`);
+    const coupon = await startService("coupon", "coupon", { ...shared, ORDERS_TOPIC: topic, ORDERS_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" }, logDir);
+    services.push(coupon);
+    await waitReady(coupon);
+    const payment = await startService(
+      "payment",
+      "payment",
+      { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`, KAFKA_CONSUMER_GROUP: `payment-settlement-demo-${runId}`, KAFKA_TOPIC_PARTITIONS: "3" },
+      logDir,
+    );
+    services.push(payment);
+    const gatewayEnv = {
+      ...shared,
+      COUPON_URL: `http://127.0.0.1:${coupon.port}`,
+      JWT_SECRET: randomBytes(32).toString("base64url"),
+      // Every demo buyer signs up from 127.0.0.1: the per-IP auth limit is lifted for the run.
+      RATE_LIMIT_AUTH_POINTS: "1000000",
+    };
+    const gateways = [
+      await startService("gateway-a", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-a-${runId}` }, logDir),
+      await startService("gateway-b", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-b-${runId}` }, logDir),
+    ];
+    services.push(...gateways);
+    await Promise.all([payment, ...gateways].map((s) => waitReady(s)));
+    const gatewayPorts = gateways.map((g) => g.port);
+    log(`ready: coupon :${coupon.port}, payment :${payment.port}, gateways :${gatewayPorts.join(" and :")}`);
+
+    const adminToken = await prepareAdmin(gatewayPorts[0] as number, pool, runId);
+    const now = Date.now();
+    const created = await call(gatewayPorts[0] as number, "/api/coupons", {
+      method: "POST",
+      token: adminToken,
+      body: { name: "Demo flash sale", priceCents: flags.priceCents, stock: flags.stock, saleStartsAt: new Date(now - 60_000).toISOString(), saleEndsAt: new Date(now + 3_600_000).toISOString() },
+    });
+    if (created.status !== 201) throw new Error(`creating the coupon failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const couponId = String(created.body.id);
+    log(`coupon ${couponId}: ${flags.stock} units; registering ${flags.buyers} buyers and opening their WebSockets…`);
+    buyers.push(...(await prepareBuyers(flags, gatewayPorts, pool, runId)));
+
+    const orderStatus = async (buyer: Buyer, orderId: string) => String((await call(buyer.socketPort, `/api/orders/${orderId}`, { token: buyer.token })).body.status);
+    const unitsLeft = async () => Number(await redis.get(couponKeys(couponId).stock));
+    log(`flash sale: ${flags.buyers} buyers at once, retries for up to ${flags.durationSeconds} s…`);
+    const sale = await runFlashSale(buyers, { couponId, gatewayPorts, orderStatus, unitsLeft, deadline: performance.now() + flags.durationSeconds * 1000 });
+
+    log("waiting for settlement and the last WebSocket pushes…");
+    const settleDeadline = performance.now() + SETTLE_TIMEOUT_MS;
+    while (!(await allDecided(buyers, { orderStatus })) && performance.now() < settleDeadline) await new Promise((r) => setTimeout(r, 200));
+    const pushedAll = () => buyers.every((b) => b.orders.every((orderId) => b.socket.results.has(orderId)));
+    for (let i = 0; i < 50 && !pushedAll(); i++) await new Promise((r) => setTimeout(r, 100));
+
+    const report = await buildReport({ pool, couponId, stock: flags.stock, priceCents: flags.priceCents, stockLeftInRedis: await unitsLeft(), buyers, sale, orderStatus });
+    console.log(`\n${report.lines.join("\n")}\n`);
+    return report.healthy ? 0 : 1;
+  } finally {
+    await inBatches(buyers, 64, async (b) => b.socket.socket.close());
+    // Gateways first (they hold the sockets and call coupon), payment, then coupon: each drains on SIGTERM.
+    const exits: string[] = [];
+    for (const service of [...services].reverse()) exits.push(`${service.name}=${String(await stopService(service))}`);
+    if (exits.length > 0) log(`stopped with SIGTERM, exit codes: ${exits.join(" ")}`);
+    redis.disconnect();
+    await pool.end();
+    if (!flags.keepData) await resetDemoState().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(`[demo] ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
