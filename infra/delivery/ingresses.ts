@@ -8,6 +8,9 @@ interface IngressArgs {
   readonly dependsOn: pulumi.Resource[];
 }
 
+/** What the gateway serves to the internet: auth, the API and the WebSocket. */
+export const PUBLIC_PATHS = ["/auth", "/api", "/ws"] as const;
+
 /** ALB settings both load balancers share: IP targets (pod readiness gates work), health on /health/ready. */
 const COMMON_ANNOTATIONS = {
   "alb.ingress.kubernetes.io/target-type": "ip",
@@ -43,7 +46,8 @@ export function publicIngress(
       "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
       "alb.ingress.kubernetes.io/load-balancer-attributes": attributes.join(","),
     },
-    { host: args.hostname, servicePort: { name: "http" } },
+    // Only the public API: /health and /metrics stay inside (the ALB checks targets directly).
+    { host: args.hostname, servicePort: { name: "http" }, paths: PUBLIC_PATHS },
   );
 }
 
@@ -61,7 +65,7 @@ export function internalIngress(name: string, args: IngressArgs & { allowedCidrs
       "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
       "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
     },
-    { servicePort: { name: "use-annotation" } },
+    { servicePort: { name: "use-annotation" }, paths: ["/"] },
   );
 }
 
@@ -70,9 +74,9 @@ function albIngress(
   name: string,
   args: IngressArgs,
   annotations: Record<string, string>,
-  rule: { host?: string; servicePort: { name: string } },
+  rule: { host?: string; servicePort: { name: string }; paths: readonly string[] },
 ): k8s.networking.v1.Ingress {
-  const paths = [{ path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: rule.servicePort } } }];
+  const paths = rule.paths.map((path) => ({ path, pathType: "Prefix", backend: { service: { name: args.service, port: rule.servicePort } } }));
   return new k8s.networking.v1.Ingress(
     name,
     {

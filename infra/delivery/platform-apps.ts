@@ -102,10 +102,13 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       ORDERS_TOPIC_PARTITIONS: String(delivery.orderPartitions),
       ORDERS_TOPIC_REPLICATION: String(durability.replicationFactor),
     },
+    /** payment creates the dead-letter topic (and the orders topic if it starts first) with the same durability. */
     settlement: {
       KAFKA_ORDERS_TOPIC: contract.ordersTopic,
       KAFKA_DEAD_LETTER_TOPIC: contract.deadLetterTopic,
       KAFKA_CONSUMER_GROUP: contract.settlementGroup,
+      KAFKA_TOPIC_PARTITIONS: String(delivery.orderPartitions),
+      KAFKA_TOPIC_REPLICATION: String(durability.replicationFactor),
     },
   };
   const irsa = (policy: pulumi.Input<string>) => ({ oidcProviderArn: cluster.oidcProviderArn, oidcProviderUrl: cluster.oidcProviderUrl, policies: { kafka: policy } });
@@ -175,6 +178,8 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       COUPON_URL: pulumi.interpolate`http://${ingressHostname(couponIngress)}`,
       JWT_ISSUER: `https://${delivery.hostname}`,
       JWT_AUDIENCE: "coupon-platform",
+      // One proxy (the ALB) stands in front: rate limits then key on the client's own address.
+      TRUSTED_PROXY_HOPS: "1",
     },
     secretEnv: { ...connections.redis, ...connections.mysqlSecret, JWT_SECRET: jwtKey.result },
     // Each gateway instance is named after its pod, so payment results reach the instance holding the socket.

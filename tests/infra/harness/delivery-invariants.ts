@@ -1,4 +1,7 @@
 import { expect, it } from "vitest";
+import { loadCouponConfig } from "../../../apps/coupon/src/config";
+import { loadGatewayConfig } from "../../../apps/gateway/src/config";
+import { loadPaymentConfig } from "../../../apps/payment/src/config";
 import type { PlatformConfig } from "../../../infra/config";
 import type { CapturedResource } from "./aws-mocks";
 import type { StackRun } from "./run-stack";
@@ -115,7 +118,9 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const internetFacing = ingresses.filter((i) => i.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing");
     expect(internetFacing).toHaveLength(1);
     const [publicIngress] = internetFacing;
-    expect(publicIngress!.inputs.spec.rules[0].http.paths[0].backend.service.name).toBe("gateway");
+    const publicPaths = publicIngress!.inputs.spec.rules[0].http.paths;
+    expect(publicPaths.map((p: any) => p.path)).toEqual(["/auth", "/api", "/ws"]);
+    for (const path of publicPaths) expect(path.backend.service.name).toBe("gateway");
     expect(publicIngress!.inputs.spec.rules[0].host).toBe(getConfig().delivery.hostname);
     const annotations = publicIngress!.inputs.metadata.annotations;
     expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(getConfig().delivery.certificateArn);
@@ -211,6 +216,27 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
   it("has Argo Rollouts verify ALB target groups before shifting canary weight", () => {
     const release = getRun().ofType(K.release).find((r) => r.inputs.name === "argo-rollouts")!;
     expect(release.inputs.values.controller.extraArgs).toContain("--aws-verify-target-group");
+  });
+
+  it("hands each app an environment its own config loader accepts, pointed at the AWS data tier", () => {
+    const run = getRun();
+    const envOf = (app: string) => ({
+      ...run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === `${app}-config`)!.inputs.data,
+      ...run.ofType("kubernetes:core/v1:Secret").find((c) => c.inputs.metadata.name === `${app}-secret`)!.inputs.stringData,
+      // What the pod adds from its own metadata.
+      ...(app === "gateway" ? { GATEWAY_ID: "gateway-6d9f7c8b4-x2k9q" } : {}),
+    });
+    const coupon = loadCouponConfig(envOf("coupon"));
+    const payment = loadPaymentConfig(envOf("payment"));
+    const gateway = loadGatewayConfig(envOf("gateway"));
+    for (const config of [coupon, payment]) {
+      expect(config).toMatchObject({ KAFKA_AUTH: "msk-iam", KAFKA_TLS: true, MYSQL_TLS: true, MYSQL_DATABASE: "coupon" });
+      expect(config.REDIS_URL).toMatch(/^rediss:\/\//);
+    }
+    expect(coupon.ORDERS_TOPIC_REPLICATION).toBe(Math.min(3, getConfig().kafka.brokerCount));
+    expect(payment.KAFKA_TOPIC_PARTITIONS).toBe(getConfig().delivery.orderPartitions);
+    expect(gateway.TRUSTED_PROXY_HOPS).toBe(1);
+    expect(gateway.COUPON_URL).toMatch(/^http:\/\/internal-/);
   });
 }
 
