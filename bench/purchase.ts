@@ -9,7 +9,7 @@ import { migrate } from "../apps/lib/db/migrate";
 import { createLogger } from "../apps/lib/logger";
 import { StockLoader } from "../apps/coupon/src/admin/stock-loader";
 import { PurchaseScript } from "../apps/coupon/src/purchase/purchase-script";
-import { newOrderId } from "../apps/coupon/src/order-id";
+import { newOrderId } from "../apps/lib/flash-sale/order-id";
 import { startKafka, stopKafka } from "../scripts/lib/kafka-process";
 import { createPoster } from "./lib/http-post";
 import { formatTable, runLoad, type LoadResult } from "./lib/load-runner";

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { createConnection, createPool } from "mysql2/promise";
-import { couponKeys } from "../apps/coupon/src/keys";
+import { couponKeys } from "../apps/lib/flash-sale/keys";
 import { prepareAdmin, prepareBuyers, type Buyer } from "./demo/buyers";
 import { allDecided, runFlashSale } from "./demo/flash-sale";
 import { parseFlags } from "./demo/flags";

@@ -20,7 +20,7 @@ import { TwoLevelCache } from "./catalog/two-level-cache";
 import type { CouponConfig } from "./config";
 import { type CouponMetrics, createCouponMetrics } from "./coupon-metrics";
 import { orderRoutes } from "./orders/order-routes";
-import { ensureTopic } from "./outbox/orders-topic";
+import { ensureTopic } from "../../lib/flash-sale/orders-topic";
 import { OutboxRelay } from "./outbox/outbox-relay";
 import { OutboxStore } from "./outbox/outbox-store";
 import { PurchaseScript } from "./purchase/purchase-script";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CouponPage } from "../src/catalog/coupon";
-import { catalogKeys } from "../src/keys";
+import { catalogKeys } from "../../lib/flash-sale/keys";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { couponKeys } from "../src/keys";
-import { orderEventSchema, type OrderEvent } from "../src/outbox/order-event";
+import { couponKeys } from "../../lib/flash-sale/keys";
+import { orderEventSchema, type OrderEvent } from "../../lib/flash-sale/order-event";
 import { OutboxStore } from "../src/outbox/outbox-store";
 import type { CouponService } from "../src/service";
 import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";

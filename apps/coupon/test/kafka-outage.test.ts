@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKafka, stopKafka } from "../../../scripts/lib/kafka-process";
 import type { BrokerInstance } from "../../../scripts/lib/kafka-layout";
-import { couponKeys } from "../src/keys";
-import { orderEventSchema } from "../src/outbox/order-event";
+import { couponKeys } from "../../lib/flash-sale/keys";
+import { orderEventSchema } from "../../lib/flash-sale/order-event";
 import { OutboxStore } from "../src/outbox/outbox-store";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";

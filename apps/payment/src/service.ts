@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
-import { ensureTopic } from "../../coupon/src/outbox/orders-topic";
+import { ensureTopic } from "../../lib/flash-sale/orders-topic";
 import { createKafka } from "../../lib/clients/kafka";
 import { createMysqlPool } from "../../lib/clients/mysql";
 import { createRedis } from "../../lib/clients/redis";

@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import type { Pool } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { couponKeys } from "../../coupon/src/keys";
+import { couponKeys } from "../../lib/flash-sale/keys";
 import type { CouponService } from "../../coupon/src/service";
 import { createSale } from "../../coupon/test/support/coupons";
 import { asUser, httpRequest } from "../../coupon/test/support/http-client";

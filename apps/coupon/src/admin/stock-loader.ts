@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { defineScript, type ScriptCall } from "../../../lib/clients/redis-script";
-import { OUTBOX_INDEX_KEY, couponKeys } from "../keys";
+import { OUTBOX_INDEX_KEY, couponKeys } from "../../../lib/flash-sale/keys";
 
 // Refuses to overwrite: stock already in Redis for this id means live sale state
 // (a re-created database over an old Redis), and overwriting it would resell units.

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { catalogKeys } from "../keys";
+import { catalogKeys } from "../../../lib/flash-sale/keys";
 import type { Coupon, CouponPage } from "./coupon";
 import type { CouponRepository } from "./coupon-repository";
 import type { TwoLevelCache } from "./two-level-cache";

@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import { serviceUnavailable } from "../../../lib/http/http-error";
 import type { CouponMetrics } from "../coupon-metrics";
-import { catalogKeys } from "../keys";
+import { catalogKeys } from "../../../lib/flash-sale/keys";
 import { RedisLock } from "./redis-lock";
 
 export interface TwoLevelCacheSettings {

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { notFound } from "../../../lib/http/http-error";
 import { parseParams } from "../../../lib/http/validate";
 import { requireIdentity } from "../identity";
-import { couponKeys } from "../keys";
-import { ORDER_ID_PATTERN, couponIdOfOrder } from "../order-id";
-import { ORDER_STATUSES, orderEventSchema } from "../outbox/order-event";
+import { couponKeys } from "../../../lib/flash-sale/keys";
+import { ORDER_ID_PATTERN, couponIdOfOrder } from "../../../lib/flash-sale/order-id";
+import { ORDER_STATUSES, orderEventSchema } from "../../../lib/flash-sale/order-event";
 
 const orderParams = z.strictObject({ id: z.string().regex(ORDER_ID_PATTERN, "must be an order id returned by a purchase") });
 

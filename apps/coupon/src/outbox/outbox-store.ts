@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { defineScript, type ScriptCall } from "../../../lib/clients/redis-script";
-import { OUTBOX_INDEX_KEY, couponKeys } from "../keys";
+import { OUTBOX_INDEX_KEY, couponKeys } from "../../../lib/flash-sale/keys";
 
 // Takes up to ARGV[2] entries that are due and leases them for ARGV[1] ms by
 // pushing their score into the future: another relay (another pod) skips them

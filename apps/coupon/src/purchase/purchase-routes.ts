@@ -5,7 +5,7 @@ import { parseOptionalJsonBody, parseParams } from "../../../lib/http/validate";
 import type { CouponMetrics } from "../coupon-metrics";
 import { couponIdParams } from "../ids";
 import { requireIdentity } from "../identity";
-import { newOrderId } from "../order-id";
+import { newOrderId } from "../../../lib/flash-sale/order-id";
 import type { PurchaseScript } from "./purchase-script";
 import type { SoldOutFlags } from "./sold-out-flags";
 

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { defineScript, type ScriptCall } from "../../../lib/clients/redis-script";
-import { couponKeys } from "../keys";
+import { couponKeys } from "../../../lib/flash-sale/keys";
 
 /**
  * The whole reservation in one atomic step. Every check happens before any write

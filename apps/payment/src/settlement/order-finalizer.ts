@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { defineScript, type ScriptCall } from "../../../lib/clients/redis-script";
-import { couponKeys } from "../../../coupon/src/keys";
-import type { OrderEvent } from "../../../coupon/src/outbox/order-event";
+import { couponKeys } from "../../../lib/flash-sale/keys";
+import type { OrderEvent } from "../../../lib/flash-sale/order-event";
 import { type PaymentUpdate, paymentUpdateChannel } from "../../../lib/events/payment-update";
 import type { SettlementOutcome } from "./settlement-outcome";
 

@@ -1,6 +1,6 @@
 import type { KafkaMessage } from "kafkajs";
-import { ORDER_ID_PATTERN, couponIdOfOrder } from "../../../coupon/src/order-id";
-import { type OrderEvent, orderEventSchema } from "../../../coupon/src/outbox/order-event";
+import { ORDER_ID_PATTERN, couponIdOfOrder } from "../../../lib/flash-sale/order-id";
+import { type OrderEvent, orderEventSchema } from "../../../lib/flash-sale/order-event";
 
 export type ParsedOrder = { ok: true; order: OrderEvent } | { ok: false; reason: string };
 

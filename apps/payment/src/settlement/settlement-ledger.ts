@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import type { OrderEvent } from "../../../coupon/src/outbox/order-event";
+import type { OrderEvent } from "../../../lib/flash-sale/order-event";
 import { isDuplicateKey, isLockConflict } from "./mysql-errors";
 import type { RefusalReason, Settlement, SettlementOutcome } from "./settlement-outcome";
 

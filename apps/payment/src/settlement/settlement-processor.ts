@@ -1,5 +1,5 @@
 import type { KafkaMessage } from "kafkajs";
-import type { OrderEvent } from "../../../coupon/src/outbox/order-event";
+import type { OrderEvent } from "../../../lib/flash-sale/order-event";
 import type { Logger } from "../../../lib/logger";
 import type { DeadLetters, MessageSource } from "../consumer/dead-letters";
 import type { PaymentMetrics } from "../payment-metrics";

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { couponKeys } from "../../../coupon/src/keys";
+import { couponKeys } from "../../../lib/flash-sale/keys";
 
 /** Everything settlement may change, in MySQL and in the coupon's Redis sale state. */
 export interface LedgerSnapshot {
