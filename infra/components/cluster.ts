@@ -118,24 +118,12 @@ export class Cluster extends pulumi.ComponentResource {
         // would add a self-managed group and extra security groups we do not use.
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
+        // @pulumi/eks manages the VPC CNI add-on; its network-policy agent must be on, or
+        // Kubernetes NetworkPolicies are accepted by the API and enforced by nobody.
+        vpcCniOptions: { enableNetworkPolicy: true },
         tags,
       },
       { parent: this, dependsOn: [controlPlaneLogs] },
-    );
-
-    // The VPC CNI as a managed add-on with its network-policy agent on: without it,
-    // Kubernetes NetworkPolicies are accepted by the API and enforced by nobody.
-    new aws.eks.Addon(
-      `${name}-vpc-cni`,
-      {
-        clusterName: args.clusterName,
-        addonName: "vpc-cni",
-        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-        resolveConflictsOnCreate: "OVERWRITE",
-        resolveConflictsOnUpdate: "OVERWRITE",
-        tags,
-      },
-      { parent: this, dependsOn: [cluster] },
     );
 
     const nodeRole = this.createNodeRole(name, args, tags);

@@ -4,8 +4,9 @@
  * - albCanary: traffic moves by ALB weights (10 → 25 → 50 → 100 %), with analysis
  *   after each step; the canary is scaled to its traffic weight (setCanaryScale) so
  *   the HPA, which sizes the whole Rollout, does not inflate it.
- * - replicaCanary: for a consumer with no HTTP traffic to split — the canary is a
- *   share of the replicas (setCanaryScale by weight), with analysis between steps.
+ * - replicaCanary: for a consumer with no HTTP traffic to split. Without traffic
+ *   routing Argo Rollouts sizes the canary by the weight (setCanaryScale needs
+ *   traffic routing and is refused without it), with analysis between steps.
  * - blueGreen: the new version comes up behind a preview service, is analysed
  *   before promotion, and the old one stays up scaleDownDelaySeconds for rollback.
  */
@@ -47,7 +48,7 @@ export function rolloutStrategy(strategy: RolloutStrategy, names: StrategyNames,
         canary: {
           stableService: names.stableService,
           canaryService: names.secondService,
-          steps: strategy.steps.flatMap((weight) => [{ setCanaryScale: { weight } }, { setWeight: weight }, analysisStep(names.analysisTemplate)]),
+          steps: strategy.steps.flatMap((weight) => [{ setWeight: weight }, analysisStep(names.analysisTemplate)]),
         },
       };
     case "blueGreen":

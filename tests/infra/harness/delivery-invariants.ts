@@ -50,7 +50,12 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
 
     const payment = rolloutOf(run, "payment").inputs.spec.strategy.canary;
     expect(payment.trafficRouting).toBeUndefined();
-    expect(payment.steps.filter((s: any) => s.setCanaryScale).map((s: any) => s.setCanaryScale.weight)).toEqual(getConfig().delivery.payment.canarySteps);
+    expect(payment.steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight)).toEqual(getConfig().delivery.payment.canarySteps);
+    // Argo Rollouts refuses setCanaryScale on a canary without traffic routing (InvalidSpec).
+    for (const app of APPS) {
+      const canary = rolloutOf(run, app).inputs.spec.strategy.canary;
+      if (canary && !canary.trafficRouting) expect(canary.steps.filter((s: any) => s.setCanaryScale)).toEqual([]);
+    }
   });
 
   it("leaves spec.replicas unset on every Rollout: the autoscaler owns it", () => {

@@ -274,6 +274,8 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(cluster.createOidcProvider).toBe(true);
     expect(cluster.version).toBe(getConfig().cluster.kubernetesVersion);
     expect(cluster.skipDefaultNodeGroup).toBe(true);
+    expect(cluster.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
+    expect(run.ofType("aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "vpc-cni")).toEqual([]);
     expect(cluster.endpointPrivateAccess).toBe(true);
     const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
     expect([...cluster.privateSubnetIds].sort()).toEqual(privateIds);

@@ -1,9 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     name: "apps",
-    root: __dirname,
+    root: fileURLToPath(new URL(".", import.meta.url)),
     include: ["**/*.test.ts"],
     // Starts the local Kafka broker when it is down and prepares a fresh test database.
     globalSetup: ["./test-support/global-setup.ts"],
