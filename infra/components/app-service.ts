@@ -42,6 +42,8 @@ export interface AppServiceArgs {
   readonly egressTo: EgressTargets;
   /** The Helm releases whose CRDs (Rollout, AnalysisTemplate, ScaledObject) this app uses. */
   readonly crdReleases: pulumi.Resource[];
+  /** What every Kubernetes object of the app waits for: its namespace (and through it the LB controller's webhooks). */
+  readonly namespaceReady: pulumi.Resource[];
   readonly tags: Record<string, string>;
 }
 
@@ -64,8 +66,8 @@ export class AppService extends pulumi.ComponentResource {
   constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coupon-platform:delivery:AppService", name, {}, opts);
     const app = args.app;
-    const k8sOpts = { parent: this, provider: args.provider };
-    const crOpts = { ...k8sOpts, dependsOn: args.crdReleases };
+    const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.namespaceReady };
+    const crOpts = { ...k8sOpts, dependsOn: [...args.namespaceReady, ...args.crdReleases] };
     const labels = { app, "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "coupon-platform" };
     const metadata = (resourceName: string, extra: Record<string, pulumi.Input<string>> = {}) => ({
       name: resourceName,
@@ -131,7 +133,7 @@ export class AppService extends pulumi.ComponentResource {
         metadata: metadata(analysisName),
         spec:
           args.strategy.kind === "blueGreen"
-            ? smokeTestTemplateSpec(`http://${this.secondServiceName}.${args.namespace}.svc.cluster.local`)
+            ? smokeTestTemplateSpec(app, `http://${this.secondServiceName}.${args.namespace}.svc.cluster.local`)
             : analysisTemplateSpec(app, args.prometheusUrl),
       },
       crOpts,
@@ -208,7 +210,7 @@ export class AppService extends pulumi.ComponentResource {
             behavior,
           },
         },
-        { ...k8sOpts, dependsOn: [rollout] },
+        { ...k8sOpts, dependsOn: [...args.namespaceReady, rollout] },
       );
       return;
     }
@@ -259,7 +261,7 @@ export class AppService extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...crOpts, dependsOn: [...args.crdReleases, rollout, auth] },
+      { ...crOpts, dependsOn: [...args.namespaceReady, ...args.crdReleases, rollout, auth] },
     );
   }
 }

@@ -51,6 +51,9 @@ export function analysisTemplateSpec(app: string, prometheusUrl: string, thresho
   };
 }
 
+/** The label a smoke-test pod carries; the app's NetworkPolicy admits pods with it. */
+export const SMOKE_TEST_LABEL = "coupon-platform/smoke-test-for";
+
 /** curl, pinned: the smoke test's only tool. */
 export const SMOKE_TEST_IMAGE = "curlimages/curl:8.11.1";
 
@@ -59,7 +62,7 @@ export const SMOKE_TEST_IMAGE = "curlimages/curl:8.11.1";
  * the preview service's readiness endpoint (which checks the app's dependencies)
  * several times and fails the analysis on any non-2xx answer.
  */
-export function smokeTestTemplateSpec(previewUrl: string) {
+export function smokeTestTemplateSpec(app: string, previewUrl: string) {
   return {
     metrics: [
       {
@@ -72,6 +75,7 @@ export function smokeTestTemplateSpec(previewUrl: string) {
               backoffLimit: 0,
               activeDeadlineSeconds: 120,
               template: {
+                metadata: { labels: { [SMOKE_TEST_LABEL]: app } },
                 spec: {
                   restartPolicy: "Never",
                   automountServiceAccountToken: false,

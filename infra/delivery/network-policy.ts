@@ -1,9 +1,10 @@
+import { SMOKE_TEST_LABEL } from "./analysis-template";
 import { APP_PORT } from "./pod-template";
 
 /** Who may open connections to an app's pods. */
 export type IngressSources =
   /** From outside the cluster through an ALB in IP mode: its nodes live in these subnets. */
-  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[] }
+  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[]; readonly smokeTests?: boolean }
   /** From other apps of the platform, by their `app` label. */
   | { readonly kind: "apps"; readonly apps: readonly string[]; readonly loadBalancerSubnetCidrs?: readonly string[] }
   | { readonly kind: "none" };
@@ -32,6 +33,10 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
   const ingressRules: object[] = [fromPrometheus];
   if (ingress.kind === "loadBalancer") {
     ingressRules.push({ from: ingress.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
+    if (ingress.smokeTests) {
+      // The blue-green pre-promotion Job asks the preview from inside the namespace.
+      ingressRules.push({ from: [{ podSelector: { matchLabels: { [SMOKE_TEST_LABEL]: app } } }], ports: appPort });
+    }
   }
   if (ingress.kind === "apps") {
     ingressRules.push({ from: ingress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });

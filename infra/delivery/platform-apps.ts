@@ -76,7 +76,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
   );
 
   const image = (app: string) => pulumi.interpolate`${registry.repositoryUrls[app]}:${delivery.imageTag}`;
-  const crdReleases = [addons.argoRollouts, addons.keda, namespace];
+  const crdReleases = [addons.argoRollouts, addons.keda];
   const durability = brokerDurability(args.brokerCount);
   const connections = {
     common: (app: string) => ({ SERVICE_NAME: app, PORT: "8080", LOG_LEVEL: "info", SHUTDOWN_GRACE_MS: "30000" }),
@@ -118,7 +118,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
   const publicCidrs = network.publicSubnetCidrs;
   // IRSA pods fetch credentials from STS: inside the VPC through its endpoint, else through NAT.
   const stsCidrs = args.interfaceEndpoints ? [network.vpcCidr] : ["0.0.0.0/0"];
-  const common = { namespace: APPS_NAMESPACE, provider, prometheusUrl: addons.prometheusUrl, zoneSpread, crdReleases, tags: args.tags };
+  const common = { namespace: APPS_NAMESPACE, namespaceReady: [namespace], provider, prometheusUrl: addons.prometheusUrl, zoneSpread, crdReleases, tags: args.tags };
 
   const couponIngressName = "coupon-internal";
   const coupon = new AppService("coupon", {
@@ -187,7 +187,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     resources: delivery.gateway.resources,
     scaling: { kind: "cpu", minReplicas: delivery.gateway.minReplicas, maxReplicas: delivery.gateway.maxReplicas, cpuTargetPercent: delivery.gateway.cpuTargetPercent },
     strategy: { kind: "blueGreen", autoPromotion: delivery.gateway.autoPromotion, scaleDownDelaySeconds: delivery.gateway.scaleDownDelaySeconds },
-    ingressFrom: { kind: "loadBalancer", subnetCidrs: publicCidrs },
+    ingressFrom: { kind: "loadBalancer", subnetCidrs: publicCidrs, smokeTests: true },
     egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: [cache.port, database.port], apps: ["coupon"], cidrs: [{ cidrs: privateCidrs, port: 80 }] },
   });
   const gatewayIngress = publicIngress("gateway-public", {

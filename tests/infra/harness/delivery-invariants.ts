@@ -243,5 +243,22 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     expect(gateway.TRUSTED_PROXY_HOPS).toBe(1);
     expect(gateway.COUPON_URL).toMatch(/^http:\/\/internal-/);
   });
-}
 
+  it("lets the gateway's blue-green smoke job reach the preview through the gateway's NetworkPolicy", () => {
+    const run = getRun();
+    const template = run.ofType(K.analysis).find((a) => a.inputs.metadata.name === "gateway-analysis")!.inputs.spec;
+    const jobLabels = template.metrics[0].provider.job.spec.template.metadata.labels;
+    const policy = run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === "gateway")!.inputs.spec;
+    const admitted = policy.ingress.flatMap((rule: any) => rule.from).filter((from: any) => from.podSelector);
+    expect(admitted.some((from: any) => Object.entries(from.podSelector.matchLabels).every(([k, v]) => jobLabels[k] === v))).toBe(true);
+  });
+
+  it("creates every object in the apps' namespace only after the namespace", () => {
+    const run = getRun();
+    const namespaced = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.metadata?.namespace === "coupon-platform");
+    expect(namespaced.length).toBeGreaterThan(20);
+    for (const resource of namespaced) {
+      expect(run.dependsOn.get(`${resource.type}::${resource.name}`), `${resource.type} ${resource.name}`).toContain("kubernetes:core/v1:Namespace::apps-namespace");
+    }
+  });
+}
