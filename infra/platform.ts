@@ -67,6 +67,7 @@ export function createPlatform(config: PlatformConfig) {
     publicAccessCidrs: config.cluster.publicAccessCidrs,
     adminRoleArn: config.cluster.adminRoleArn,
     serviceCidr: config.cluster.serviceCidr,
+    apiClients: { securityGroupIds: bastion ? [bastion.securityGroupId] : [], cidrBlocks: config.cluster.privateApiAccessCidrs },
     logRetentionDays: config.cluster.logRetentionDays,
     logsKeyArn: logsKey.keyArn,
     deletionProtection: config.cluster.deletionProtection,

@@ -32,6 +32,8 @@ export interface ClusterArgs {
   /** Granted AmazonEKSClusterAdminPolicy through an access entry; "" for none. */
   readonly adminRoleArn: string;
   readonly serviceCidr: string;
+  /** Who may call the private API endpoint (443) besides the nodes: the bastion, CI runners. */
+  readonly apiClients: { readonly securityGroupIds: pulumi.Input<string>[]; readonly cidrBlocks: string[] };
   readonly logRetentionDays: number;
   readonly logsKeyArn: pulumi.Input<string>;
   readonly deletionProtection: boolean;
@@ -126,6 +128,24 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this, dependsOn: [controlPlaneLogs] },
     );
 
+    // The private endpoint's network interfaces carry the cluster security group, which
+    // admits only itself: open 443 to the named API clients, nobody else.
+    const clusterSecurityGroupId = cluster.eksCluster.apply((c) => pulumi.output(c.vpcConfig).apply((vpc) => vpc.clusterSecurityGroupId));
+    args.apiClients.securityGroupIds.forEach((sourceId, i) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-api-from-sg-${i}`,
+        { securityGroupId: clusterSecurityGroupId, referencedSecurityGroupId: sourceId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from an operator host" },
+        { parent: this },
+      ),
+    );
+    args.apiClients.cidrBlocks.forEach((cidrIpv4, i) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-api-from-cidr-${i}`,
+        { securityGroupId: clusterSecurityGroupId, cidrIpv4, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from a CI network" },
+        { parent: this },
+      ),
+    );
+
     const nodeRole = this.createNodeRole(name, args, tags);
     for (const [groupName, spec] of Object.entries(args.nodeGroups)) {
       this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags);
@@ -134,7 +154,7 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterName = args.clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
-    this.nodeSecurityGroupId = cluster.eksCluster.apply((c) => pulumi.output(c.vpcConfig).apply((vpc) => vpc.clusterSecurityGroupId));
+    this.nodeSecurityGroupId = clusterSecurityGroupId;
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcProviderUrl = cluster.oidcProviderUrl;
     this.nodeRoleArn = nodeRole.arn;

@@ -167,6 +167,8 @@ const clusterSchema = z.strictObject({
   /** An IAM role granted cluster admin through an EKS access entry; "" for none. */
   adminRoleArn: optionalRoleArn(),
   serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }),
+  /** Networks inside the VPC (or peered to it) that may call the private API endpoint, e.g. CI runners. The bastion always may. */
+  privateApiAccessCidrs: z.array(cidr({ privateOnly: true }), accepted("a list of private IPv4 CIDR blocks")),
   logRetentionDays: retentionDays(),
   deletionProtection: bool(),
   nodeGroups: z.strictObject({

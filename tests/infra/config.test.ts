@@ -126,6 +126,7 @@ describe("stack config", () => {
     [{ database: { maxAllocatedStorageGiB: 19 } }, /database\.maxAllocatedStorageGiB = 19 .*accepted: an integer from 20 to 65536/],
     [{ database: { allocatedStorageGiB: 200 } }, "coupon-platform:database.maxAllocatedStorageGiB = 100 (from stacks/dev.yaml): is below database.allocatedStorageGiB (200); accepted: at least the initial storage"],
     [{ database: { enhancedMonitoringIntervalSeconds: 20 } }, "coupon-platform:database.enhancedMonitoringIntervalSeconds = 20 (set by the stack): accepted: one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 = off)"],
+    [{ cluster: { privateApiAccessCidrs: ["8.8.8.0/24"] } }, /cluster\.privateApiAccessCidrs\.0 = "8\.8\.8\.0\/24" .*not a private range/],
     [{ encryption: { keyDeletionWindowDays: 3 } }, "coupon-platform:encryption.keyDeletionWindowDays = 3 (set by the stack): accepted: an integer from 7 to 30"],
     [{ name: "Coupon_Prod" }, /coupon-platform:name = "Coupon_Prod" \(set by the stack\): accepted: 3–32 lowercase letters/],
     [{ tags: { "aws:owner": "me" } }, /coupon-platform:tags\.aws:owner.*not starting with aws:/],

@@ -283,6 +283,16 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(cluster.subnetIds).toBeUndefined();
   });
 
+  it("opens the private API endpoint on 443 to the bastion and the configured CI networks only", () => {
+    const run = getRun();
+    const rules = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("cluster-api-"));
+    const bastionSg = run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0];
+    expect(rules.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4).sort()).toEqual([bastionSg, ...getConfig().cluster.privateApiAccessCidrs].sort());
+    for (const rule of rules) {
+      expect(rule.inputs).toMatchObject({ securityGroupId: "sg-0eksmanagedcluster", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+    }
+  });
+
   it("never opens the API endpoint to 0.0.0.0/0", () => {
     const cluster = getRun().ofType(T.eksCluster)[0]!.inputs;
     expect(cluster.publicAccessCidrs ?? []).not.toContain("0.0.0.0/0");
