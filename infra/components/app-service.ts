@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { analysisTemplateSpec, smokeTestTemplateSpec } from "../delivery/analysis-template";
+import { analysisTemplateSpec, httpSignals, settlementSignals, smokeTestTemplateSpec } from "../delivery/analysis-template";
 import { createIrsaRole } from "../delivery/irsa-role";
 import { networkPolicySpec, type EgressTargets, type IngressSources } from "../delivery/network-policy";
 import { podTemplate } from "../delivery/pod-template";
@@ -37,6 +37,8 @@ export interface AppServiceArgs {
   readonly scaling: AppScaling;
   readonly strategy: RolloutStrategy;
   readonly prometheusUrl: string;
+  /** What a canary is judged on: its HTTP answers, or (a consumer) its settlements. */
+  readonly analysis: "http" | "settlements";
   readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
   readonly ingressFrom: IngressSources;
   readonly egressTo: EgressTargets;
@@ -134,7 +136,7 @@ export class AppService extends pulumi.ComponentResource {
         spec:
           args.strategy.kind === "blueGreen"
             ? smokeTestTemplateSpec(app, `http://${this.secondServiceName}.${args.namespace}.svc.cluster.local`)
-            : analysisTemplateSpec(app, args.prometheusUrl),
+            : analysisTemplateSpec(args.analysis === "settlements" ? settlementSignals(app) : httpSignals(app), args.prometheusUrl),
       },
       crOpts,
     );

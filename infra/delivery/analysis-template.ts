@@ -8,17 +8,39 @@ export interface AnalysisThresholds {
 
 export const DEFAULT_THRESHOLDS: AnalysisThresholds = { minSuccessRate: 0.99, maxP99Seconds: 0.5 };
 
+/** The two PromQL signals an analysis judges: a success ratio (0–1) and a p99 in seconds. */
+export interface AnalysisSignals {
+  readonly successRate: string;
+  readonly p99: string;
+}
+
+/** The pods of the revision under test: Argo Rollouts passes their pod-template hash in. */
+const revision = (app: string) => `service="${app}",rollouts_pod_template_hash="{{args.revision-hash}}"`;
+
 /**
- * PromQL over the services' request histogram (apps/lib/http/metrics.ts:
- * http_request_duration_seconds with service, route, method, status labels),
- * restricted to the pods of the revision under test via the pod-template hash
- * Argo Rollouts passes in.
+ * An HTTP service's requests (apps/lib/http/metrics.ts: http_request_duration_seconds
+ * by route and status). Probes and scrapes are left out: kubelet and Prometheus hit
+ * /health and /metrics all the time, which would hide real 5xx answers and make a
+ * revision without traffic look measured.
  */
-function queries(app: string) {
-  const selector = `service="${app}",rollouts_pod_template_hash="{{args.revision-hash}}"`;
+export function httpSignals(app: string): AnalysisSignals {
+  const selector = `${revision(app)},route!~"/health/.*|/metrics"`;
   return {
     successRate: `sum(rate(http_request_duration_seconds_count{${selector},status!~"5.."}[2m])) / sum(rate(http_request_duration_seconds_count{${selector}}[2m]))`,
     p99: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector}}[2m])))`,
+  };
+}
+
+/**
+ * A consumer's settlements (apps/payment/src/payment-metrics.ts): the share of orders
+ * not rolled back after failing (a refusal for lack of credit is a correct outcome),
+ * and the time to settle one order.
+ */
+export function settlementSignals(app: string): AnalysisSignals {
+  const selector = revision(app);
+  return {
+    successRate: `sum(rate(payment_settlements_total{${selector},outcome!="rolled_back"}[2m])) / sum(rate(payment_settlements_total{${selector}}[2m]))`,
+    p99: `histogram_quantile(0.99, sum by (le) (rate(payment_settle_duration_seconds_bucket{${selector}}[2m])))`,
   };
 }
 
@@ -29,8 +51,8 @@ function queries(app: string) {
  * rollout for a person instead of promoting an untested version. One failed
  * measurement is tolerated; three consecutive query errors stop the analysis.
  */
-export function analysisTemplateSpec(app: string, prometheusUrl: string, thresholds: AnalysisThresholds = DEFAULT_THRESHOLDS) {
-  const q = queries(app);
+export function analysisTemplateSpec(signals: AnalysisSignals, prometheusUrl: string, thresholds: AnalysisThresholds = DEFAULT_THRESHOLDS) {
+  const q = signals;
   const measured = "len(result) > 0 && !isNaN(result[0])";
   const metric = (name: string, query: string, good: string, bad: string) => ({
     name,

@@ -131,6 +131,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     resources: delivery.coupon.resources,
     scaling: { kind: "cpu", minReplicas: delivery.coupon.minReplicas, maxReplicas: delivery.coupon.maxReplicas, cpuTargetPercent: delivery.coupon.cpuTargetPercent },
     strategy: { kind: "albCanary", steps: delivery.coupon.canarySteps, ingressName: couponIngressName },
+    analysis: "http",
     // The internal ALB's nodes sit in the private subnets; the gateway reaches coupon only through it.
     ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: privateCidrs },
     egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts, cidrs: [{ cidrs: stsCidrs, port: 443 }] },
@@ -162,6 +163,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       region: args.aws.region,
     },
     strategy: { kind: "replicaCanary", steps: delivery.payment.canarySteps },
+    analysis: "settlements",
     // A consumer: nothing calls it but Prometheus.
     ingressFrom: { kind: "none" },
     egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts, cidrs: [{ cidrs: stsCidrs, port: 443 }] },
@@ -187,6 +189,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     resources: delivery.gateway.resources,
     scaling: { kind: "cpu", minReplicas: delivery.gateway.minReplicas, maxReplicas: delivery.gateway.maxReplicas, cpuTargetPercent: delivery.gateway.cpuTargetPercent },
     strategy: { kind: "blueGreen", autoPromotion: delivery.gateway.autoPromotion, scaleDownDelaySeconds: delivery.gateway.scaleDownDelaySeconds },
+    analysis: "http",
     ingressFrom: { kind: "loadBalancer", subnetCidrs: publicCidrs, smokeTests: true },
     egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: [cache.port, database.port], apps: ["coupon"], cidrs: [{ cidrs: privateCidrs, port: 80 }] },
   });

@@ -261,4 +261,22 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       expect(run.dependsOn.get(`${resource.type}::${resource.name}`), `${resource.type} ${resource.name}`).toContain("kubernetes:core/v1:Namespace::apps-namespace");
     }
   });
+
+  it("judges canaries on real work for the new revision only, and pauses rather than passes when there is none", () => {
+    const run = getRun();
+    const template = (app: string) => run.ofType(K.analysis).find((a) => a.inputs.metadata.name === `${app}-analysis`)!.inputs.spec;
+    const queries = (app: string) => template(app).metrics.map((m: any) => m.provider.prometheus.query).join("\n");
+    expect(queries("coupon")).toContain('route!~"/health/.*|/metrics"');
+    expect(queries("coupon")).toContain('rollouts_pod_template_hash="{{args.revision-hash}}"');
+    expect(queries("payment")).toContain("payment_settlements_total");
+    expect(queries("payment")).toContain('outcome!="rolled_back"');
+    for (const app of ["coupon", "payment"]) {
+      for (const metric of template(app).metrics) {
+        expect(metric.successCondition).toMatch(/^len\(result\) > 0 && !isNaN\(result\[0\]\) && /);
+        expect(metric.failureCondition).toMatch(/^len\(result\) > 0 && !isNaN\(result\[0\]\) && /);
+        expect(metric.failureLimit).toBeGreaterThanOrEqual(0);
+        expect(metric.consecutiveErrorLimit).toBeGreaterThan(0);
+      }
+    }
+  });
 }
