@@ -5,6 +5,9 @@ import { planSubnets, type Tier } from "../network/subnet-plan";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { serviceTrustPolicy } from "../security/trust-policy";
 
+/** The tier as it appears in names and tags. */
+const tierLabel = (tier: Tier) => (tier === "internalLb" ? "internal-lb" : tier);
+
 /** AWS services reached through interface endpoints when they are switched on. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "ecr.api", "ecr.dkr", "sts", "logs"] as const;
 
@@ -28,7 +31,10 @@ export interface NetworkArgs {
  * A VPC with three tiers of subnets in every AZ:
  * - public: the internet-facing load balancers and the NAT gateways;
  * - private: EKS nodes, pods and the bastion; internet egress only through NAT;
- * - data: RDS, ElastiCache and MSK; no route out of the VPC at all.
+ * - data: RDS, ElastiCache and MSK; no route out of the VPC at all;
+ * - internalLb: internal load balancers only (the one in front of coupon); no route
+ *   out either. A NetworkPolicy that admits "the load balancer" admits these few
+ *   addresses, not every pod in the private subnets.
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
@@ -40,6 +46,8 @@ export class Network extends pulumi.ComponentResource {
   /** Known at plan time, for security-group rules that admit one tier. */
   readonly dataSubnetCidrs: string[];
   readonly privateSubnetCidrs: string[];
+  readonly internalLbSubnetCidrs: string[];
+  readonly internalLbSubnetIds: pulumi.Output<string[]>;
   readonly publicSubnetCidrs: string[];
   readonly natGatewayIds: pulumi.Output<string[]>;
 
@@ -68,24 +76,27 @@ export class Network extends pulumi.ComponentResource {
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
     const tierTags: Record<Tier, Record<string, string>> = {
       public: { ...clusterTag, "kubernetes.io/role/elb": "1", tier: "public" },
-      private: { ...clusterTag, "kubernetes.io/role/internal-elb": "1", tier: "private" },
+      private: { tier: "private" },
       data: { tier: "data" },
+      // The load balancer controller puts internal ALBs where this tag is, and only there.
+      internalLb: { ...clusterTag, "kubernetes.io/role/internal-elb": "1", tier: "internal-lb" },
     };
     const subnet = (tier: Tier, azIndex: number, cidrBlock: string) =>
       new aws.ec2.Subnet(
-        `${name}-${tier}-${azIndex}`,
+        `${name}-${tierLabel(tier)}-${azIndex}`,
         {
           vpcId: vpc.id,
           cidrBlock,
           availabilityZone: zoneAt(azIndex),
           mapPublicIpOnLaunch: false,
-          tags: tagged(`${args.namePrefix}-${tier}-${azIndex}`, tierTags[tier]),
+          tags: tagged(`${args.namePrefix}-${tierLabel(tier)}-${azIndex}`, tierTags[tier]),
         },
         parent,
       );
     const publicSubnets = plan.map((az) => subnet("public", az.azIndex, az.public));
     const privateSubnets = plan.map((az) => subnet("private", az.azIndex, az.private));
     const dataSubnets = plan.map((az) => subnet("data", az.azIndex, az.data));
+    const internalLbSubnets = plan.map((az) => subnet("internalLb", az.azIndex, az.internalLb));
 
     // Public tier: one route table with the internet gateway.
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-igw`) }, parent);
@@ -117,6 +128,10 @@ export class Network extends pulumi.ComponentResource {
     const dataRoutes = new aws.ec2.RouteTable(`${name}-data-rt`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-data`) }, parent);
     dataSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRoutes.id }, parent));
 
+    // Internal load balancers answer inside the VPC only: local routes suffice.
+    const internalLbRoutes = new aws.ec2.RouteTable(`${name}-internal-lb-rt`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-internal-lb`) }, parent);
+    internalLbSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-internal-lb-rta-${i}`, { subnetId: s.id, routeTableId: internalLbRoutes.id }, parent));
+
     this.createFlowLogs(name, args, vpc, tagged);
     this.createEndpoints(name, args, vpc, privateSubnets, privateRouteTables, tagged);
 
@@ -128,6 +143,8 @@ export class Network extends pulumi.ComponentResource {
     this.dataSubnetIds = pulumi.all(dataSubnets.map((s) => s.id));
     this.dataSubnetCidrs = plan.map((az) => az.data);
     this.privateSubnetCidrs = plan.map((az) => az.private);
+    this.internalLbSubnetCidrs = plan.map((az) => az.internalLb);
+    this.internalLbSubnetIds = pulumi.all(internalLbSubnets.map((s) => s.id));
     this.publicSubnetCidrs = plan.map((az) => az.public);
     this.natGatewayIds = pulumi.all(natGateways.map((n) => n.id));
     this.registerOutputs({

@@ -56,7 +56,10 @@ export function publicIngress(
  * the ALB splits traffic between stable and canary by weight, which Argo Rollouts
  * writes into the `use-annotation` action of this Ingress at every canary step.
  */
-export function internalIngress(name: string, args: IngressArgs & { allowedCidrs: readonly string[] }): k8s.networking.v1.Ingress {
+export function internalIngress(
+  name: string,
+  args: IngressArgs & { allowedCidrs: readonly string[]; subnetIds: pulumi.Input<string[]> },
+): k8s.networking.v1.Ingress {
   return albIngress(
     name,
     args,
@@ -64,6 +67,8 @@ export function internalIngress(name: string, args: IngressArgs & { allowedCidrs
       "alb.ingress.kubernetes.io/scheme": "internal",
       "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
       "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
+      // Pinned to the internal-LB subnets: the coupon NetworkPolicy admits those addresses only.
+      "alb.ingress.kubernetes.io/subnets": pulumi.output(args.subnetIds).apply((ids) => ids.join(",")),
     },
     { servicePort: { name: "use-annotation" }, paths: ["/"] },
   );
@@ -73,7 +78,7 @@ export function internalIngress(name: string, args: IngressArgs & { allowedCidrs
 function albIngress(
   name: string,
   args: IngressArgs,
-  annotations: Record<string, string>,
+  annotations: Record<string, pulumi.Input<string>>,
   rule: { host?: string; servicePort: { name: string }; paths: readonly string[] },
 ): k8s.networking.v1.Ingress {
   const paths = rule.paths.map((path) => ({ path, pathType: "Prefix", backend: { service: { name: args.service, port: rule.servicePort } } }));

@@ -132,14 +132,15 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     scaling: { kind: "cpu", minReplicas: delivery.coupon.minReplicas, maxReplicas: delivery.coupon.maxReplicas, cpuTargetPercent: delivery.coupon.cpuTargetPercent },
     strategy: { kind: "albCanary", steps: delivery.coupon.canarySteps, ingressName: couponIngressName },
     analysis: "http",
-    // The internal ALB's nodes sit in the private subnets; the gateway reaches coupon only through it.
-    ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: privateCidrs },
+    // The gateway reaches coupon through the internal ALB, whose nodes live only in the internal-LB subnets.
+    ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: network.internalLbSubnetCidrs },
     egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts, cidrs: [{ cidrs: stsCidrs, port: 443 }] },
   });
   const couponIngress = internalIngress(couponIngressName, {
     namespace: APPS_NAMESPACE,
     service: coupon.serviceName,
     allowedCidrs: privateCidrs,
+    subnetIds: network.internalLbSubnetIds,
     provider,
     dependsOn: [namespace, addons.loadBalancerController, coupon],
   });
@@ -191,7 +192,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     strategy: { kind: "blueGreen", autoPromotion: delivery.gateway.autoPromotion, scaleDownDelaySeconds: delivery.gateway.scaleDownDelaySeconds },
     analysis: "http",
     ingressFrom: { kind: "loadBalancer", subnetCidrs: publicCidrs, smokeTests: true },
-    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: [cache.port, database.port], apps: ["coupon"], cidrs: [{ cidrs: privateCidrs, port: 80 }] },
+    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: [cache.port, database.port], apps: ["coupon"], cidrs: [{ cidrs: network.internalLbSubnetCidrs, port: 80 }] },
   });
   const gatewayIngress = publicIngress("gateway-public", {
     namespace: APPS_NAMESPACE,

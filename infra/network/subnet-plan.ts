@@ -12,14 +12,16 @@ export const AZ_SLOTS = 4;
 export const MIN_VPC_PREFIX = 16;
 export const MAX_VPC_PREFIX = 20;
 
-export type Tier = "public" | "private" | "data";
-export const TIERS: readonly Tier[] = ["public", "private", "data"];
+export type Tier = "public" | "private" | "data" | "internalLb";
+export const TIERS: readonly Tier[] = ["public", "private", "data", "internalLb"];
 
 export interface AzSubnets {
   readonly azIndex: number;
   readonly public: string;
   readonly private: string;
   readonly data: string;
+  /** Internal load balancers only, so NetworkPolicies can tell their traffic from pods'. */
+  readonly internalLb: string;
 }
 
 /**
@@ -27,9 +29,10 @@ export interface AzSubnets {
  * - private (workloads): the first half of the VPC, one /(p+3) per slot — EKS pods
  *   take VPC addresses through the VPC CNI, so this tier gets almost all the space
  *   (a /19 = 8,192 addresses per AZ in a /16);
- * - public (load balancers, NAT) and data (RDS, ElastiCache, MSK): /(p+6) blocks
- *   from the third quarter (a /22 = 1,024 addresses per AZ in a /16);
- * - the rest (half of the third quarter and the fourth quarter) stays free for
+ * - public (load balancers, NAT), data (RDS, ElastiCache, MSK) and internalLb
+ *   (internal ALBs): /(p+6) blocks from the third quarter (a /22 = 1,024 addresses
+ *   per AZ in a /16);
+ * - the rest (a quarter of the third quarter and the fourth quarter) stays free for
  *   tiers added later.
  */
 export function planSubnets(vpcCidr: string, azCount: number): AzSubnets[] {
@@ -49,5 +52,6 @@ export function planSubnets(vpcCidr: string, azCount: number): AzSubnets[] {
     private: formatCidr(subdivide(privateHalf, vpc.prefix + 3, azIndex)),
     public: formatCidr(subdivide(edgeQuarter, smallPrefix, azIndex)),
     data: formatCidr(subdivide(edgeQuarter, smallPrefix, AZ_SLOTS + azIndex)),
+    internalLb: formatCidr(subdivide(edgeQuarter, smallPrefix, 2 * AZ_SLOTS + azIndex)),
   }));
 }

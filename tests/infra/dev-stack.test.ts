@@ -18,7 +18,7 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
   itHoldsDeliveryInvariants(() => run, () => config);
 
   it("is the cheaper shape: two AZs, one NAT gateway, no interface endpoints", () => {
-    expect(run.ofType(T.subnet)).toHaveLength(6);
+    expect(run.ofType(T.subnet)).toHaveLength(8);
     expect(run.ofType(T.nat)).toHaveLength(1);
     expect(run.ofType(T.endpoint).filter((e) => e.inputs.vpcEndpointType === "Interface")).toEqual([]);
   });

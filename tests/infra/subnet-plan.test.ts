@@ -25,9 +25,9 @@ const azCount = fc.integer({ min: 1, max: AZ_SLOTS });
 describe("subnet plan", () => {
   it("lays out a /16 as documented", () => {
     expect(planSubnets("10.10.0.0/16", 3)).toEqual([
-      { azIndex: 0, private: "10.10.0.0/19", public: "10.10.128.0/22", data: "10.10.144.0/22" },
-      { azIndex: 1, private: "10.10.32.0/19", public: "10.10.132.0/22", data: "10.10.148.0/22" },
-      { azIndex: 2, private: "10.10.64.0/19", public: "10.10.136.0/22", data: "10.10.152.0/22" },
+      { azIndex: 0, private: "10.10.0.0/19", public: "10.10.128.0/22", data: "10.10.144.0/22", internalLb: "10.10.160.0/22" },
+      { azIndex: 1, private: "10.10.32.0/19", public: "10.10.132.0/22", data: "10.10.148.0/22", internalLb: "10.10.164.0/22" },
+      { azIndex: 2, private: "10.10.64.0/19", public: "10.10.136.0/22", data: "10.10.152.0/22", internalLb: "10.10.168.0/22" },
     ]);
   });
 
@@ -36,7 +36,7 @@ describe("subnet plan", () => {
       fc.property(vpcBlock, azCount, (vpc, count) => {
         const outer = parseCidr(vpc);
         for (const az of planSubnets(vpc, count)) {
-          for (const block of [az.public, az.private, az.data]) expect(contains(outer, parseCidr(block))).toBe(true);
+          for (const block of [az.public, az.private, az.data, az.internalLb]) expect(contains(outer, parseCidr(block))).toBe(true);
         }
       }),
     );
@@ -45,7 +45,7 @@ describe("subnet plan", () => {
   it("never overlaps two subnets", () => {
     fc.assert(
       fc.property(vpcBlock, azCount, (vpc, count) => {
-        const blocks = planSubnets(vpc, count).flatMap((az) => [az.public, az.private, az.data].map(parseCidr));
+        const blocks = planSubnets(vpc, count).flatMap((az) => [az.public, az.private, az.data, az.internalLb].map(parseCidr));
         blocks.forEach((a, i) => blocks.slice(i + 1).forEach((b) => expect(overlaps(a, b)).toBe(false)));
       }),
     );

@@ -3,6 +3,7 @@ import { loadCouponConfig } from "../../../apps/coupon/src/config";
 import { loadGatewayConfig } from "../../../apps/gateway/src/config";
 import { loadPaymentConfig } from "../../../apps/payment/src/config";
 import type { PlatformConfig } from "../../../infra/config";
+import { overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "./aws-mocks";
 import type { StackRun } from "./run-stack";
 
@@ -113,6 +114,13 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const policyOf = (app: string) => run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
     const podSources = (app: string) => policyOf(app).ingress.flatMap((rule: any) => rule.from).filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels.app);
     expect(podSources("coupon")).toEqual(["gateway"]);
+    // Besides the gateway's pods, only the internal ALB's own subnets: no pod address range.
+    const podRanges = run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private").map((s) => parseCidr(s.inputs.cidrBlock));
+    const blocks = policyOf("coupon").ingress.flatMap((rule: any) => rule.from).filter((f: any) => f.ipBlock).map((f: any) => parseCidr(f.ipBlock.cidr));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) for (const range of podRanges) expect(overlaps(block, range)).toBe(false);
+    const internal = run.ofType(K.ingress).find((i) => i.inputs.metadata.name === "coupon-internal")!;
+    expect(internal.inputs.metadata.annotations["alb.ingress.kubernetes.io/subnets"]).toMatch(/^network-internal-lb-0-id,network-internal-lb-1-id/);
     expect(podSources("payment")).toEqual([]);
     expect(policyOf("payment").ingress).toHaveLength(1); // Prometheus only
   });

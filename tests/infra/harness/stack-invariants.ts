@@ -28,7 +28,8 @@ export const T = {
   nodeGroup: "eks:index:ManagedNodeGroup",
 } as const;
 
-export type SubnetTier = "public" | "private" | "data";
+export type SubnetTier = "public" | "private" | "data" | "internal-lb";
+const SUBNET_TIERS: readonly SubnetTier[] = ["public", "private", "data", "internal-lb"];
 
 /** Subnets of one tier, told apart by the tier tag the network puts on each. */
 export function subnetsOf(run: StackRun, tier: SubnetTier): CapturedResource[] {
@@ -57,13 +58,13 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
   it("declares one subnet per tier in each of azCount distinct availability zones", () => {
     const run = getRun();
     const { azCount } = getConfig().network;
-    const zonesByTier = (["public", "private", "data"] as const).map((tier) => subnetsOf(run, tier).map((s) => s.inputs.availabilityZone as string));
+    const zonesByTier = SUBNET_TIERS.map((tier) => subnetsOf(run, tier).map((s) => s.inputs.availabilityZone as string));
     for (const zones of zonesByTier) {
       expect(zones).toHaveLength(azCount);
       expect(new Set(zones).size).toBe(azCount);
       expect([...zones].sort()).toEqual([...zonesByTier[0]!].sort());
     }
-    expect(run.ofType(T.subnet)).toHaveLength(3 * azCount);
+    expect(run.ofType(T.subnet)).toHaveLength(SUBNET_TIERS.length * azCount);
   });
 
   it("keeps every subnet inside the VPC and apart from every other", () => {
@@ -112,9 +113,9 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     }
   });
 
-  it("gives the data tier no route out of the VPC", () => {
+  it("gives the data and internal-LB tiers no route out of the VPC", () => {
     const run = getRun();
-    const dataTables = new Set(subnetsOf(run, "data").map((s) => routeTableOf(run, s)));
+    const dataTables = new Set([...subnetsOf(run, "data"), ...subnetsOf(run, "internal-lb")].map((s) => routeTableOf(run, s)));
     const privateOrPublicTables = new Set([...subnetsOf(run, "private"), ...subnetsOf(run, "public")].map((s) => routeTableOf(run, s)));
     for (const table of dataTables) {
       expect(privateOrPublicTables.has(table)).toBe(false);
@@ -135,10 +136,12 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
       expect(s.inputs.tags["kubernetes.io/role/elb"]).toBe("1");
       expect(s.inputs.tags[clusterTag]).toBe("shared");
     }
-    for (const s of subnetsOf(run, "private")) {
+    // Internal ALBs go only to their own small subnets, never among the pods.
+    for (const s of subnetsOf(run, "internal-lb")) {
       expect(s.inputs.tags["kubernetes.io/role/internal-elb"]).toBe("1");
       expect(s.inputs.tags[clusterTag]).toBe("shared");
     }
+    for (const s of subnetsOf(run, "private")) expect(s.inputs.tags["kubernetes.io/role/internal-elb"]).toBeUndefined();
     for (const s of subnetsOf(run, "data")) {
       expect(Object.keys(s.inputs.tags).filter((k) => k.startsWith("kubernetes.io/"))).toEqual([]);
     }
