@@ -1,11 +1,10 @@
 import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { createKafka } from "../../lib/clients/kafka";
 import { createMysqlPool } from "../../lib/clients/mysql";
-import { createRedis } from "../../lib/clients/redis";
+import { closeRedis, createRedis } from "../../lib/clients/redis";
 import { migrate } from "../../lib/db/migrate";
 import { createApp, finishApp } from "../../lib/http/create-app";
 import { createShutdown } from "../../lib/http/graceful-shutdown";
@@ -26,6 +25,7 @@ import { OutboxStore } from "./outbox/outbox-store";
 import { PurchaseScript } from "./purchase/purchase-script";
 import { purchaseRoutes } from "./purchase/purchase-routes";
 import { SoldOutFlags } from "./purchase/sold-out-flags";
+import { listen } from "../../lib/http/listen";
 
 export interface CouponService {
   server: Server;
@@ -38,20 +38,6 @@ export interface CouponService {
   logger: Logger;
   /** Stop accepting, drain HTTP, stop the relay, close clients. Idempotent. */
   shutdown: () => Promise<void>;
-}
-
-/** QUIT lets queued commands finish; resolves once the connection has really ended. */
-async function closeRedis(redis: Redis): Promise<void> {
-  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
-  await redis.quit();
-  await ended;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 /** Wires the coupon service from its config and starts it; the entry point and the tests both use this. */

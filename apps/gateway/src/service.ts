@@ -1,11 +1,10 @@
 import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import cors from "cors";
 import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { createMysqlPool } from "../../lib/clients/mysql";
-import { createRedis } from "../../lib/clients/redis";
+import { closeRedis, createRedis } from "../../lib/clients/redis";
 import { migrate } from "../../lib/db/migrate";
 import { createApp, finishApp } from "../../lib/http/create-app";
 import { createShutdown } from "../../lib/http/graceful-shutdown";
@@ -26,6 +25,7 @@ import { PaymentUpdates } from "./ws/payment-updates";
 import { Presence } from "./ws/presence";
 import { SocketHub } from "./ws/socket-hub";
 import { mountWebSocketEndpoint } from "./ws/websocket-endpoint";
+import { listen } from "../../lib/http/listen";
 
 export interface GatewayService {
   server: Server;
@@ -38,19 +38,6 @@ export interface GatewayService {
   logger: Logger;
   /** Close sockets, stop accepting, drain HTTP, unsubscribe, close clients. Idempotent. */
   shutdown: () => Promise<void>;
-}
-
-async function closeRedis(redis: Redis): Promise<void> {
-  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
-  await redis.quit();
-  await ended;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 /** Wires the gateway from its config and starts it; the entry point and the tests both use this. */

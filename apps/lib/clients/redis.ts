@@ -14,3 +14,10 @@ export function createRedis(env: RedisEnv, name: string): Redis {
     connectTimeout: 5_000,
   });
 }
+
+/** QUIT lets queued commands finish; resolves once the connection has really ended. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
+  await redis.quit();
+  await ended;
+}

@@ -1,12 +1,11 @@
 import { type Server, createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { ensureTopic } from "../../lib/flash-sale/orders-topic";
 import { createKafka } from "../../lib/clients/kafka";
 import { createMysqlPool } from "../../lib/clients/mysql";
-import { createRedis } from "../../lib/clients/redis";
+import { closeRedis, createRedis } from "../../lib/clients/redis";
 import { migrate } from "../../lib/db/migrate";
 import { createApp, finishApp } from "../../lib/http/create-app";
 import { createShutdown } from "../../lib/http/graceful-shutdown";
@@ -19,6 +18,7 @@ import { type PaymentMetrics, createPaymentMetrics } from "./payment-metrics";
 import { OrderFinalizer } from "./settlement/order-finalizer";
 import { SettlementLedger } from "./settlement/settlement-ledger";
 import { SettlementProcessor } from "./settlement/settlement-processor";
+import { listen } from "../../lib/http/listen";
 
 export interface PaymentService {
   server: Server;
@@ -30,19 +30,6 @@ export interface PaymentService {
   logger: Logger;
   /** Stop accepting, finish the order in work, commit offsets, leave the group, close clients. Idempotent. */
   shutdown: () => Promise<void>;
-}
-
-async function closeRedis(redis: Redis): Promise<void> {
-  const ended = new Promise<void>((resolve) => redis.once("end", () => resolve()));
-  await redis.quit();
-  await ended;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 /** Wires the payment service from its config and starts consuming; the entry point and the tests both use this. */
