@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort } from "../lib/port-probe";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
@@ -12,14 +12,6 @@ export interface ServiceProcess {
   child: ChildProcess;
   exited: Promise<number | null>;
   logFile: string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { connect } from "node:net";
+import { once } from "node:events";
+import { connect, createServer, type AddressInfo } from "node:net";
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export function isPortOpen(port: number, host = "127.0.0.1", timeoutMs = 1_000): Promise<boolean> {
@@ -15,3 +16,12 @@ export function isPortOpen(port: number, host = "127.0.0.1", timeoutMs = 1_000):
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A port the OS says is free right now (for a service started on it next). */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}

@@ -1,21 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildableApps, buildApp } from "../../../scripts/build-app";
 import { TEST_DATABASE, TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
-
-/** A port the OS says is free right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
-}
+import { freePort } from "../../../scripts/lib/port-probe";
 
 async function waitForHttp(url: string, attempts: number): Promise<Response> {
   let lastError: unknown;

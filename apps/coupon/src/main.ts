@@ -1,17 +1,5 @@
-import { ConfigError } from "../../lib/config/load-env";
-import { shutdownOnSignals } from "../../lib/http/graceful-shutdown";
+import { runService } from "../../lib/run-service";
 import { loadCouponConfig } from "./config";
 import { startCouponService } from "./service";
 
-async function main(): Promise<void> {
-  const config = loadCouponConfig();
-  const service = await startCouponService(config);
-  shutdownOnSignals(service.shutdown, service.logger);
-}
-
-main().catch((err: unknown) => {
-  // Config errors name the variable; print them plainly, without a stack trace.
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err);
-  process.exit(1);
-});
+runService(() => loadCouponConfig(), startCouponService);

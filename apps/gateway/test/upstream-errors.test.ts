@@ -1,7 +1,7 @@
 import { type Server, createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../payment/test/support/payment-process";
+import { freePort } from "../../../scripts/lib/port-probe";
 import { resetPlatformState } from "../../payment/test/support/test-platform";
 import { uniqueTopic } from "../../test-support/test-env";
 import type { GatewayService } from "../src/service";

@@ -1,17 +1,5 @@
-import { ConfigError } from "../../lib/config/load-env";
-import { shutdownOnSignals } from "../../lib/http/graceful-shutdown";
+import { runService } from "../../lib/run-service";
 import { loadPaymentConfig } from "./config";
 import { startPaymentService } from "./service";
 
-async function main(): Promise<void> {
-  const config = loadPaymentConfig();
-  const service = await startPaymentService(config);
-  shutdownOnSignals(service.shutdown, service.logger);
-}
-
-main().catch((err: unknown) => {
-  // Config errors name the variable; print them plainly, without a stack trace.
-  if (err instanceof ConfigError) console.error(err.message);
-  else console.error(err);
-  process.exit(1);
-});
+runService(() => loadPaymentConfig(), startPaymentService);

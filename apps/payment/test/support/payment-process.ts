@@ -1,19 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import * as net from "node:net";
 import * as path from "node:path";
+import { freePort } from "../../../../scripts/lib/port-probe";
 
 const REPO_ROOT = path.resolve(__dirname, "../../../..");
 const PAYMENT_MAIN = path.join(REPO_ROOT, "apps/payment/src/main.ts");
-
-/** A port the OS says is free right now. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
-}
 
 export interface PaymentProcess {
   child: ChildProcess;
