@@ -47,12 +47,14 @@ export async function runFlashSale(buyers: Buyer[], deps: SaleDeps): Promise<Sal
   while (performance.now() < deps.deadline) {
     // Buyers told "sold out" try again; a buyer whose order was refused for credit does not.
     const waiting = buyers.filter((b) => b.orders.length === 0);
-    if (waiting.length === 0 || (await deps.unitsLeft()) === 0) {
-      if (await allDecided(buyers, deps)) break;
+    if (waiting.length > 0 && (await deps.unitsLeft()) > 0) {
+      await Promise.all(waiting.map(attempt));
       await sleep(100);
       continue;
     }
-    await Promise.all(waiting.map(attempt));
+    // Nothing to buy right now. A refusal settling meanwhile puts a unit back, so the
+    // units are read again after every order is decided: from then on none can return.
+    if ((await allDecided(buyers, deps)) && (waiting.length === 0 || (await deps.unitsLeft()) === 0)) break;
     await sleep(100);
   }
   record.saleSeconds = (performance.now() - started) / 1000;
