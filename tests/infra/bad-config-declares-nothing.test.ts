@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { AwsMocks } from "./harness/aws-mocks";
-import { stackConfig } from "./harness/run-stack";
+import { AwsMocks } from "../../scripts/lib/mock-stack/aws-mocks";
+import { stackConfig } from "../../scripts/lib/mock-stack/run-stack";
 
 describe("a stack with bad config", () => {
   it("stops the program before any resource is declared, naming the key, the value and what is accepted", async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { PlatformConfigError } from "../../infra/configuration/errors";
 import { deepMerge } from "../../infra/configuration/merge";
-import { stackConfig } from "./harness/run-stack";
+import { stackConfig } from "../../scripts/lib/mock-stack/run-stack";
 
 /** The dev stack's real config with some `coupon-platform:` keys changed, as `pulumi config set --path` would. */
 function devWith(overrides: Record<string, unknown>): Record<string, string> {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
-import { runStack, stackConfig, type StackRun } from "./harness/run-stack";
+import { runStack, stackConfig, type StackRun } from "../../scripts/lib/mock-stack/run-stack";
 import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
 import { itHoldsDeliveryInvariants } from "./harness/delivery-invariants";
 import { itHoldsPlatformInvariants, T } from "./harness/stack-invariants";

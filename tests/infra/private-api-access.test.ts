@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { runStack, type StackRun } from "./harness/run-stack";
+import { runStack, type StackRun } from "../../scripts/lib/mock-stack/run-stack";
 
 describe("a stack that lets CI runners call the private API", () => {
   let run: StackRun;

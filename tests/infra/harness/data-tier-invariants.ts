@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
 import type { PlatformConfig } from "../../../infra/config";
-import type { CapturedResource } from "./aws-mocks";
-import { valueOf, type StackRun } from "./run-stack";
+import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
+import { valueOf, type StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 import { subnetsOf, T } from "./stack-invariants";
 
 export const D = {

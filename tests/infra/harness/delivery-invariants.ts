@@ -4,8 +4,8 @@ import { loadGatewayConfig } from "../../../apps/gateway/src/config";
 import { loadPaymentConfig } from "../../../apps/payment/src/config";
 import type { PlatformConfig } from "../../../infra/config";
 import { overlaps, parseCidr } from "../../../infra/network/cidr";
-import type { CapturedResource } from "./aws-mocks";
-import type { StackRun } from "./run-stack";
+import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
+import type { StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 
 export const K = {
   rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",

@@ -5,7 +5,7 @@ import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PodTemplate, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runStack, type StackRun } from "./run-stack";
+import { runStack, type StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 
 /** A model per kind the kit renders; any other kind fails the test until it gets one. */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {

@@ -4,8 +4,8 @@ import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/components/cluster";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../../infra/components/network";
 import type { PlatformConfig } from "../../../infra/config";
 import { contains, overlaps, parseCidr } from "../../../infra/network/cidr";
-import type { CapturedResource } from "./aws-mocks";
-import { valueOf, type StackRun } from "./run-stack";
+import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
+import { valueOf, type StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 
 export const T = {
   vpc: "aws:ec2/vpc:Vpc",

@@ -8,6 +8,8 @@ export interface CapturedResource {
   readonly name: string;
   readonly id: string;
   readonly inputs: Record<string, any>;
+  /** What the mock answered as the resource's state: the outputs the engine would record. */
+  readonly outputs: Record<string, any>;
 }
 
 /** Pulumi's wire marker for a secret value: { [SECRET_SIGNATURE]: SECRET_SIG_VALUE, value }. */
@@ -59,8 +61,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
     const id = `${args.name}-id`;
     const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "mock"}:${this.region}:${MOCK_ACCOUNT_ID}:${args.name}`;
-    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs) });
     const state: Record<string, any> = { ...args.inputs, arn, ...this.extraState(args, id) };
+    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs), outputs: { ...revealSecrets(state), id } });
     return { id, state };
   }
 
@@ -150,7 +152,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { name: inputs.name, type: "String", value: ami, insecureValue: ami, version: 42, arn: `arn:aws:ssm:${this.region}::parameter${inputs.name}`, id: inputs.name };
       }
       default:
-        throw new Error(`the mocks do not answer invoke ${args.token}: add a realistic answer to tests/infra/harness/aws-mocks.ts`);
+        throw new Error(`the mocks do not answer invoke ${args.token}: add a realistic answer to scripts/lib/mock-stack/aws-mocks.ts`);
     }
   }
 }

@@ -1,0 +1,3 @@
+import type { Rule } from "../lib/rule";
+
+export const MSK_RULES: readonly Rule[] = [];
