@@ -27,7 +27,9 @@ export function createPlatform(config: PlatformConfig) {
   const clusterName = config.name;
   const tags = { ...config.tags, "coupon-platform:stack": pulumi.getStack(), "managed-by": "pulumi" };
 
-  const logsKey = new LogsKey("logs", { namePrefix, aws, deletionWindowDays: config.encryption.keyDeletionWindowDays, tags });
+  // Stateful resources (stores, the cluster, every KMS key) are protected where the profile says so.
+  const protect = config.protectStatefulResources;
+  const logsKey = new LogsKey("logs", { namePrefix, aws, deletionWindowDays: config.encryption.keyDeletionWindowDays, protect, tags });
 
   const network = new Network("network", {
     namePrefix,
@@ -72,6 +74,7 @@ export function createPlatform(config: PlatformConfig) {
     logsKeyArn: logsKey.keyArn,
     deletionProtection: config.cluster.deletionProtection,
     keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
+    protect,
     nodeGroups: config.cluster.nodeGroups,
     tags,
   });
@@ -83,6 +86,7 @@ export function createPlatform(config: PlatformConfig) {
     clientSecurityGroupId: cluster.nodeSecurityGroupId,
     logsKeyArn: logsKey.keyArn,
     keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
+    protect,
     tags,
   };
   const kafka = new Kafka("kafka", { ...dataTierPlacement, ...config.kafka, contract: KAFKA_CONTRACT });

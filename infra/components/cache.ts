@@ -50,7 +50,7 @@ export class Cache extends pulumi.ComponentResource {
     const key = createRotatingKey(
       `${name}-key`,
       { alias: `${args.namePrefix}-cache`, description: `${args.namePrefix}: ElastiCache encryption`, deletionWindowDays: args.keyDeletionWindowDays, tags },
-      parent,
+      { parent: this, protect: args.protect },
     );
     // ElastiCache tokens: 16–128 printable characters without spaces, / " or @; letters and digits are always safe.
     const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, parent);
@@ -130,7 +130,7 @@ export class Cache extends pulumi.ComponentResource {
         logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
         tags,
       },
-      parent,
+      { parent: this, protect: args.protect },
     );
 
     this.primaryEndpoint = group.primaryEndpointAddress;

@@ -38,6 +38,8 @@ export interface ClusterArgs {
   readonly logsKeyArn: pulumi.Input<string>;
   readonly deletionProtection: boolean;
   readonly keyDeletionWindowDays: number;
+  /** Pulumi `protect` on the cluster and its secrets key: a destroy or a replacing change stops instead. */
+  readonly protect: boolean;
   readonly nodeGroups: { readonly system: NodeGroupSpec; readonly apps: NodeGroupSpec };
   readonly tags: Record<string, string>;
 }
@@ -75,7 +77,7 @@ export class Cluster extends pulumi.ComponentResource {
         deletionWindowDays: args.keyDeletionWindowDays,
         tags,
       },
-      parent,
+      { parent: this, protect: args.protect },
     );
 
     // EKS writes to this exact group name once the cluster exists.
@@ -125,7 +127,7 @@ export class Cluster extends pulumi.ComponentResource {
         vpcCniOptions: { enableNetworkPolicy: true },
         tags,
       },
-      { parent: this, dependsOn: [controlPlaneLogs] },
+      { parent: this, dependsOn: [controlPlaneLogs], protect: args.protect },
     );
 
     // The private endpoint's network interfaces carry the cluster security group, which

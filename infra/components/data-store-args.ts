@@ -10,5 +10,7 @@ export interface DataStoreArgs {
   readonly clientSecurityGroupId: pulumi.Input<string>;
   readonly logsKeyArn: pulumi.Input<string>;
   readonly keyDeletionWindowDays: number;
+  /** Pulumi `protect` on the store and its key: a destroy or a replacing change stops instead of deleting data. */
+  readonly protect: boolean;
   readonly tags: Record<string, string>;
 }

@@ -61,7 +61,7 @@ export class Database extends pulumi.ComponentResource {
     const key = createRotatingKey(
       `${name}-key`,
       { alias: `${args.namePrefix}-mysql`, description: `${args.namePrefix}: RDS storage, Performance Insights and credentials`, deletionWindowDays: args.keyDeletionWindowDays, tags },
-      parent,
+      { parent: this, protect: args.protect },
     );
     const securityGroup = createTierSecurityGroup(
       `${name}-sg`,
@@ -149,7 +149,7 @@ export class Database extends pulumi.ComponentResource {
         finalSnapshotIdentifier: args.deletionProtection ? `${identifier}-final` : undefined,
         tags,
       },
-      { parent: this, dependsOn: primaryLogs },
+      { parent: this, dependsOn: primaryLogs, protect: args.protect },
     );
 
     let replica: aws.rds.Instance | undefined;
@@ -170,7 +170,7 @@ export class Database extends pulumi.ComponentResource {
           skipFinalSnapshot: true,
           tags: { ...tags, Name: replicaIdentifier },
         },
-        { parent: this, dependsOn: replicaLogs },
+        { parent: this, dependsOn: replicaLogs, protect: args.protect },
       );
     }
 

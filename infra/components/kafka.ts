@@ -51,7 +51,7 @@ export class Kafka extends pulumi.ComponentResource {
     const key = createRotatingKey(
       `${name}-key`,
       { alias: `${args.namePrefix}-kafka`, description: `${args.namePrefix}: MSK storage encryption`, deletionWindowDays: args.keyDeletionWindowDays, tags },
-      parent,
+      { parent: this, protect: args.protect },
     );
     const securityGroup = createTierSecurityGroup(
       `${name}-sg`,
@@ -105,7 +105,7 @@ export class Kafka extends pulumi.ComponentResource {
         tags,
       },
       // Storage auto-scaling grows the volumes; a later `pulumi up` must not try to shrink them back.
-      { parent: this, ignoreChanges: ["brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"] },
+      { parent: this, protect: args.protect, ignoreChanges: ["brokerNodeGroupInfo.storageInfo.ebsStorageInfo.volumeSize"] },
     );
 
     const storageTarget = new aws.appautoscaling.Target(

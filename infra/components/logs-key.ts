@@ -6,6 +6,8 @@ export interface LogsKeyArgs {
   readonly namePrefix: string;
   readonly aws: AwsContext;
   readonly deletionWindowDays: number;
+  /** Pulumi `protect` on the key: a destroy or a replacing change stops instead. */
+  readonly protect: boolean;
   readonly tags: Record<string, string>;
 }
 
@@ -53,7 +55,8 @@ export class LogsKey extends pulumi.ComponentResource {
         policy,
         tags: args.tags,
       },
-      { parent: this },
+      // Every log group is encrypted with this key: losing it loses every log.
+      { parent: this, protect: args.protect },
     );
 
     this.keyArn = key.arn;

@@ -184,6 +184,12 @@ export const platformConfigSchema = z
     profile: z.string(),
     name: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)")),
     tags: tags(),
+    /**
+     * Pulumi `protect` on the stateful resources (database, Kafka, cache, EKS cluster,
+     * KMS keys): `pulumi destroy` or a change that would replace one stops with an
+     * error until an operator lifts it (`pulumi state unprotect`).
+     */
+    protectStatefulResources: bool(),
     encryption: encryptionSchema,
     network: networkSchema,
     bastion: bastionSchema,

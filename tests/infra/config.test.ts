@@ -72,7 +72,7 @@ describe("stack config", () => {
   it("refuses an unknown top-level key, listing the accepted ones", () => {
     const [problem] = problemsOf(devWith({ netwrk: { azCount: 3 } }));
     expect(problem).toBe(
-      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:encryption, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster, coupon-platform:kafka, coupon-platform:cache, coupon-platform:database, coupon-platform:delivery',
+      'coupon-platform:netwrk = {"azCount":3}: unknown key; accepted keys: coupon-platform:profile, coupon-platform:name, coupon-platform:tags, coupon-platform:protectStatefulResources, coupon-platform:encryption, coupon-platform:network, coupon-platform:bastion, coupon-platform:cluster, coupon-platform:kafka, coupon-platform:cache, coupon-platform:database, coupon-platform:delivery',
     );
   });
 

@@ -55,6 +55,15 @@ const isDefaultRoute = (route: { destinationCidrBlock?: string; ipv6CidrBlock?: 
  * the kit. Registers one `it` per property inside the caller's describe.
  */
 export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
+  it("protects every stateful resource (stores, cluster, KMS keys) exactly when the profile says so", () => {
+    const stateful = ["aws:rds/instance:Instance", "aws:msk/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup", T.eksCluster, T.kmsKey];
+    const declared = getRun().declared.filter((r) => stateful.includes(r.type));
+    expect(new Set(declared.map((r) => r.type))).toEqual(new Set(stateful));
+    for (const resource of declared) {
+      expect(resource.options.protect, `${resource.type} ${resource.name}`).toBe(getConfig().protectStatefulResources);
+    }
+  });
+
   it("declares one subnet per tier in each of azCount distinct availability zones", () => {
     const run = getRun();
     const { azCount } = getConfig().network;
