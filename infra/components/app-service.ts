@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { analysisTemplateSpec, httpSignals, settlementSignals, smokeTestTemplateSpec } from "../delivery/analysis-template";
 import { createIrsaRole } from "../delivery/irsa-role";
-import { networkPolicySpec, type EgressTargets, type IngressSources } from "../delivery/network-policy";
+import { networkPolicySpec, smokeTestNetworkPolicySpec, type EgressTargets, type IngressSources } from "../delivery/network-policy";
 import { podTemplate } from "../delivery/pod-template";
 import { rolloutStrategy, type RolloutStrategy } from "../delivery/rollout-strategy";
 
@@ -55,7 +55,8 @@ export interface AppServiceArgs {
  * chosen strategy and its analysis, the stable and canary (or active and preview)
  * Services, an autoscaler that targets the Rollout (HPA on CPU, or KEDA on Kafka
  * lag — KEDA then owns the HPA), a PodDisruptionBudget and a default-deny
- * NetworkPolicy opened only for the platform's flow.
+ * NetworkPolicy opened only for the platform's flow (and, for blue-green, one that
+ * lets the smoke-test Job reach the preview under the namespace's default deny).
  */
 export class AppService extends pulumi.ComponentResource {
   readonly rolloutName: string;
@@ -179,6 +180,10 @@ export class AppService extends pulumi.ComponentResource {
       k8sOpts,
     );
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadata(app), spec: networkPolicySpec(app, args.ingressFrom, args.egressTo) }, k8sOpts);
+    if (args.strategy.kind === "blueGreen") {
+      // The namespace denies every pod by default: the pre-promotion smoke Job needs its own way to the preview.
+      new k8s.networking.v1.NetworkPolicy(`${name}-smoke-test-netpol`, { metadata: metadata(`${app}-smoke-test`), spec: smokeTestNetworkPolicySpec(app) }, k8sOpts);
+    }
 
     this.registerOutputs({});
   }

@@ -19,6 +19,37 @@ export interface EgressTargets {
   readonly cidrs?: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly port: number }>;
 }
 
+/** Egress to the cluster's DNS (CoreDNS in kube-system), which every pod needs to resolve a name. */
+const TO_CLUSTER_DNS = {
+  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [
+    { protocol: "UDP", port: 53 },
+    { protocol: "TCP", port: 53 },
+  ],
+};
+
+/**
+ * The namespace's baseline: every pod, in and out, denied. The per-app policies
+ * (networkPolicySpec) and the smoke test's (smokeTestNetworkPolicySpec) open what
+ * each needs; a pod none of them selects — a new workload, a debug pod — gets nothing.
+ */
+export function defaultDenySpec() {
+  return { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
+}
+
+/**
+ * The blue-green pre-promotion Job (smokeTestTemplateSpec): it takes no connections,
+ * resolves the preview service's name and calls the app's pods on the app port (the
+ * app's own policy admits it by the same label).
+ */
+export function smokeTestNetworkPolicySpec(app: string) {
+  return {
+    podSelector: { matchLabels: { [SMOKE_TEST_LABEL]: app } },
+    policyTypes: ["Ingress", "Egress"],
+    egress: [TO_CLUSTER_DNS, { to: [{ podSelector: { matchLabels: { app } } }], ports: [{ protocol: "TCP", port: APP_PORT }] }],
+  };
+}
+
 /**
  * Default-deny for one app, opened only where the platform's flow needs it:
  * ingress from its callers on the app port, scraping by Prometheus, egress to DNS,
@@ -46,13 +77,7 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
   }
 
   const egressRules: object[] = [
-    {
-      to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-      ports: [
-        { protocol: "UDP", port: 53 },
-        { protocol: "TCP", port: 53 },
-      ],
-    },
+    TO_CLUSTER_DNS,
     {
       to: egress.dataSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
       ports: egress.dataPorts.map((port) => ({ protocol: "TCP", port })),

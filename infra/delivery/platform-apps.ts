@@ -14,6 +14,7 @@ import type { DeliveryConfig } from "../configuration/schema";
 import type { KafkaContract } from "../kafka/iam-policies";
 import { brokerDurability } from "../kafka/server-properties";
 import { ingressHostname, internalIngress, publicIngress } from "./ingresses";
+import { defaultDenySpec } from "./network-policy";
 
 export const APPS_NAMESPACE = "coupon-platform";
 export const APPS = ["gateway", "coupon", "payment"] as const;
@@ -73,6 +74,12 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       },
     },
     { provider, dependsOn: [addons.loadBalancerController] },
+  );
+  // Nothing in or out of the namespace unless a policy opens it: each app's own, and the smoke test's.
+  new k8s.networking.v1.NetworkPolicy(
+    "apps-default-deny",
+    { metadata: { name: "default-deny", namespace: APPS_NAMESPACE }, spec: defaultDenySpec() },
+    { provider, dependsOn: [namespace] },
   );
 
   const image = (app: string) => pulumi.interpolate`${registry.repositoryUrls[app]}:${delivery.imageTag}`;

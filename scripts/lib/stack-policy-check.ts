@@ -66,13 +66,16 @@ export interface StackCheck {
 }
 
 /** Runs the stack's program under mocks and every resource it declares through the pack. */
-export async function checkStackAgainstPack(stack: string, options: { configFile?: string; rules?: readonly Rule[] } = {}): Promise<StackCheck> {
+export async function checkStackAgainstPack(
+  stack: string,
+  options: { configFile?: string; rules?: readonly Rule[]; configOverrides?: Record<string, string> } = {},
+): Promise<StackCheck> {
   const profile = stackConfig(stack)["coupon-platform:profile"] ?? "prod";
   const rules = options.rules ?? ALL_RULES;
   const { config, source } = packConfigFor(stack, profile, options.configFile);
   const problems = configProblems(rules, config);
   if (problems.length > 0) throw new Error(`the policy config (${source}) is not accepted:\n  ${problems.join("\n  ")}`);
-  const run = await runStack(stack);
+  const run = await runStack(stack, options.configOverrides);
   const resources = run.declared.map(toPackInput);
   const violations = await runPack(rules, resources, config);
   return { stack, profile, config, configSource: source, resources, rules, violations };

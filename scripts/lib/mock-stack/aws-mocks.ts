@@ -8,6 +8,8 @@ export interface CapturedResource {
   readonly name: string;
   readonly id: string;
   readonly inputs: Record<string, any>;
+  /** The inputs with every value the program marked secret replaced by "[secret]": what a plan may show. */
+  readonly redactedInputs: Record<string, any>;
   /** What the mock answered as the resource's state: the outputs the engine would record. */
   readonly outputs: Record<string, any>;
 }
@@ -22,6 +24,14 @@ function revealSecrets(value: any): any {
   if (typeof value !== "object" || value === null) return value;
   if (value[SECRET_SIGNATURE] === SECRET_SIG_VALUE) return revealSecrets(value.value);
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, revealSecrets(inner)]));
+}
+
+/** Inputs as a reviewer may see them: secret markers replaced by a placeholder. */
+function redactSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (typeof value !== "object" || value === null) return value;
+  if (value[SECRET_SIGNATURE] === SECRET_SIG_VALUE) return "[secret]";
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, redactSecrets(inner)]));
 }
 
 /** A password-shaped value unique to a resource, so a test can look for it where it must not be. */
@@ -62,7 +72,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const id = `${args.name}-id`;
     const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "mock"}:${this.region}:${MOCK_ACCOUNT_ID}:${args.name}`;
     const state: Record<string, any> = { ...args.inputs, arn, ...this.extraState(args, id) };
-    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs), outputs: { ...revealSecrets(state), id } });
+    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs), redactedInputs: redactSecrets(args.inputs), outputs: { ...revealSecrets(state), id } });
     return { id, state };
   }
 

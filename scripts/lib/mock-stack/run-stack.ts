@@ -32,6 +32,8 @@ export interface DeclaredOptions {
 export interface DeclaredResource extends CapturedResource {
   readonly urn: string;
   readonly parent?: string;
+  /** The URN of the explicit provider resource it was declared with, if any. */
+  readonly provider?: string;
   readonly options: DeclaredOptions;
 }
 
@@ -126,11 +128,14 @@ async function describeDeclared(resources: CapturedResource[], seen: SeenResourc
       if (!entry) return { ...captured, urn: rootUrn, options: NO_OPTIONS };
       const opts = entry.opts;
       const parentEntry = opts.parent ? byObject.get(opts.parent) : undefined;
-      const aliases = await Promise.all((opts.aliases ?? []).map(async (alias) => (typeof alias === "string" ? alias : JSON.stringify(await valueOf(alias as pulumi.Input<unknown>)))));
+      const parentUrn = parentEntry ? urnOf(parentEntry) : undefined;
+      const aliases = await Promise.all((opts.aliases ?? []).map((alias) => aliasUrn(alias, entry, parentUrn, (r) => byObject.get(r), urnOf)));
+      const providerEntry = opts.provider ? byObject.get(opts.provider) : undefined;
       return {
         ...captured,
         urn: urnOf(entry),
-        parent: parentEntry ? urnOf(parentEntry) : rootUrn,
+        parent: parentUrn ?? rootUrn,
+        ...(providerEntry ? { provider: urnOf(providerEntry) } : {}),
         options: {
           protect: opts.protect ?? false,
           ignoreChanges: opts.ignoreChanges ?? [],
@@ -150,6 +155,34 @@ interface SeenResource {
   readonly name: string;
   readonly resource: pulumi.Resource;
   readonly opts: pulumi.CustomResourceOptions;
+}
+
+/**
+ * The URN an alias stands for, as the engine computes it: an alias object's missing
+ * name, type and parent default to the resource's own.
+ */
+async function aliasUrn(
+  alias: pulumi.Input<string | pulumi.Alias>,
+  entry: SeenResource,
+  parentUrn: string | undefined,
+  seenOf: (resource: pulumi.Resource) => SeenResource | undefined,
+  urnOf: (seen: SeenResource) => string,
+): Promise<string> {
+  const resolved = pulumi.Resource.isInstance(alias) ? alias : await valueOf(alias as pulumi.Input<string | pulumi.Alias>);
+  if (typeof resolved === "string") return resolved;
+  const spec = (resolved ?? {}) as pulumi.Alias;
+  let aliasParent = parentUrn;
+  if (pulumi.Resource.isInstance(spec.parent)) {
+    const seen = seenOf(spec.parent);
+    aliasParent = seen ? urnOf(seen) : undefined;
+  } else if (spec.parent !== undefined) {
+    // The root stack as parent means "no qualifying parent type", as for any top-level resource.
+    const urn = String(await valueOf(spec.parent));
+    aliasParent = urn.includes("::pulumi:pulumi:Stack::") ? undefined : urn;
+  }
+  const name = spec.name === undefined ? entry.name : String(await valueOf(spec.name));
+  const type = spec.type === undefined ? entry.type : String(await valueOf(spec.type));
+  return engineUrn(type, name, aliasParent);
 }
 
 const NO_OPTIONS: DeclaredOptions = { protect: false, ignoreChanges: [], retainOnDelete: false, aliases: [], additionalSecretOutputs: [] };

@@ -1,0 +1,166 @@
+/**
+ * The stateful resource types a plan diff guards, and for each the inputs the AWS
+ * provider cannot change in place: a change to one of them makes the engine delete
+ * the resource and create a new one (an empty database, a cluster with new brokers,
+ * a key that no longer decrypts what the old one encrypted).
+ *
+ * Read from the provider's schema: terraform-provider-aws v6.57–6.58 (which
+ * @pulumi/aws 7.48 is built on), attributes marked `ForceNew` or replaced by a
+ * `CustomizeDiff`, camelCased as Pulumi names them; nested blocks are dotted paths,
+ * list blocks use `[]`. A block marked ForceNew replaces only when added or removed
+ * as a whole, so only its ForceNew fields are listed. `region` replaces every type
+ * and is not repeated. tests/plan/replacement-inputs.test.ts checks every path
+ * against the provider's TypeScript input types.
+ */
+export interface ReplacementInput {
+  readonly path: string;
+  /** When only some changes replace (a downgrade, one direction of a switch): which. */
+  readonly replacesWhen?: (before: unknown, after: unknown) => boolean;
+}
+
+const always = (...paths: string[]): ReplacementInput[] => paths.map((path) => ({ path }));
+
+/** Dotted numeric versions, compared part by part ("3.9.x" < "4.0.x.kraft"). */
+export function isDowngrade(before: unknown, after: unknown): boolean {
+  const parts = (value: unknown) => String(value ?? "").split(".").map((part) => Number.parseInt(part, 10)).filter((n) => !Number.isNaN(n));
+  const [a, b] = [parts(before), parts(after)];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if ((b[i] ?? 0) !== (a[i] ?? 0)) return (b[i] ?? 0) < (a[i] ?? 0);
+  }
+  return false;
+}
+
+export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly ReplacementInput[]>> = {
+  "aws:rds/instance:Instance": always(
+    "availabilityZone",
+    "backupTarget",
+    "characterSetName",
+    "customIamInstanceProfile",
+    "dbName",
+    "engine",
+    "kmsKeyId",
+    "ncharCharacterSetName",
+    "restoreToPointInTime",
+    "s3Import.bucketName",
+    "s3Import.bucketPrefix",
+    "s3Import.ingestionRole",
+    "s3Import.sourceEngine",
+    "s3Import.sourceEngineVersion",
+    "snapshotIdentifier",
+    "storageEncrypted",
+    "timezone",
+    "username",
+  ),
+  "aws:rds/cluster:Cluster": [
+    ...always(
+      "availabilityZones",
+      "clusterIdentifier",
+      "clusterIdentifierPrefix",
+      "clusterScalabilityType",
+      "databaseName",
+      "dbSubnetGroupName",
+      "dbSystemId",
+      "engine",
+      "engineMode",
+      "kmsKeyId",
+      "masterUsername",
+      "restoreToPointInTime",
+      "s3Import.bucketName",
+      "s3Import.bucketPrefix",
+      "s3Import.ingestionRole",
+      "s3Import.sourceEngine",
+      "s3Import.sourceEngineVersion",
+      "snapshotIdentifier",
+      "sourceRegion",
+      "storageEncrypted",
+    ),
+    // Aurora (storage types "aurora", "aurora-iopt1") changes storage in place; Multi-AZ DB clusters cannot.
+    { path: "storageType", replacesWhen: (_before, after) => !isAuroraStorage(after) },
+  ],
+  "aws:msk/cluster:Cluster": [
+    ...always(
+      "brokerNodeGroupInfo.azDistribution",
+      "brokerNodeGroupInfo.clientSubnets",
+      "brokerNodeGroupInfo.securityGroups",
+      "clusterName",
+      "encryptionInfo.encryptionAtRestKmsKeyArn",
+      "encryptionInfo.encryptionInTransit.inCluster",
+    ),
+    { path: "kafkaVersion", replacesWhen: isDowngrade },
+    { path: "storageMode", replacesWhen: (_before, after) => after === "LOCAL" },
+  ],
+  "aws:elasticache/replicationGroup:ReplicationGroup": [
+    ...always(
+      "atRestEncryptionEnabled",
+      "dataTieringEnabled",
+      "durability",
+      "globalReplicationGroupId",
+      "kmsKeyId",
+      "networkType",
+      "port",
+      "replicationGroupId",
+      "securityGroupNames",
+      "snapshotArns",
+      "snapshotName",
+      "subnetGroupName",
+    ),
+    // Redis → Valkey is an in-place upgrade; any other engine change is a new group.
+    { path: "engine", replacesWhen: (before, after) => !(before === "redis" && after === "valkey") },
+    { path: "engineVersion", replacesWhen: isDowngrade },
+  ],
+  "aws:eks/cluster:Cluster": [
+    ...always(
+      "accessConfig.bootstrapClusterCreatorAdminPermissions",
+      "bootstrapSelfManagedAddons",
+      "kubernetesNetworkConfig.ipFamily",
+      "kubernetesNetworkConfig.serviceIpv4Cidr",
+      "name",
+      "outpostConfig",
+      "roleArn",
+    ),
+    // Envelope encryption can be turned on in place, never off.
+    { path: "encryptionConfig", replacesWhen: (before, after) => before !== undefined && after === undefined },
+  ],
+  // The @pulumi/eks component passes these to its aws.eks.Cluster unchanged.
+  "eks:index:Cluster": [
+    ...always("name", "ipFamily", "kubernetesServiceIpAddressRange"),
+    { path: "encryptionConfigKeyArn", replacesWhen: (before, after) => before !== undefined && after === undefined },
+  ],
+  "aws:kms/key:Key": always("customKeyStoreId", "customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId"),
+  "aws:ec2/vpc:Vpc": [
+    ...always("cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"),
+    { path: "instanceTenancy", replacesWhen: (before, after) => !(before === "dedicated" && after === "default") },
+  ],
+  "aws:ec2/subnet:Subnet": always(
+    "availabilityZone",
+    "availabilityZoneId",
+    "cidrBlock",
+    "ipv4IpamPoolId",
+    "ipv4NetmaskLength",
+    "ipv6IpamPoolId",
+    "ipv6Native",
+    "ipv6NetmaskLength",
+    "outpostArn",
+    "vpcId",
+  ),
+  "aws:ecr/repository:Repository": always("encryptionConfigurations", "name"),
+  "aws:s3/bucket:Bucket": always("bucket", "bucketNamespace", "bucketPrefix", "objectLockEnabled"),
+  "aws:secretsmanager/secret:Secret": always("name", "namePrefix", "type"),
+};
+
+function isAuroraStorage(storageType: unknown): boolean {
+  return typeof storageType === "string" && storageType.startsWith("aurora");
+}
+
+export function isStatefulType(type: string): boolean {
+  return type in STATEFUL_REPLACEMENT_INPUTS;
+}
+
+/** The table's entry that a changed input (a dotted path from the diff) falls under, if it replaces. */
+export function replacingEntry(type: string, change: { path: string; before: unknown; after: unknown }): ReplacementInput | undefined {
+  const entries = STATEFUL_REPLACEMENT_INPUTS[type] ?? [];
+  const under = (path: string) => change.path === path || change.path.startsWith(`${path}.`) || change.path.startsWith(`${path}[`);
+  const entry = entries.find((candidate) => under(candidate.path.replace(/\[\]/g, "")));
+  if (!entry) return undefined;
+  return !entry.replacesWhen || entry.replacesWhen(change.before, change.after) ? entry : undefined;
+}
