@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
-import { runScriptAsync } from "./lib/plan/plan-process";
+import { renderComment } from "./lib/plan/comment";
+import { runScriptAsync, type ScriptResult } from "./lib/plan/plan-process";
 import { definedStacks } from "./lib/plan/snapshots";
 
 /**
@@ -12,8 +13,6 @@ import { definedStacks } from "./lib/plan/snapshots";
  * stack's plan:diff code: 0 no change, 1 changes, 2 dangerous, 3 a diff failed.
  */
 const USAGE = "usage: npm run plan:comment -- --base <git ref> [--out comment.md] [stack …]";
-/** GitHub refuses comments over 65,536 characters. */
-const MAX_COMMENT = 60_000;
 
 async function main(): Promise<number> {
   let parsed: { values: { base?: string; out?: string }; positionals: string[] };
@@ -30,14 +29,7 @@ async function main(): Promise<number> {
   }
   const stacks = parsed.positionals.length > 0 ? parsed.positionals : definedStacks();
   const results = await Promise.all(stacks.map((stack) => runScriptAsync("plan-diff.ts", ["--stack", stack, "--base", base])));
-  const codes = results.map((result) => (result.status === null || result.status > 3 ? 3 : result.status));
-  const worst = Math.max(0, ...codes);
-  const sections = results.map((result, i) =>
-    codes[i] === 3 ? `### Plan diff: stack \`${stacks[i]}\`\n\nThe diff could not be made:\n\n\`\`\`\n${result.stderr.trim()}\n\`\`\`\n` : result.stdout.trim(),
-  );
-  const headline = ["**Offline plan diff** (`npm run plan:diff`, no cloud credentials): ", ["no change", "changes, nothing stateful replaced", "**a stateful resource would be deleted or replaced**", "**a diff failed**"][worst]].join("");
-  let comment = `${headline}\n\n${sections.join("\n\n---\n\n")}\n`;
-  if (comment.length > MAX_COMMENT) comment = `${comment.slice(0, MAX_COMMENT)}\n\n… cut to fit a comment: run \`npm run plan:diff -- --stack <name> --base ${base}\` for the whole diff.\n`;
+  const { worst, comment } = renderComment(base, stacks.map((stack, i) => ({ stack, result: results[i] as ScriptResult })));
   if (out) {
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     fs.writeFileSync(out, comment);

@@ -54,8 +54,11 @@ export function isLocked(rule: Rule): boolean {
  * What the pack hands the engine for a rule. Its own level is the strictest profile's,
  * so a stack run without a config file gets the prod guard rails. During preview a
  * value that depends on a resource not yet created is unknown; reading it throws
- * UnknownValueError. The rule cannot judge it then, so it reports nothing: `pulumi up`
- * runs the pack again on the resolved value before the resource is created.
+ * UnknownValueError. The rule cannot judge it then, so it reports nothing (where the
+ * engine would add a "can't run policy" advisory). `pulumi up` runs the pack again on
+ * resolved values: resource rules before each resource is created or updated, stack
+ * rules once at the end, on outputs — after the update, so for stack rules the preview
+ * is the gate and `up` the backstop.
  */
 export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidationPolicy {
   const common = {

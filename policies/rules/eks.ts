@@ -2,7 +2,7 @@ import type { ReportViolation, ResourceValidationArgs, StackValidationArgs } fro
 import type * as aws from "@pulumi/aws";
 import type * as eks from "@pulumi/eks";
 import type { Unwrap } from "@pulumi/pulumi";
-import { isOpenToTheWorld, tagsOf, whenKnown } from "../lib/props";
+import { isOpenToTheWorld, tagsOf, TIER_TAG, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 /**
@@ -34,7 +34,6 @@ export const STANDARD_SUPPORT_VERSIONS = ["1.34", "1.35", "1.36"] as const;
 export const EXTENDED_SUPPORT_VERSIONS = ["1.32", "1.33"] as const;
 
 /** The tag infra/components/network.ts marks each subnet's tier with. */
-const TIER_TAG = "tier";
 const PRIVATE_TIER = "private";
 
 type ComponentCluster = Unwrap<

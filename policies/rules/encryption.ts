@@ -1,19 +1,22 @@
 import type { PolicyResource, ReportViolation, StackValidationArgs } from "@pulumi/policy";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { onTypes, whenKnown } from "../lib/props";
+import { conditionValues, listOf, statementsOf, type Statement } from "../lib/policy-document";
+import { indicesOf, onTypes, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 const kmsKeyRotation: Rule = {
   kind: "resource",
   name: "kms-key-rotation",
   service: "encryption",
-  description: "Every customer-managed KMS key rotates its key material (yearly by default).",
+  description: "Every customer-managed symmetric KMS key rotates its key material (yearly by default). Asymmetric and HMAC keys, and keys in a custom key store, cannot rotate automatically and are not judged.",
   fix: "set `enableKeyRotation: true` on the aws.kms.Key (infra/security/kms-key.ts does this for every key the kit makes).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Unwrap<aws.kms.KeyArgs>>("aws:kms/key:Key", (key, _args, report) => {
-    // Asymmetric and HMAC keys cannot rotate: only symmetric encryption keys are held to it.
+    // Asymmetric and HMAC keys, and keys in a custom key store (CloudHSM, external), cannot
+    // rotate automatically: only symmetric keys in KMS's own store are held to it.
     const spec = key.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
+    if (key.customKeyStoreId) return;
     if (spec === "SYMMETRIC_DEFAULT" && key.enableKeyRotation !== true) {
       report("This KMS key does not rotate its key material.");
     }
@@ -26,14 +29,6 @@ const kmsKeyRotation: Rule = {
 const SECRET = "aws:secretsmanager/secret:Secret";
 type SecretProps = Unwrap<aws.secretsmanager.SecretArgs>;
 
-/**
- * The positions of a list's elements. Array methods on the engine's proxied arrays read
- * every element, so one unknown element would throw for all; reading by index lets each
- * element be judged on its own.
- */
-function indicesOf(list: readonly unknown[] | undefined | null): number[] {
-  return Array.from({ length: list?.length ?? 0 }, (_, i) => i);
-}
 
 const secretCmk: Rule = {
   kind: "resource",
@@ -241,38 +236,7 @@ const s3EncryptionConfigured: Rule = {
   },
 };
 
-/** A policy statement as parsed from JSON: nothing about its shape can be assumed. */
-type Statement = Record<string, unknown>;
 
-/** The statements of a policy document given as a JSON string or as an object; none when it is not valid JSON. */
-function statementsOf(document: unknown): Statement[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  if (typeof parsed !== "object" || parsed === null) return [];
-  const statement = (parsed as Record<string, unknown>).Statement;
-  const list = Array.isArray(statement) ? statement : [statement];
-  return list.filter((item): item is Statement => typeof item === "object" && item !== null);
-}
-
-/** An element a policy accepts as one value or a list of them, as strings. */
-function listOf(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
-}
-
-/** The values a condition operator's block gives a key; condition keys are case-insensitive. */
-function conditionValues(block: unknown, key: string): string[] {
-  if (typeof block !== "object" || block === null) return [];
-  return Object.entries(block as Record<string, unknown>)
-    .filter(([name]) => name.toLowerCase() === key.toLowerCase())
-    .flatMap(([, values]) => listOf(values));
-}
 
 /**
  * The statement AWS recommends: Deny, every principal, every S3 action, on the bucket's
@@ -286,7 +250,7 @@ function deniesInsecureTransport(statement: Statement): boolean {
   if (!listOf(statement.Action).some((action) => action === "*" || action.toLowerCase() === "s3:*")) return false;
   if (!listOf(statement.Resource).some((resource) => resource === "*" || resource.endsWith("/*"))) return false;
   const condition = typeof statement.Condition === "object" && statement.Condition !== null ? (statement.Condition as Record<string, unknown>) : {};
-  return ["Bool", "BoolIfExists"].some((operator) => conditionValues(condition[operator], "aws:SecureTransport").some((value) => value.toLowerCase() === "false"));
+  return ["Bool", "BoolIfExists"].some((operator) => (conditionValues(condition[operator], "aws:SecureTransport") ?? []).some((value) => value.toLowerCase() === "false"));
 }
 
 const s3TlsOnly: Rule = {
@@ -298,7 +262,7 @@ const s3TlsOnly: Rule = {
   fix: 'declare an aws.s3.BucketPolicy for the bucket with the statement `{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }` (pulumi.jsonStringify builds the document from the bucket\'s outputs).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args, report) => {
-    const judge = (document: unknown): true | string => (statementsOf(document).some(deniesInsecureTransport) ? true : 'no statement denies "s3:*" to every principal on its objects when aws:SecureTransport is "false"');
+    const judge = (document: unknown): true | string => (statementsOf(document).some((statement) => typeof statement === "object" && statement !== null && deniesInsecureTransport(statement as Statement)) ? true : 'no statement denies "s3:*" to every principal on its objects when aws:SecureTransport is "false"');
     const protections = protectionsOf(args.resources, [BUCKET_POLICY], (props) => judge((props as BucketPolicyOutputs).policy));
     // The deprecated inline policy on the bucket itself counts too.
     for (const resource of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {

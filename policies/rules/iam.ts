@@ -1,7 +1,8 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { onTypes, whenKnown } from "../lib/props";
+import { conditionValues, listOf, statementsOf, type Statement } from "../lib/policy-document";
+import { indicesOf, onTypes, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 const POLICY = "aws:iam/policy:Policy";
@@ -27,42 +28,9 @@ type AttachmentProps = Unwrap<aws.iam.RolePolicyAttachmentArgs>;
 type ExclusiveAttachmentsProps = Unwrap<aws.iam.RolePolicyAttachmentsExclusiveArgs>;
 
 /** A policy statement as parsed from JSON: nothing about its shape can be assumed. */
-type Statement = Record<string, unknown>;
 
-/**
- * The statements of a policy document given as a JSON string (what pulumi.jsonStringify
- * and aws.iam.getPolicyDocument produce) or as an object (aws.iam.PolicyDocument). A
- * document that is not valid JSON is AWS's to refuse, not this pack's: it has none.
- */
-function statementsOf(document: unknown): unknown[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  if (typeof parsed !== "object" || parsed === null) return [];
-  const statement = (parsed as Record<string, unknown>).Statement;
-  if (Array.isArray(statement)) return statement;
-  return typeof statement === "object" && statement !== null ? [statement] : [];
-}
 
-/**
- * The positions of a list's elements. Array methods on the engine's proxied arrays read
- * every element, so one unknown element would throw for all; reading by index lets each
- * element be judged on its own.
- */
-function indicesOf(list: readonly unknown[] | undefined): number[] {
-  return Array.from({ length: list?.length ?? 0 }, (_, i) => i);
-}
 
-/** An element that IAM accepts as one string or a list of strings. */
-function listOf(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
-}
 
 /** IAM's wildcard match for action names: case-insensitive, `*` for any run of characters, `?` for one. */
 function actionPatternMatches(pattern: string, action: string): boolean {
@@ -119,7 +87,12 @@ function checkDocument(read: () => unknown, where: string, report: ReportViolati
   }
 }
 
-const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAccess$/;
+/**
+ * AWS-managed policies that are administrator access or one step from it:
+ * AdministratorAccess; PowerUserAccess (every action but IAM and Organizations, on
+ * everything); IAMFullAccess (enough to grant oneself anything).
+ */
+const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/(AdministratorAccess|PowerUserAccess|IAMFullAccess)$/;
 
 function checkPolicyArns(read: () => readonly string[] | undefined, field: string, report: ReportViolation): void {
   const arns = whenKnown(read) ?? [];
@@ -150,8 +123,8 @@ const noAdminPolicy: Rule = {
   name: "iam-no-admin-policy",
   service: "iam",
   description:
-    "No IAM policy grants administrator access: no Allow statement gives Action \"*\" on Resource \"*\", or every action but a few (NotAction) on Resource \"*\", or either on every resource but a few (NotResource). Checked in aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and aws.iam.Role inlinePolicies, whether the document is a JSON string or an object. Attaching the AWS-managed AdministratorAccess policy (policy attachments, exclusive attachments, Role managedPolicyArns) is the same grant and is reported too.",
-  fix: "grant only the actions and resources the workload needs, one statement per purpose, scoped to ARNs or tags, as infra/delivery/addon-policies.ts and infra/kafka/iam-policies.ts do; attach a narrower AWS-managed policy instead of AdministratorAccess.",
+    "No IAM policy grants administrator access: no Allow statement gives Action \"*\" on Resource \"*\", or every action but a few (NotAction) on Resource \"*\", or either on every resource but a few (NotResource). Checked in aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and aws.iam.Role inlinePolicies, whether the document is a JSON string or an object. Attaching the AWS-managed AdministratorAccess policy, or PowerUserAccess or IAMFullAccess (one step from it), through policy attachments, exclusive attachments or Role managedPolicyArns, is the same grant and is reported too.",
+  fix: "grant only the actions and resources the workload needs, one statement per purpose, scoped to ARNs or tags, as infra/delivery/addon-policies.ts and infra/kafka/iam-policies.ts do; attach a narrower policy instead of AdministratorAccess, PowerUserAccess or IAMFullAccess.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if ([POLICY, ROLE_POLICY, USER_POLICY, GROUP_POLICY].includes(args.type)) {
@@ -196,12 +169,6 @@ function oidcIssuers(statement: Statement): string[] {
   });
 }
 
-/** The values a condition operator gives a key; condition keys are case-insensitive. */
-function conditionValues(operator: unknown, key: string): string[] | undefined {
-  if (typeof operator !== "object" || operator === null) return undefined;
-  const entry = Object.entries(operator as Record<string, unknown>).find(([name]) => name.toLowerCase() === key.toLowerCase());
-  return entry ? listOf(entry[1]) : undefined;
-}
 
 /** What is wrong with how a statement pins one issuer's tokens; one line each. */
 function pinningProblems(statement: Statement, issuer: string): string[] {

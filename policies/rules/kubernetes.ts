@@ -1,7 +1,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type * as k8s from "@pulumi/kubernetes";
 import type { Unwrap } from "@pulumi/pulumi";
-import { whenKnown } from "../lib/props";
+import { indicesOf, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 /**
@@ -72,11 +72,21 @@ function kubeType(type: string): KubeType | undefined {
 const APPS_GROUPS = ["apps", "extensions"];
 const APPS_WORKLOADS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
 
-/** The kinds that run pods, as the type token names them; undefined for anything else. */
+/**
+ * A server-side-apply patch (DeploymentPatch, ServicePatch…): it changes an object that
+ * exists already, and sets only the fields it names. What it sets is judged like the
+ * object's own; what it leaves out is not missing.
+ */
+function isPatch(type: string): boolean {
+  return kubeType(type)?.kind.endsWith("Patch") ?? false;
+}
+
+/** The kinds that run pods, as the type token names them (a patch as its object); undefined for anything else. */
 function workloadKind(type: string): string | undefined {
   const parsed = kubeType(type);
   if (!parsed) return undefined;
-  const { group, kind } = parsed;
+  const group = parsed.group;
+  const kind = parsed.kind.replace(/Patch$/, "");
   if (APPS_GROUPS.includes(group) && APPS_WORKLOADS.includes(kind)) return kind;
   if (group === "core" && kind === "Pod") return kind;
   if (group === "batch" && (kind === "Job" || kind === "CronJob")) return kind;
@@ -106,11 +116,6 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The positions of a list, read one by one so one unknown element does not hide the others. */
-function indicesOf(list: unknown): number[] {
-  const length = whenKnown(() => (Array.isArray(list) ? list.length : 0)) ?? 0;
-  return Array.from({ length }, (_, i) => i);
-}
 
 /** A value read in a box: undefined when it is unknown during preview, `{ value: undefined }` when it is not set. */
 function known<T>(read: () => T): { readonly value: T } | undefined {
@@ -221,7 +226,9 @@ function containersOf(pod: PodUnderCheck): ContainerUnderCheck[] {
   return found;
 }
 
-function containersUnder(args: ResourceValidationArgs): ContainerUnderCheck[] {
+/** The containers of a workload; of a patch only with `patches: true` (rules about what is set, not what is missing). */
+function containersUnder(args: ResourceValidationArgs, options: { patches?: boolean } = {}): ContainerUnderCheck[] {
+  if (isPatch(args.type) && !options.patches) return [];
   return podsOf(args).flatMap(containersOf);
 }
 
@@ -308,29 +315,31 @@ const SECCOMP_CONFINED = ["RuntimeDefault", "Localhost"];
 /** The one capability the restricted Pod Security Standard lets a container add. */
 const ADDABLE_CAPABILITIES = ["NET_BIND_SERVICE"];
 
-function securityProblems(c: ContainerUnderCheck): string[] {
+/** What is wrong with a container's security context; for a patch (`setOnly`), only what it sets wrong, not what it leaves out. */
+function securityProblems(c: ContainerUnderCheck, setOnly = false): string[] {
   const own = () => c.container.securityContext;
   const pods = () => c.pod.spec.securityContext;
+  const missing = (problem: string) => (setOnly ? undefined : problem);
   return problemsFrom([
     () => {
       // The container's setting wins over the pod's.
       const mine = own()?.runAsNonRoot;
       if (mine === false) return "sets runAsNonRoot: false";
       if (mine === true || pods()?.runAsNonRoot === true) return undefined;
-      return "does not set runAsNonRoot: true (neither in its securityContext nor in the pod's)";
+      return missing("does not set runAsNonRoot: true (neither in its securityContext nor in the pod's)");
     },
     () => (own()?.privileged === true ? "runs privileged (securityContext.privileged: true)" : undefined),
     () => {
       const value = own()?.allowPrivilegeEscalation;
-      return value === false ? undefined : value === true ? "sets allowPrivilegeEscalation: true" : "does not set securityContext.allowPrivilegeEscalation: false";
+      return value === false ? undefined : value === true ? "sets allowPrivilegeEscalation: true" : missing("does not set securityContext.allowPrivilegeEscalation: false");
     },
     () => {
       const value = own()?.readOnlyRootFilesystem;
-      return value === true ? undefined : value === false ? "sets readOnlyRootFilesystem: false" : "does not set securityContext.readOnlyRootFilesystem: true";
+      return value === true ? undefined : value === false ? "sets readOnlyRootFilesystem: false" : missing("does not set securityContext.readOnlyRootFilesystem: true");
     },
     () => {
       const drop = own()?.capabilities?.drop ?? [];
-      return Array.from(drop).includes("ALL") ? undefined : 'does not drop all capabilities (securityContext.capabilities.drop does not include "ALL")';
+      return Array.from(drop).includes("ALL") ? undefined : missing('does not drop all capabilities (securityContext.capabilities.drop does not include "ALL")');
     },
     () => {
       const added = Array.from(own()?.capabilities?.add ?? []).filter((capability) => !ADDABLE_CAPABILITIES.includes(capability));
@@ -341,7 +350,7 @@ function securityProblems(c: ContainerUnderCheck): string[] {
       const type = mine ?? pods()?.seccompProfile?.type;
       if (type !== undefined && SECCOMP_CONFINED.includes(type)) return undefined;
       return type === undefined
-        ? "has no seccomp profile (seccompProfile.type RuntimeDefault or Localhost, on the container or the pod)"
+        ? missing("has no seccomp profile (seccompProfile.type RuntimeDefault or Localhost, on the container or the pod)")
         : `runs with seccompProfile.type ${type}${mine === undefined ? " (the pod's)" : ""}, not RuntimeDefault or Localhost`;
     },
   ]);
@@ -356,8 +365,8 @@ const podSecurity: Rule = {
   fix: "give the pod `securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: \"RuntimeDefault\" } }` and each container `securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [\"ALL\"] } }`, with an emptyDir for any path it writes to, as the kit's podTemplate in infra/delivery/pod-template.ts does (a writable /tmp).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
-    for (const c of containersUnder(args)) {
-      const problems = securityProblems(c);
+    for (const c of containersUnder(args, { patches: true })) {
+      const problems = securityProblems(c, isPatch(args.type));
       if (problems.length > 0) report(`${where(c)} does not run with the restricted security context: it ${listed(problems)}.`);
     }
   },
@@ -446,7 +455,7 @@ const imagePinned: Rule = {
   },
   validateResource: (args, report) => {
     const requireDigest = args.getConfig<ImageSettings>().requireDigest ?? false;
-    for (const c of containersUnder(args)) {
+    for (const c of containersUnder(args, { patches: true })) {
       const image = whenKnown(() => c.container.image);
       if (typeof image !== "string") continue;
       const problem = imagePinProblem(image, requireDigest);
@@ -467,7 +476,7 @@ const serviceInternalOnly: Rule = {
   fix: "make the Service `type: \"ClusterIP\"` (infra/components/app-service.ts does) and expose it through an Ingress of class alb with target-type ip, as infra/delivery/ingresses.ts does for the gateway (internet-facing) and coupon (internal).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
-    if (!isKind(args.type, "core", "Service")) return;
+    if (!isKind(args.type, "core", "Service") && !isKind(args.type, "core", "ServicePatch")) return;
     const spec = whenKnown(() => (args.props as KubeObject<ServiceSpec>).spec);
     const problems = problemsFrom([
       () => {
@@ -607,7 +616,7 @@ const autoscaled: Rule = {
   name: "k8s-workload-autoscaled",
   service: "kubernetes",
   description:
-    "Every Deployment and Argo Rollout the program declares is scaled by exactly one autoscaler: a HorizontalPodAutoscaler whose spec.scaleTargetRef names its kind and name, or a KEDA ScaledObject whose spec.scaleTargetRef does (kind defaults to Deployment), in the same namespace. Two autoscalers on one workload fight over its replica count (KEDA runs an HPA of its own). A Deployment that a Rollout's spec.workloadRef points at is not judged: the Rollout is what scales. Workloads that must keep a fixed count (a singleton leader, say) are listed in the rule's `exempt` setting as \"namespace/name\": the exemption lives in the pack's config, which the guard rails' owners review, not in an annotation the workload's author sets. A workload or autoscaler whose namespace or name is not known yet is judged on `pulumi up`.",
+    "Every Deployment and Argo Rollout the program declares is scaled by exactly one autoscaler: a HorizontalPodAutoscaler whose spec.scaleTargetRef names its kind and name, or a KEDA ScaledObject whose spec.scaleTargetRef does (kind defaults to Deployment), in the same namespace. Two autoscalers on one workload fight over its replica count (KEDA runs an HPA of its own). A Deployment that a Rollout's spec.workloadRef points at is not judged: the Rollout is what scales. Workloads that must keep a fixed count (a singleton leader, say) are listed in the rule's `exempt` setting as \"namespace/name\": the exemption lives in the pack's config, which the guard rails' owners review, not in an annotation the workload's author sets. A workload or autoscaler whose namespace or name is not known yet is judged once known, when `pulumi up` runs the pack again.",
   fix: "declare an autoscaler that targets the workload and leave its spec.replicas unset, as AppService in infra/components/app-service.ts does: an autoscaling/v2 HorizontalPodAutoscaler on CPU (`scaleTargetRef: { apiVersion: \"argoproj.io/v1alpha1\", kind: \"Rollout\", name }`) or, for a consumer, a KEDA ScaledObject on its lag; or list the workload in the rule's `exempt` setting.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: { properties: { exempt: exemptSchema("autoscaler: they keep the replica count they declare") } },
@@ -716,7 +725,7 @@ const pdbCoverage: Rule = {
   name: "k8s-workload-pdb",
   service: "kubernetes",
   description:
-    "Every Deployment and Argo Rollout the program declares is covered by a PodDisruptionBudget in its namespace whose selector selects its pods (matchLabels a subset of the pod template's labels, matchExpressions satisfied by them; an empty selector selects every pod in policy/v1), so a node drain or a cluster-autoscaler scale-down evicts its pods a few at a time instead of all at once. For a Rollout with spec.workloadRef the labels are the referenced Deployment's template's when the stack declares it, else the Rollout's selector's; that Deployment itself is not judged. Workloads listed in the rule's `exempt` setting (\"namespace/name\"; a single-replica workload, whose budget would block every drain) are not judged. A workload whose labels, or a budget whose namespace or selector, is not known yet is judged on `pulumi up`.",
+    "Every Deployment and Argo Rollout the program declares is covered by a PodDisruptionBudget in its namespace whose selector selects its pods (matchLabels a subset of the pod template's labels, matchExpressions satisfied by them; an empty selector selects every pod in policy/v1), so a node drain or a cluster-autoscaler scale-down evicts its pods a few at a time instead of all at once. For a Rollout with spec.workloadRef the labels are the referenced Deployment's template's when the stack declares it, else the Rollout's selector's; that Deployment itself is not judged. Workloads listed in the rule's `exempt` setting (\"namespace/name\"; a single-replica workload, whose budget would block every drain) are not judged. A workload whose labels, or a budget whose namespace or selector, is not known yet is judged once known, when `pulumi up` runs the pack again.",
   fix: "declare a policy/v1 PodDisruptionBudget in the workload's namespace selecting its pod labels, as AppService in infra/components/app-service.ts does (`maxUnavailable: 1, selector: { matchLabels: { app } }`); or list the workload in the rule's `exempt` setting.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: { properties: { exempt: exemptSchema("PodDisruptionBudget") } },
@@ -775,7 +784,7 @@ const namespaceDefaultDeny: Rule = {
   name: "k8s-namespace-default-deny",
   service: "kubernetes",
   description:
-    "Every namespace the program runs workloads in (the namespaces of the Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods and Argo Rollouts it declares) has a default-deny NetworkPolicy: one that selects every pod (podSelector: {}), lists Ingress and Egress in policyTypes and allows nothing (no ingress or egress rules). Per-app policies then open only what each app needs, and a pod none of them selects (a new workload, a debug pod, a Job) can neither take nor open connections. Egress is part of it unless the rule's `requireEgress` is false. Namespaces a Helm release or chart of the stack installs into are left to the chart (its controllers need traffic the pack cannot know), and so are the rule's `exemptNamespaces` (kube-system by default). An object with no namespace is in \"default\". A policy whose namespace or spec is not known yet counts as one, until `pulumi up`.",
+    "Every namespace the program runs workloads in (the namespaces of the Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods and Argo Rollouts it declares) has a default-deny NetworkPolicy: one that selects every pod (podSelector: {}), lists Ingress and Egress in policyTypes and allows nothing (no ingress or egress rules). Per-app policies then open only what each app needs, and a pod none of them selects (a new workload, a debug pod, a Job) can neither take nor open connections. Egress is part of it unless the rule's `requireEgress` is false. A namespace is exempt only through the rule's `exemptNamespaces` (kube-system by default), reviewed with the pack's config: a Helm chart installed into a namespace does not exempt the program's own workloads there. An object with no namespace is in \"default\". A policy whose namespace or spec is not known yet counts as one, until `pulumi up`.",
   fix: "declare, next to the namespace, a NetworkPolicy `{ podSelector: {}, policyTypes: [\"Ingress\", \"Egress\"] }` with no rules, and open each app's traffic with its own policy, as infra/delivery/platform-apps.ts does for the coupon-platform namespace (defaultDenySpec in infra/delivery/network-policy.ts; per-app policies from networkPolicySpec, the smoke-test Job's from smokeTestNetworkPolicySpec).",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
@@ -798,15 +807,11 @@ const namespaceDefaultDeny: Rule = {
     const requireEgress = settings.requireEgress ?? true;
     const exempt = new Set(settings.exemptNamespaces ? settingsList(settings.exemptNamespaces) : DEFAULT_EXEMPT_NAMESPACES);
 
-    const helmNamespaces = args.resources.filter((r) => HELM_TYPES.includes(r.type)).map((r) => fieldOf(() => (r.props as HelmChartProps).namespace ?? "default"));
-    // A chart whose namespace is not known yet may own any of them.
-    if (helmNamespaces.includes(ANY)) return;
-    for (const namespace of helmNamespaces) if (typeof namespace === "string") exempt.add(namespace);
-
     const workloads = new Map<string, { readonly urn: string; readonly names: string[] }>();
     for (const resource of args.resources) {
       const kind = workloadKind(resource.type);
-      if (!kind || kind === "AnalysisTemplate" || kind === "ClusterAnalysisTemplate") continue;
+      // A patch changes a workload someone else declared, in a namespace someone else runs.
+      if (!kind || kind === "AnalysisTemplate" || kind === "ClusterAnalysisTemplate" || isPatch(resource.type)) continue;
       const object = resource.props as KubeObject<unknown>;
       const namespace = namespaceOf(object);
       if (typeof namespace !== "string" || exempt.has(namespace)) continue;

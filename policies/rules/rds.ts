@@ -226,9 +226,22 @@ const TLS_PARAMETER: Partial<Record<EngineFamily, string>> = {
 };
 const TRUTHY = new Set(["1", "on", "true"]);
 
+/**
+ * RDS for PostgreSQL 15 and later sets rds.force_ssl to 1 in its default parameter
+ * group (so also in a declared group that leaves it unset); older versions, Aurora
+ * and the other engines default to accepting plaintext.
+ */
+function requiresTlsByDefault(engineOrFamily: string | undefined, version?: string): boolean {
+  const family = /^postgres(\d+)/.exec(engineOrFamily ?? "");
+  const major = family?.[1] ?? (engineOrFamily === "postgres" ? /^(\d+)/.exec(version ?? "")?.[1] : undefined);
+  return major !== undefined && Number(major) >= 15;
+}
+
 interface GroupFacts {
   readonly resource: PolicyResource;
   readonly family: EngineFamily | undefined;
+  /** The group's family (postgres16) makes rds.force_ssl 1 when the group leaves it unset. */
+  readonly tlsByDefault: boolean;
   /** Parameter name → value, as the group sets them. */
   readonly parameters: ReadonlyMap<string, string>;
 }
@@ -248,6 +261,7 @@ function groupsByName(resources: readonly PolicyResource[], type: string): { rea
       return {
         resource,
         family: engineFamily(resource.props.family as string | undefined),
+        tlsByDefault: requiresTlsByDefault(resource.props.family as string | undefined),
         parameters: new Map(parameters.map((p) => [String(p.name), String(p.value)])),
       };
     });
@@ -261,7 +275,7 @@ const tlsRequired: Rule = {
   name: "rds-tls-required",
   service: "rds",
   description:
-    "Every RDS instance and Aurora cluster refuses unencrypted connections through a parameter group declared in this stack: require_secure_transport ON (1) for MySQL, MariaDB and Aurora MySQL; rds.force_ssl 1 for PostgreSQL, Aurora PostgreSQL and SQL Server. Instances are matched to an aws.rds.ParameterGroup by parameterGroupName, clusters to an aws.rds.ClusterParameterGroup by dbClusterParameterGroupName. The engine's default group, or a group the stack does not declare, cannot be shown to require TLS and is a violation. Oracle and Db2 (TLS through option groups and server settings) are not judged.",
+    "Every RDS instance and Aurora cluster refuses unencrypted connections through a parameter group declared in this stack: require_secure_transport ON (1) for MySQL, MariaDB and Aurora MySQL; rds.force_ssl 1 for PostgreSQL, Aurora PostgreSQL and SQL Server. Instances are matched to an aws.rds.ParameterGroup by parameterGroupName, clusters to an aws.rds.ClusterParameterGroup by dbClusterParameterGroupName. The engine's default group, or a group the stack does not declare, cannot be shown to require TLS and is a violation — except on RDS for PostgreSQL 15 and later, whose default is rds.force_ssl 1 (a group may leave it unset, not set it to 0). Oracle and Db2 (TLS through option groups and server settings) are not judged.",
   fix: "give the database a parameter group declared in the stack that sets require_secure_transport = 1 (MySQL/MariaDB) or rds.force_ssl = 1 (PostgreSQL), as the aws.rds.ParameterGroup in infra/components/database.ts does, and name it in parameterGroupName (dbClusterParameterGroupName on an Aurora cluster).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args, report) => {
@@ -271,10 +285,15 @@ const tlsRequired: Rule = {
     ];
     for (const { type, field, groups } of kinds) {
       for (const database of args.resources.filter((r) => r.type === type)) {
-        const settings = whenKnown(() => ({ group: database.props[field] as unknown, engine: engineFamily(database.props.engine as string | undefined) }));
+        const settings = whenKnown(() => ({
+          group: database.props[field] as unknown,
+          engine: engineFamily(database.props.engine as string | undefined),
+          tlsByDefault: requiresTlsByDefault(database.props.engine as string | undefined, database.props.engineVersion as string | undefined),
+        }));
         if (settings === undefined) continue;
         const label = `${type} "${database.name}"`;
         if (settings.engine === "oracle" || settings.engine === "db2") continue;
+        if ((typeof settings.group !== "string" || settings.group === "") && settings.tlsByDefault) continue;
         if (typeof settings.group !== "string" || settings.group === "") {
           report(`${label} uses the engine's default parameter group (${field} is not set), which does not require TLS.`, database.urn);
           continue;
@@ -291,6 +310,7 @@ const tlsRequired: Rule = {
         if (family === "oracle" || family === "db2") continue;
         const parameters = family ? [TLS_PARAMETER[family] as string] : [...new Set(Object.values(TLS_PARAMETER))];
         const set = parameters.filter((name) => group.parameters.has(name));
+        if (set.length === 0 && group.tlsByDefault) continue;
         if (set.length === 0) {
           report(`${label} uses parameter group "${settings.group}", which does not set ${parameters.join(" or ")}: unencrypted connections are accepted.`, database.urn);
         } else if (!set.some((name) => TRUTHY.has((group.parameters.get(name) ?? "").toLowerCase()))) {

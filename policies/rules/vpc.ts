@@ -1,7 +1,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { isOpenToTheWorld, onTypes, tagsOf, whenKnown } from "../lib/props";
+import { indicesOf, isOpenToTheWorld, onTypes, tagsOf, TIER_TAG, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 const VPC = "aws:ec2/vpc:Vpc";
@@ -27,7 +27,6 @@ type InstanceProps = Unwrap<aws.ec2.InstanceArgs>;
 type LaunchTemplateProps = Unwrap<aws.ec2.LaunchTemplateArgs>;
 
 /** The tags infra/components/network.ts marks the public tier with. */
-const TIER_TAG = "tier";
 const PUBLIC_TIER = "public";
 const ELB_ROLE_TAG = "kubernetes.io/role/elb";
 
@@ -56,7 +55,7 @@ const flowLogsEnabled: Rule = {
   name: "vpc-flow-logs-enabled",
   service: "vpc",
   description:
-    "Every VPC the stack creates has a VPC flow log (an aws.ec2.FlowLog whose vpcId is the VPC's id), so accepted and rejected traffic can be traced after an incident. A VPC whose id, or a flow log whose vpcId, is not known yet during preview is judged on `pulumi up`.",
+    "Every VPC the stack creates has a VPC flow log (an aws.ec2.FlowLog whose vpcId is the VPC's id), so accepted and rejected traffic can be traced after an incident. A VPC whose id, or a flow log whose vpcId, is not known yet during preview is judged once known, when `pulumi up` runs the pack again.",
   fix: "declare an aws.ec2.FlowLog with `vpcId: vpc.id` and `trafficType: \"ALL\"` for the VPC, as infra/components/network.ts does for the kit's VPC (createFlowLogs, retention from `network.flowLogRetentionDays`).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
@@ -120,14 +119,6 @@ function admitsPort(ingress: Ingress, port: number, protocols: readonly string[]
   return ingress.ports.from <= port && port <= ingress.ports.to;
 }
 
-/**
- * The positions of a list's elements. Array methods on the engine's proxied arrays read
- * every element, so one unknown element would throw for all; reading by index lets each
- * element be judged on its own.
- */
-function indicesOf(list: readonly unknown[] | undefined): number[] {
-  return Array.from({ length: list?.length ?? 0 }, (_, i) => i);
-}
 
 /** The world-open CIDRs among the lists; an element unknown during preview is not one of them yet. */
 function openOnes(...lists: ReadonlyArray<readonly unknown[] | undefined>): string[] {
@@ -280,11 +271,11 @@ const noPublicIpOutsidePublicTier: Rule = {
   name: "ec2-no-public-ip-outside-public-tier",
   service: "vpc",
   description:
-    "No EC2 instance has a public IP unless it sits in a public-tier subnet of this stack (tagged `tier: \"public\"`): aws.ec2.Instance with associatePublicIpAddress true, and launch templates whose networkInterfaces set associatePublicIpAddress \"true\". The subnet is found by id among the stack's aws.ec2.Subnet resources, so this is a stack rule; an instance in a subnet the stack does not declare, or a launch-template interface that names no subnet, cannot be shown to be public and is reported. Values not known during preview are judged on `pulumi up`.",
+    "No EC2 instance has a public IP unless it sits in a public-tier subnet of this stack (tagged `tier: \"public\"`): aws.ec2.Instance with associatePublicIpAddress true, and launch templates whose networkInterfaces set associatePublicIpAddress \"true\". The subnet is found by id among the stack's aws.ec2.Subnet resources, so this is a stack rule; an instance in a subnet the stack does not declare, or a launch-template interface that names no subnet, cannot be shown to be public and is reported. Values not known during preview are judged once known, when `pulumi up` runs the pack again.",
   fix: "set `associatePublicIpAddress: false` (infra/components/bastion.ts does: the bastion is reached through SSM, not a public address) and put the instance in a private subnet; for a launch template, set networkInterfaces[].associatePublicIpAddress to \"false\" or leave it out (the kit's node launch templates in infra/components/cluster.ts declare no network interfaces).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-    // A subnet whose tags are not known yet is "unknown": an instance in it is judged on `pulumi up`.
+    // A subnet whose tags are not known yet is "unknown": an instance in it is judged once known, when `pulumi up` runs the pack again.
     const subnets = new Map<string, Record<string, string> | "unknown">();
     for (const resource of args.resources.filter((r) => r.type === SUBNET)) {
       const subnet = resource.props as SubnetProps;

@@ -11,13 +11,17 @@ interface Step {
   readonly env?: Record<string, string>;
 }
 interface Job {
+  /** A reusable workflow this job calls instead of having steps. */
+  readonly uses?: string;
+  readonly with?: Record<string, unknown>;
+  readonly secrets?: unknown;
   readonly needs?: string | string[];
   readonly if?: string;
   readonly environment?: string;
   readonly permissions?: Record<string, string>;
   readonly concurrency?: { group: string; "cancel-in-progress": boolean };
   readonly strategy?: { matrix: { include: Record<string, string>[] } };
-  readonly steps: Step[];
+  readonly steps?: Step[];
 }
 interface Workflow {
   readonly on: Record<string, unknown>;
@@ -29,28 +33,35 @@ const WORKFLOWS = path.join(REPO_ROOT, ".github", "workflows");
 const read = (file: string) => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
 const workflow = (file: string) => parse(read(file)) as Workflow;
 const allFiles = fs.readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
-const stepsUsing = (job: Job, action: string) => job.steps.filter((step) => step.uses?.startsWith(`${action}@`));
-const runs = (job: Job) => job.steps.map((step) => step.run ?? "").join("\n");
+const stepsOf = (job: Job) => job.steps ?? [];
+const stepsUsing = (job: Job, action: string) => stepsOf(job).filter((step) => step.uses?.startsWith(`${action}@`));
+const runs = (job: Job) => stepsOf(job).map((step) => step.run ?? "").join("\n");
+const only = (parsed: Workflow): Job => Object.values(parsed.jobs)[0] as Job;
 
 /** Which write permissions each job may hold, and why. */
 const WRITES_ALLOWED: Record<string, Record<string, string[]>> = {
   "pull-request.yml": { comment: ["pull-requests"], preview: ["id-token", "pull-requests"] },
   "deploy.yml": { "up-dev": ["id-token"], "up-prod": ["id-token"] },
+  "pulumi-up.yml": { up: ["id-token"] },
 };
 
 describe("GitHub workflows", () => {
-  it("are the pull-request and deploy workflows", () => {
-    expect(allFiles.sort()).toEqual(["deploy.yml", "pull-request.yml"]);
+  it("are the pull-request and deploy workflows and the two they share", () => {
+    expect(allFiles.sort()).toEqual(["deploy.yml", "pull-request.yml", "pulumi-up.yml", "tests.yml"]);
   });
 
   describe.each(allFiles)("%s", (file) => {
     const parsed = workflow(file);
     const jobs = Object.entries(parsed.jobs);
 
-    it("pins every action to a full 40-character commit SHA", () => {
-      const uses = jobs.flatMap(([, job]) => job.steps.map((step) => step.uses).filter((u): u is string => u !== undefined));
-      expect(uses.length).toBeGreaterThan(0);
+    it("pins every action to a full 40-character commit SHA, and calls only this repository's own workflows", () => {
+      const uses = jobs.flatMap(([, job]) => stepsOf(job).map((step) => step.uses).filter((u): u is string => u !== undefined));
       for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+      for (const [, job] of jobs.filter(([, job]) => job.uses !== undefined)) {
+        expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
+        expect(fs.existsSync(path.join(REPO_ROOT, job.uses as string))).toBe(true);
+      }
+      expect(uses.length + jobs.filter(([, job]) => job.uses).length).toBeGreaterThan(0);
     });
 
     it("grants nothing at the top and only the writes each job needs", () => {
@@ -66,7 +77,7 @@ describe("GitHub workflows", () => {
     it("never echoes a secret: secrets reach only action inputs and step env, never a shell line", () => {
       const text = read(file);
       for (const [, job] of jobs) {
-        for (const step of job.steps) {
+        for (const step of stepsOf(job)) {
           expect(step.run ?? "").not.toMatch(/secrets\./);
           expect(step.run ?? "").not.toMatch(/set -x|PULUMI_ACCESS_TOKEN|PULUMI_CONFIG_PASSPHRASE/);
         }
@@ -83,12 +94,14 @@ describe("GitHub workflows", () => {
   describe("on pull requests", () => {
     const pr = workflow("pull-request.yml");
 
-    it("runs on pull requests to main", () => {
-      expect(pr.on).toEqual({ pull_request: { branches: ["main"] } });
+    it("runs on pull requests to main, and again when a label changes", () => {
+      expect(pr.on).toEqual({ pull_request: { branches: ["main"], types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] } });
     });
 
     it("installs with the lock file and runs the tests (.ci/run: npm ci, npm test)", () => {
-      expect(runs(pr.jobs.test as Job)).toContain("bash .ci/run");
+      expect(pr.jobs.test?.uses).toBe("./.github/workflows/tests.yml");
+      expect(runs(only(workflow("tests.yml")))).toContain("bash .ci/run");
+      expect(workflow("tests.yml").on).toEqual({ workflow_call: {} });
       expect(fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8")).toMatch(/npm ci[^\n]*\nnpm test/);
     });
 
@@ -96,19 +109,29 @@ describe("GitHub workflows", () => {
       const diff = pr.jobs["plan-diff"] as Job;
       expect(runs(diff)).toContain("npm ci");
       expect(runs(diff)).toMatch(/plan:comment -- --base "\$BASE_REF" .* dev prod/);
-      expect(diff.steps.find((step) => step.env?.BASE_REF)?.env?.BASE_REF).toBe("origin/${{ github.base_ref }}");
+      // The base as this run merged it, not the branch as it may have moved since.
+      expect(stepsOf(diff).find((step) => step.env?.BASE_REF)?.env?.BASE_REF).toBe("HEAD^1");
+      expect(stepsUsing(diff, "actions/checkout")[0]?.with?.["fetch-depth"]).toBe(0);
       const comment = pr.jobs.comment as Job;
       expect(comment.needs).toBe("plan-diff");
       const script = String(stepsUsing(comment, "actions/github-script")[0]?.with?.script);
       expect(script).toContain("updateComment");
       expect(script).toContain("<!-- coupon-platform:plan-diff -->");
       // The job that holds a write token runs no code from the pull request.
-      expect(comment.steps.every((step) => step.run === undefined && !step.uses?.startsWith("actions/checkout@"))).toBe(true);
+      expect(stepsOf(comment).every((step) => step.run === undefined && !step.uses?.startsWith("actions/checkout@"))).toBe(true);
+      // Not after a newer push cancelled the run.
+      expect(comment.if).toContain("!cancelled()");
     });
 
     it("fails the check on a dangerous change unless the pull request carries the approval label", () => {
       const verdict = pr.jobs.verdict as Job;
-      expect(runs(verdict)).toMatch(/2\) .*approved-replacement/s);
+      expect(verdict.needs).toBe("plan-diff");
+      expect(verdict.if).toContain("!cancelled()");
+      expect(stepsOf(verdict)[0]?.env).toEqual({
+        WORST: "${{ needs.plan-diff.outputs.worst }}",
+        APPROVED: "${{ contains(github.event.pull_request.labels.*.name, 'approved-replacement') }}",
+      });
+      expect(runs(verdict)).toMatch(/0\|1\) [^\n]*\n\s*2\) if \[ "\$APPROVED" = "true" \]; then [^\n]*; else [^\n]*exit 1; fi ;;\n\s*\*\) [^\n]*exit 1 ;;/);
     });
 
     it("previews each stack with the policy pack through pulumi/actions when an AWS role is configured (OIDC)", () => {
@@ -118,7 +141,8 @@ describe("GitHub workflows", () => {
       expect(stepsUsing(preview, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
       const pulumi = stepsUsing(preview, "pulumi/actions")[0];
       expect(pulumi?.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true, "edit-pr-comment": true, "pulumi-version-file": ".pulumi.version" });
-      expect(preview.concurrency).toEqual({ group: "pulumi-stack-${{ matrix.stack }}", "cancel-in-progress": false });
+      // Its secrets and the role's trust belong to the preview environment, not to every job.
+      expect(preview.environment).toBe("preview");
     });
   });
 
@@ -132,15 +156,20 @@ describe("GitHub workflows", () => {
     it("tests, then updates dev, then prod behind the prod environment, one run per stack at a time", () => {
       const dev = deploy.jobs["up-dev"] as Job;
       const prod = deploy.jobs["up-prod"] as Job;
-      expect(runs(deploy.jobs.test as Job)).toContain("bash .ci/run");
+      expect(deploy.jobs.test?.uses).toBe("./.github/workflows/tests.yml");
       expect(dev.needs).toBe("test");
       expect(prod.needs).toBe("up-dev");
-      expect(prod.environment).toBe("prod");
+      // A manual run from another branch deploys nothing.
+      expect(dev.if).toContain("github.ref == 'refs/heads/main'");
       for (const [stack, job] of [["dev", dev], ["prod", prod]] as const) {
-        expect(job.concurrency).toEqual({ group: `pulumi-stack-${stack}`, "cancel-in-progress": false });
-        expect(stepsUsing(job, "pulumi/actions")[0]?.with).toMatchObject({ command: "up", "stack-name": stack, policyPacks: "policies", policyPackConfigs: `policies/config/${stack}.json` });
-        expect(stepsUsing(job, "aws-actions/configure-aws-credentials")).toHaveLength(1);
+        expect(job.uses).toBe("./.github/workflows/pulumi-up.yml");
+        expect(job.with).toEqual({ stack, profile: stack });
       }
+      const up = only(workflow("pulumi-up.yml"));
+      expect(up.environment).toBe("${{ inputs.stack }}");
+      expect(up.concurrency).toEqual({ group: "pulumi-stack-${{ inputs.stack }}", "cancel-in-progress": false });
+      expect(stepsUsing(up, "pulumi/actions")[0]?.with).toMatchObject({ command: "up", "stack-name": "${{ inputs.stack }}", policyPacks: "policies", policyPackConfigs: "policies/config/${{ inputs.profile }}.json" });
+      expect(stepsUsing(up, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     });
   });
 

@@ -89,6 +89,35 @@ describe("plan diff", () => {
     expect(exitCodeOf(stateless)).toBe(1);
   });
 
+  it("a reordered set (security groups, availability zones) is no change; a reordered list still is", () => {
+    const primary = prod().resources.find((r) => r.name === "database-primary");
+    const groups = ["database-sg-id", "extra-sg-id"];
+    const base = edit(prod(), "database-primary", withInputs({ vpcSecurityGroupIds: groups, availabilityZones: ["eu-west-1a", "eu-west-1b"] }));
+    const reordered = edit(prod(), "database-primary", withInputs({ vpcSecurityGroupIds: [...groups].reverse(), availabilityZones: ["eu-west-1b", "eu-west-1a"] }));
+    expect(primary).toBeDefined();
+    expect(diffPlans(base, reordered).changed).toEqual([]);
+    const logs = edit(prod(), "database-primary", withInputs({ enabledCloudwatchLogsExports: ["slowquery", "error"] }));
+    expect(diffPlans(prod(), logs).changed).toEqual([]);
+    const container = prod().resources.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout");
+    if (!container) throw new Error("no Rollout in the prod plan");
+    const args = edit(prod(), container.name, withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["b", "a"] } }));
+    const argsSwapped = edit(prod(), container.name, withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["a", "b"] } }));
+    expect(diffPlans(args, argsSwapped).changed).toHaveLength(1);
+  });
+
+  it("names the successor of a removed stateful resource by type before name", () => {
+    // The primary renamed database-main (same type, same component), and an unrelated
+    // ConfigMap that happens to take the old name: the successor is the database.
+    const plan = prod();
+    const primary = plan.resources.find((r) => r.name === "database-primary");
+    if (!primary) throw new Error("no database-primary");
+    const renamed = { ...primary, name: "database-main", urn: primary.urn.replace(/::database-primary$/, "::database-main") };
+    const impostor = { ...primary, type: "kubernetes:core/v1:ConfigMap", urn: primary.urn.replace("aws:rds/instance:Instance", "kubernetes:core/v1:ConfigMap"), inputs: {} };
+    const head = { ...plan, resources: [...plan.resources.filter((r) => r.name !== "database-primary"), renamed, impostor] };
+    const danger = diffPlans(plan, head).dangers.find((d) => d.urn === primary.urn);
+    expect(danger?.reason).toMatch(/declared again as .*::database-main without an alias/);
+  });
+
   it("a type change of a stateful resource is dangerous", () => {
     const head = edit(prod(), "database-primary", (resource) => ({
       ...resource,

@@ -106,6 +106,16 @@ describe("the table of inputs that force replacement", () => {
     expect(replacingEntry("aws:rds/instance:Instance", { path: "instanceClass", before: "db.r7g.large", after: "db.r7g.xlarge" })).toBeUndefined();
   });
 
+  it("sees a replacing field inside a block that is added, removed or rewritten as a whole", () => {
+    const kafka = "aws:msk/cluster:Cluster";
+    const key = { encryptionAtRestKmsKeyArn: "arn:aws:kms:eu-west-1:1:key/k" };
+    expect(replacingEntry(kafka, { path: "encryptionInfo", before: undefined, after: key })?.path).toBe("encryptionInfo.encryptionAtRestKmsKeyArn");
+    expect(replacingEntry(kafka, { path: "encryptionInfo", before: key, after: undefined })).toBeDefined();
+    // A block rewritten with the same replacing field, and only updatable ones changed, replaces nothing.
+    expect(replacingEntry(kafka, { path: "encryptionInfo", before: { ...key, encryptionInTransit: { clientBroker: "TLS" } }, after: key })).toBeUndefined();
+    expect(replacingEntry("eks:index:Cluster", { path: "kubernetesServiceIpAddressRange", before: "172.20.0.0/16", after: "10.100.0.0/16" })).toBeDefined();
+  });
+
   it("compares versions part by part", () => {
     expect(isDowngrade("3.9.x", "3.8.x")).toBe(true);
     expect(isDowngrade("3.10.x", "3.9.x")).toBe(true);

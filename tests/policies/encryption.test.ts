@@ -19,6 +19,7 @@ describe("kms-key-rotation", () => {
   it("passes a rotating key and an asymmetric key (which cannot rotate)", async () => {
     expect(await checkResource(rule, key({ enableKeyRotation: true }))).toEqual([]);
     expect(await checkResource(rule, key({ customerMasterKeySpec: "RSA_2048" }))).toEqual([]);
+    expect(await checkResource(rule, key({ customKeyStoreId: "cks-1234567890abcdef0" }))).toEqual([]);
   });
 
   it("neither crashes nor reports when the setting is unknown during preview", async () => {

@@ -61,6 +61,10 @@ describe("iam-no-admin-policy", () => {
       expect.stringContaining("This attachment attaches arn:aws:iam::aws:policy/AdministratorAccess (policyArn): administrator access."),
     ]);
     expect(await checkResource(rule, attach("aws:iam/userPolicyAttachment:UserPolicyAttachment", { user: "u", policyArn: "arn:aws-us-gov:iam::aws:policy/AdministratorAccess" }))).toHaveLength(1);
+    for (const nearlyAdmin of ["PowerUserAccess", "IAMFullAccess"]) {
+      expect(await checkResource(rule, attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: `arn:aws:iam::aws:policy/${nearlyAdmin}` }))).toHaveLength(1);
+    }
+    expect(await checkResource(rule, attach("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { role: "r", policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }))).toEqual([]);
     expect(await checkResource(rule, attach("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", { group: "g", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))).toHaveLength(1);
     expect(await checkResource(rule, attach("aws:iam/policyAttachment:PolicyAttachment", { roles: ["r"], policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))).toHaveLength(1);
     expect(messages(await checkResource(rule, attach("aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", { roleName: "r", policyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/AdministratorAccess"] })))).toEqual([

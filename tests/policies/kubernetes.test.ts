@@ -666,10 +666,12 @@ describe("k8s-namespace-default-deny", () => {
     ]);
   });
 
-  it("leaves Helm-managed namespaces, kube-system and its exemptNamespaces to their owners", async () => {
+  it("leaves kube-system and its exemptNamespaces to their owners, but not a namespace a Helm chart also installs into", async () => {
     const inNamespace = (namespace: string) => deployment(`agent-${namespace}`, kitTemplate("agent"), namespace);
     const monitoring = { type: RELEASE, name: "prometheus", props: { chart: "prometheus", version: "25.27.0", namespace: "monitoring" } };
-    expect(await checkStack(rule, [inNamespace("monitoring"), monitoring, inNamespace("kube-system")])).toEqual([]);
+    expect(await checkStack(rule, [inNamespace("kube-system")])).toEqual([]);
+    // A tiny chart in the namespace must not switch the rule off for the program's own workloads.
+    expect(messages(await checkStack(rule, [inNamespace("monitoring"), monitoring]))).toEqual([expect.stringContaining("Namespace monitoring runs Deployment agent-monitoring")]);
     expect(await checkStack(rule, [inNamespace("tools")])).toHaveLength(1);
     expect(await checkStack(rule, [inNamespace("tools")], { [rule.name]: { exemptNamespaces: ["tools"] } })).toEqual([]);
     // A fork's list replaces the default, kube-system included.
@@ -681,14 +683,39 @@ describe("k8s-namespace-default-deny", () => {
     expect(await checkStack(rule, [refRollout("coupon"), deployment("coupon-base"), netpol("default-deny", defaultDenySpec())])).toEqual([]);
   });
 
-  it("neither crashes nor reports while a policy or a chart's namespace is unknown during preview", async () => {
+  it("neither crashes nor reports while a policy's spec or namespace is unknown during preview", async () => {
     const base = without(kitStack(), "default-deny-netpol");
     expect(await checkStack(rule, [...base, netpol("default-deny", unknown.object)])).toEqual([]);
     expect(await checkStack(rule, [...base, netpol("default-deny", defaultDenySpec(), unknown.string)])).toEqual([]);
     expect(await checkStack(rule, [...base, netpol("default-deny", { podSelector: {}, policyTypes: unknown.array })])).toEqual([]);
-    expect(await checkStack(rule, [...base, { type: RELEASE, name: "x", props: { chart: "x", version: "1.0.0", namespace: unknown.string } }])).toEqual([]);
     expect(await checkStack(rule, [{ ...rollout("coupon"), props: { metadata: { name: "coupon", namespace: unknown.string } } }])).toEqual([]);
     // A policy known not to deny is no excuse, even next to an unknown one elsewhere.
     expect(await checkStack(rule, [...base, netpol("default-deny", defaultDenySpec(), "other"), netpol("x", { podSelector: unknown.object }, "other")])).toHaveLength(1);
+  });
+});
+
+describe("server-side-apply patches (DeploymentPatch, ServicePatch)", () => {
+  const patch = (type: string, props: Record<string, unknown>): ResourceUnderTest => ({ type, name: "patch", props });
+  const deploymentPatch = (container: Record<string, unknown>) =>
+    patch("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "coredns", namespace: "kube-system" }, spec: { template: { spec: { containers: [{ name: "coredns", ...container }] } } } });
+
+  it("are judged on what they set: a privileged container, a host network, an unpinned image, a LoadBalancer", async () => {
+    const security = ruleNamed(KUBERNETES_RULES, "k8s-pod-security");
+    expect(messages(await checkResource(security, deploymentPatch({ securityContext: { privileged: true } })))).toEqual([
+      expect.stringMatching(/it runs privileged \(securityContext.privileged: true\)\./),
+    ]);
+    const image = ruleNamed(KUBERNETES_RULES, "k8s-image-pinned");
+    expect(await checkResource(image, deploymentPatch({ image: "coredns/coredns:latest" }))).toHaveLength(1);
+    const host = ruleNamed(KUBERNETES_RULES, "k8s-no-host-access");
+    const hostNetwork = patch("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "x" }, spec: { template: { spec: { hostNetwork: true, containers: [] } } } });
+    expect(await checkResource(host, hostNetwork)).toHaveLength(1);
+    const service = ruleNamed(KUBERNETES_RULES, "k8s-service-internal-only");
+    expect(await checkResource(service, patch("kubernetes:core/v1:ServicePatch", { metadata: { name: "x" }, spec: { type: "LoadBalancer" } }))).toHaveLength(1);
+  });
+
+  it("are not faulted for what they leave to the object they patch", async () => {
+    for (const name of ["k8s-resources", "k8s-probes", "k8s-pod-security"]) {
+      expect(await checkResource(ruleNamed(KUBERNETES_RULES, name), deploymentPatch({ env: [{ name: "A", value: "1" }] })), name).toEqual([]);
+    }
   });
 });

@@ -354,8 +354,8 @@ describe("rds-tls-required", () => {
   });
 
   it("wants rds.force_ssl on PostgreSQL, and matches Aurora clusters to their cluster parameter group", async () => {
-    const postgres = parameterGroup("pg", "postgres16", [{ name: "require_secure_transport", value: "1" }]);
-    expect(messages(await checkStack(rule, [postgres, primary({ engine: "postgres", parameterGroupName: "pg" })]))).toEqual([
+    const postgres = parameterGroup("pg", "postgres14", [{ name: "require_secure_transport", value: "1" }]);
+    expect(messages(await checkStack(rule, [postgres, primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: "pg" })]))).toEqual([
       expect.stringContaining('"pg", which does not set rds.force_ssl:'),
     ]);
     const clusterGroup = (value: string): ResourceUnderTest => ({
@@ -368,6 +368,18 @@ describe("rds-tls-required", () => {
     // An instance parameter group of the same name does not count for a cluster.
     expect(messages(await checkStack(rule, [parameterGroup("aurora-params", "aurora-postgresql16", [{ name: "rds.force_ssl", value: "1" }]), auroraCluster()]))).toEqual([
       expect.stringContaining("which this stack does not declare"),
+    ]);
+  });
+
+  it("knows RDS for PostgreSQL 15 and later forces TLS by default, unless a group turns it off", async () => {
+    const pg16 = (parameters: unknown) => parameterGroup("pg", "postgres16", parameters);
+    expect(await checkStack(rule, [pg16([]), primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" })])).toEqual([]);
+    expect(await checkStack(rule, [primary({ engine: "postgres", engineVersion: "17.2", parameterGroupName: undefined })])).toEqual([]);
+    expect(messages(await checkStack(rule, [pg16([{ name: "rds.force_ssl", value: "0" }]), primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" })]))).toEqual([
+      expect.stringContaining("which sets rds.force_ssl = 0"),
+    ]);
+    expect(messages(await checkStack(rule, [primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: undefined })]))).toEqual([
+      expect.stringContaining("uses the engine's default parameter group"),
     ]);
   });
 

@@ -71,6 +71,16 @@ const LB_TAGS = { tags: { Name: "public-alb", [DEFAULT_LOAD_BALANCER_TAG_KEY]: "
 describe("vpc-sg-no-world-ingress", () => {
   const rule = ruleNamed(VPC_RULES, "vpc-sg-no-world-ingress");
 
+  it("reports the internet written another way: two halves, a padded prefix, a wide IPv6 range", async () => {
+    const group = securityGroup({ ingress: [tcp(5432, { cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] }), tcp(6379, { cidrBlocks: ["0.0.0.0/00"], ipv6CidrBlocks: ["2000::/3"] })] });
+    expect(messages(await checkResource(rule, group))).toEqual([
+      expect.stringContaining("ingress[0] admits 0.0.0.0/1 and 128.0.0.0/1 on tcp port 5432."),
+      expect.stringContaining("ingress[1] admits 0.0.0.0/00 and 2000::/3 on tcp port 6379."),
+    ]);
+    // Private and documentation ranges, however wide, are not the internet.
+    expect(await checkResource(rule, securityGroup({ ingress: [tcp(5432, { cidrBlocks: ["10.0.0.0/8", "172.16.0.0/12"], ipv6CidrBlocks: ["fc00::/7", "2001:db8::/32"] })] }))).toEqual([]);
+  });
+
   it("reports an inline ingress entry open to 0.0.0.0/0, naming the entry, cidr and port", async () => {
     const violations = await checkResource(rule, securityGroup({ ingress: [tcp(443, { cidrBlocks: ["10.0.0.0/16"] }), tcp(5432, { cidrBlocks: ["10.0.0.0/8", "0.0.0.0/0"] })] }));
     expect(violations).toHaveLength(1);

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsMocks, type CapturedResource } from "./aws-mocks";
+import { urnFor } from "../urn";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
@@ -187,14 +188,9 @@ async function aliasUrn(
 
 const NO_OPTIONS: DeclaredOptions = { protect: false, ignoreChanges: [], retainOnDelete: false, aliases: [], additionalSecretOutputs: [] };
 
-/**
- * A URN as the engine builds it (the mock monitor's differ): a child's type is
- * qualified by its parent's whole type chain, and the root stack qualifies nothing.
- */
+/** A URN in the running stack, built as the engine builds it. */
 function engineUrn(type: string, name: string, parentUrn?: string): string {
-  const parentChain = parentUrn?.split("::")[2];
-  const qualified = parentChain ? `${parentChain}$${type}` : type;
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  return urnFor({ stack: pulumi.getStack(), project: pulumi.getProject() }, type, name, parentUrn);
 }
 
 /** The value of an Output (or a plain value), for assertions. */

@@ -1,5 +1,6 @@
 import type { DeclaredResource } from "../mock-stack/run-stack";
 import { markReferences, REFERENCE } from "./references";
+import { byCodeUnits } from "./order";
 
 const ROOT_TYPE = "pulumi:pulumi:Stack";
 
@@ -38,7 +39,7 @@ export function componentGraph(declared: readonly DeclaredResource[], componentO
     for (const to of uses) if (to !== from) edges.add(`${from}\u0000${to}`);
   }
   return {
-    nodes: [...counts].map(([name, { type, resources }]) => ({ name, type, resources })).sort((a, b) => a.name.localeCompare(b.name)),
+    nodes: [...counts].map(([name, { type, resources }]) => ({ name, type, resources })).sort((a, b) => byCodeUnits(a.name, b.name)),
     edges: [...edges].sort().map((edge) => {
       const [from, to] = edge.split("\u0000") as [string, string];
       return { from, to };

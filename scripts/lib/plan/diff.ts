@@ -1,7 +1,7 @@
 import type { Plan, PlannedResource } from "./plan";
 import { isStatefulType, replacingEntry } from "./replacement-inputs";
 import { REFERENCE } from "./references";
-import { nameOf, urnFor } from "./urn";
+import { nameOf, urnFor } from "../urn";
 
 export interface InputChange {
   readonly path: string;
@@ -71,7 +71,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
   // A move keeps the physical resource: a reference to its old name is one to its new name.
   const rename = (value: unknown): unknown => renameReferences(value, renames);
   for (const [before, after, movedFrom] of pairs) {
-    const inputs = changedInputs(rename(before.inputs), after.inputs);
+    const inputs = changedInputs(unordered(rename(before.inputs)), unordered(after.inputs));
     const typeChanged = before.type !== after.type;
     if (inputs.length > 0 || movedFrom !== undefined || typeChanged) changed.push({ resource: after, ...(movedFrom ? { movedFrom } : {}), inputs });
   }
@@ -150,13 +150,18 @@ export function changedInputs(before: unknown, after: unknown, path = ""): Input
 }
 
 /**
- * The added resource that takes a removed one's place: the same name under another
- * parent or type, else the same type in the same component, else the resource of its
- * type whose name is closest.
+ * The added resource that takes a removed one's place: of the same type, the one with
+ * its name (under another parent), else the one in its component, else the one whose
+ * name is closest; failing those, one of another type with its name (a type change).
  */
 function successorOf(gone: PlannedResource, added: readonly PlannedResource[]): PlannedResource | undefined {
   const sameType = added.filter((r) => r.type === gone.type);
-  return added.find((r) => r.name === gone.name) ?? sameType.find((r) => r.component === gone.component) ?? closestByName(gone.name, sameType);
+  return (
+    sameType.find((r) => r.name === gone.name) ??
+    sameType.find((r) => r.component === gone.component) ??
+    closestByName(gone.name, sameType) ??
+    added.find((r) => r.name === gone.name)
+  );
 }
 
 /** The one candidate whose name ends like the given one the longest (`database-primary` → `db-primary`). */
@@ -170,6 +175,23 @@ function closestByName(name: string, candidates: readonly PlannedResource[]): Pl
   const [best, next] = ranked;
   if (!best || best.n < 3 || (next && next.n === best.n)) return undefined;
   return best.candidate;
+}
+
+/**
+ * Inputs the provider holds as sets: their order means nothing, and the AWS APIs may
+ * hand them back in any order, so a reordering is no change (and never a replacement).
+ * Only names known to be sets everywhere they appear are listed; an ordered list (node
+ * group instance types, a cache's preferred AZs) keeps its order.
+ */
+const SET_INPUTS = new Set(["availabilityZones", "clientSubnets", "enabledCloudwatchLogsExports", "enabledClusterLogTypes", "securityGroupIds", "securityGroups", "subnetIds", "vpcSecurityGroupIds"]);
+
+function unordered(value: unknown, key?: string): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => unordered(item));
+    return key !== undefined && SET_INPUTS.has(key) && items.every((item) => typeof item === "string") ? [...items].sort() : items;
+  }
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([name, inner]) => [name, unordered(inner, name)]));
+  return value;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

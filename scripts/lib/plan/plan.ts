@@ -1,4 +1,5 @@
 import type { DeclaredResource, StackRun } from "../mock-stack/run-stack";
+import { byCodeUnits } from "./order";
 import { markReferences } from "./references";
 
 /**
@@ -46,7 +47,7 @@ export function buildPlan(run: StackRun, identity: { project: string; stack: str
       aliases: [...resource.options.aliases].sort(),
       inputs: sortKeys(withReferences(resource.redactedInputs)) as Record<string, unknown>,
     }))
-    .sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    .sort((a, b) => byCodeUnits(a.urn, b.urn));
   return { ...identity, resources };
 }
 

@@ -1,4 +1,5 @@
 import type { DeclaredResource } from "../mock-stack/run-stack";
+import { byCodeUnits } from "./order";
 
 /**
  * Values a resource's provider computed (in its outputs, not among its inputs): ids,
@@ -23,7 +24,7 @@ export function computedValues(declared: readonly DeclaredResource[]): ComputedV
   // A value several resources compute (an availability zone, an account id) names none of them.
   const values = [...byValue.values()].filter((entries) => new Set(entries.map((entry) => entry.owner)).size === 1).map((entries) => entries[0] as ComputedValue);
   // Longest first, so an ARN is recognised before the id it ends with.
-  return values.sort((a, b) => b.value.length - a.value.length || a.value.localeCompare(b.value));
+  return values.sort((a, b) => b.value.length - a.value.length || byCodeUnits(a.value, b.value));
 }
 
 /** Long values, or ones carrying the resource's name, cannot be mistaken for a literal the program wrote. */

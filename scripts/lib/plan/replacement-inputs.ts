@@ -12,6 +12,8 @@
  * and is not repeated. tests/plan/replacement-inputs.test.ts checks every path
  * against the provider's TypeScript input types.
  */
+import { STATEFUL_TYPES } from "../../../policies/rules/stack";
+
 export interface ReplacementInput {
   readonly path: string;
   /** When only some changes replace (a downgrade, one direction of a switch): which. */
@@ -152,15 +154,38 @@ function isAuroraStorage(storageType: unknown): boolean {
   return typeof storageType === "string" && storageType.startsWith("aurora");
 }
 
+/**
+ * Stateful types the plan diff guards: those of the table, and every type the policy
+ * pack requires `protect` on (serverless and standalone stores among them), whose
+ * deletion or type change counts even where the table lists no replacing input.
+ */
 export function isStatefulType(type: string): boolean {
-  return type in STATEFUL_REPLACEMENT_INPUTS;
+  return type in STATEFUL_REPLACEMENT_INPUTS || STATEFUL_TYPES.includes(type);
 }
 
-/** The table's entry that a changed input (a dotted path from the diff) falls under, if it replaces. */
+/** The value at a dotted path inside a value; undefined when any step is missing. */
+function valueAt(value: unknown, path: string): unknown {
+  return path.split(".").reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+}
+
+/**
+ * The table's entry that a changed input (a dotted path from the diff) replaces the
+ * resource under, if any. A change at or under a listed path counts; so does a change
+ * of a whole block (added, removed, rewritten) in which a listed path's value differs.
+ */
 export function replacingEntry(type: string, change: { path: string; before: unknown; after: unknown }): ReplacementInput | undefined {
-  const entries = STATEFUL_REPLACEMENT_INPUTS[type] ?? [];
-  const under = (path: string) => change.path === path || change.path.startsWith(`${path}.`) || change.path.startsWith(`${path}[`);
-  const entry = entries.find((candidate) => under(candidate.path.replace(/\[\]/g, "")));
-  if (!entry) return undefined;
-  return !entry.replacesWhen || entry.replacesWhen(change.before, change.after) ? entry : undefined;
+  const replaces = (entry: ReplacementInput, before: unknown, after: unknown) => !entry.replacesWhen || entry.replacesWhen(before, after);
+  for (const entry of STATEFUL_REPLACEMENT_INPUTS[type] ?? []) {
+    const path = entry.path.replace(/\[\]/g, "");
+    if (change.path === path || change.path.startsWith(`${path}.`) || change.path.startsWith(`${path}[`)) {
+      if (replaces(entry, change.before, change.after)) return entry;
+      continue;
+    }
+    if (path.startsWith(`${change.path}.`)) {
+      const rest = path.slice(change.path.length + 1);
+      const [before, after] = [valueAt(change.before, rest), valueAt(change.after, rest)];
+      if (JSON.stringify(before) !== JSON.stringify(after) && replaces(entry, before, after)) return entry;
+    }
+  }
+  return undefined;
 }

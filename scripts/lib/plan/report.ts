@@ -1,6 +1,7 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import type { Violation } from "../../../policies/testing/harness";
 import type { Plan } from "./plan";
+import { byCodeUnits } from "./order";
 
 /** What a reviewer reads first: sizes, the profile's switches, the policy verdict. */
 export interface PlanFacts {
@@ -15,7 +16,7 @@ export interface PlanFacts {
 export function countBy<T>(items: readonly T[], key: (item: T) => string): [string, number][] {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a.localeCompare(b));
+  return [...counts].sort(([a], [b]) => byCodeUnits(a, b));
 }
 
 /** Boolean switches of a config object, flattened to dotted keys. */
