@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${values.stack}.yaml`))) {
-    console.error(`policy: no stack file Pulumi.${values.stack}.yaml (create one with \`pulumi stack init ${values.stack}\` or copy Pulumi.dev.yaml)`);
+    console.error(`policy: no stack file Pulumi.${values.stack}.yaml (create one with \`npm run stack:new -- ${values.stack} --from <profile>\`)`);
     return 2;
   }
   let check: StackCheck;

@@ -14,7 +14,7 @@ export const PROFILES = ["prod", "dev"] as const;
 export type Profile = (typeof PROFILES)[number];
 
 /** The services rules are grouped by, in the order the rule table lists them. */
-export const SERVICES = ["vpc", "eks", "rds", "msk", "elasticache", "encryption", "iam", "kubernetes", "stack"] as const;
+export const SERVICES = ["vpc", "eks", "rds", "msk", "elasticache", "compute", "encryption", "iam", "kubernetes", "stack"] as const;
 export type Service = (typeof SERVICES)[number];
 
 interface RuleBasics {

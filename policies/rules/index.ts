@@ -1,4 +1,5 @@
 import type { Rule } from "../lib/rule";
+import { COMPUTE_RULES } from "./compute";
 import { EKS_RULES } from "./eks";
 import { ELASTICACHE_RULES } from "./elasticache";
 import { ENCRYPTION_RULES } from "./encryption";
@@ -16,6 +17,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...RDS_RULES,
   ...MSK_RULES,
   ...ELASTICACHE_RULES,
+  ...COMPUTE_RULES,
   ...ENCRYPTION_RULES,
   ...IAM_RULES,
   ...KUBERNETES_RULES,

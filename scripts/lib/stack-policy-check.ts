@@ -39,7 +39,15 @@ export interface PackConfigChoice {
  * `policies/config/<stack>.json` (a fork's overrides); else its profile's file; else,
  * for a profile the kit does not ship, the strictest (prod) levels.
  */
-export function packConfigFor(stack: string, profile: string, explicitFile?: string): PackConfigChoice {
+export function packConfigFor(stack: string, profile: string, explicitFile?: string, rules: readonly Rule[] = ALL_RULES): PackConfigChoice {
+  const choice = findPackConfig(stack, profile, explicitFile);
+  // A file that lowers a locked rule or names what does not exist is refused wherever it is read.
+  const problems = configProblems(rules, choice.config);
+  if (problems.length > 0) throw new Error(`the policy config (${choice.source}) is not accepted:\n  ${problems.join("\n  ")}`);
+  return choice;
+}
+
+function findPackConfig(stack: string, profile: string, explicitFile?: string): PackConfigChoice {
   const candidates = explicitFile ? [path.resolve(explicitFile)] : [path.join(POLICY_CONFIG_DIR, `${stack}.json`), path.join(POLICY_CONFIG_DIR, `${profile}.json`)];
   for (const file of candidates) {
     if (fs.existsSync(file)) return { config: JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig, source: displayPath(file) };
@@ -72,9 +80,7 @@ export async function checkStackAgainstPack(
 ): Promise<StackCheck> {
   const profile = stackConfig(stack)["coupon-platform:profile"] ?? "prod";
   const rules = options.rules ?? ALL_RULES;
-  const { config, source } = packConfigFor(stack, profile, options.configFile);
-  const problems = configProblems(rules, config);
-  if (problems.length > 0) throw new Error(`the policy config (${source}) is not accepted:\n  ${problems.join("\n  ")}`);
+  const { config, source } = packConfigFor(stack, profile, options.configFile, rules);
   const run = await runStack(stack, options.configOverrides);
   const resources = run.declared.map(toPackInput);
   const violations = await runPack(rules, resources, config);
