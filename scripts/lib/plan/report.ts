@@ -44,10 +44,18 @@ export function renderSummary(facts: PlanFacts): string {
   return [
     `plan of stack ${plan.stack} (profile ${plan.profile}): ${plan.resources.length} resources in ${components.length} components, ${plan.resources.filter((r) => r.protect).length} protected`,
     `  by component: ${components.map(([name, n]) => `${name} ${n}`).join(", ")}`,
+    `  by type: ${byTypeLine(plan)}`,
     `  switches on: ${facts.switches.filter(([, on]) => on).map(([key]) => key).join(", ") || "none"}`,
     `  switches off: ${facts.switches.filter(([, on]) => !on).map(([key]) => key).join(", ") || "none"}`,
     `  policy pack (${facts.policyConfigSource}): ${verdictLine(facts.violations)}`,
   ].join("\n");
+}
+
+/** The most numerous types first (then by name), the rest counted: the Markdown plan has them all. */
+function byTypeLine(plan: Plan, shown = 8): string {
+  const types = countBy(plan.resources, (r) => r.type).sort(([a, m], [b, n]) => n - m || byCodeUnits(a, b));
+  const rest = types.length - shown;
+  return `${types.slice(0, shown).map(([type, n]) => `${type} ${n}`).join(", ")}${rest > 0 ? `, and ${rest} more types` : ""}`;
 }
 
 export function renderPlanMarkdown(facts: PlanFacts): string {
