@@ -48,7 +48,7 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const matched = new Set<string>();
   const added: PlannedResource[] = [];
   const changed: ResourceChange[] = [];
-  /** "type::old name" → new name, for resources an alias moved. */
+  /** "old type::old name" → "new type::new name", for resources an alias moved. */
   const renames = new Map<string, string>();
   const pairs: [PlannedResource, PlannedResource, string | undefined][] = [];
 
@@ -63,9 +63,10 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
       added.push(resource);
       continue;
     }
+    const before = baseByUrn.get(from) as PlannedResource;
     matched.add(from);
-    pairs.push([baseByUrn.get(from) as PlannedResource, resource, from]);
-    if (nameOf(from) !== resource.name) renames.set(`${resource.type}::${nameOf(from)}`, resource.name);
+    pairs.push([before, resource, from]);
+    if (before.name !== resource.name || before.type !== resource.type) renames.set(`${before.type}::${before.name}`, `${resource.type}::${resource.name}`);
   }
 
   // A move keeps the physical resource: a reference to its old name is one to its new name.
@@ -204,7 +205,7 @@ function renameReferences(value: unknown, renames: ReadonlyMap<string, string>):
   if (typeof value === "string") {
     return value.replace(REFERENCE, (reference, type: string, name: string, property: string) => {
       const renamed = renames.get(`${type}::${name}`);
-      return renamed === undefined ? reference : `\${${type}::${renamed}.${property}}`;
+      return renamed === undefined ? reference : `\${${renamed}.${property}}`;
     });
   }
   if (Array.isArray(value)) return value.map((item) => renameReferences(item, renames));
