@@ -42,8 +42,14 @@ const networkSchema = z.strictObject({
   interfaceEndpoints: bool(),
 });
 
-/** MSK versions the kit's client settings are maintained for; "x" lets MSK apply patch releases. */
-export const KAFKA_VERSIONS = ["3.8.x", "3.9.x", "4.0.x", "4.1.x"] as const;
+/**
+ * MSK versions the kit's client settings are maintained for; "x" lets MSK apply patch
+ * releases. ".kraft" asks for a KRaft cluster (no ZooKeeper): Kafka 4 has only that
+ * mode, so MSK names its 4.x versions 4.0.x.kraft and 4.1.x.kraft and refuses "4.0.x".
+ * A cluster keeps its metadata mode for life: moving between a ZooKeeper and a ".kraft"
+ * version means a new cluster (the plan diff flags it).
+ */
+export const KAFKA_VERSIONS = ["3.8.x", "3.9.x", "3.9.x.kraft", "4.0.x.kraft", "4.1.x.kraft"] as const;
 
 /** Enhanced-monitoring interval values RDS accepts; 0 turns it off. */
 export const RDS_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
@@ -272,8 +278,13 @@ export const platformConfigSchema = z
         issue(["delivery", app, "canarySteps"], "must increase; accepted: increasing canary weights between 1 and 99, such as [10, 25, 50]");
       }
     }
-    if (valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {
-      issue(["database", "maxAllocatedStorageGiB"], `is below database.allocatedStorageGiB (${database.allocatedStorageGiB}); accepted: at least the initial storage`);
+    // RDS storage autoscaling refuses a ceiling less than 10 % above the allocated storage.
+    const minimumCeiling = Math.ceil((database.allocatedStorageGiB * 11) / 10);
+    if (valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) && database.maxAllocatedStorageGiB < minimumCeiling) {
+      issue(
+        ["database", "maxAllocatedStorageGiB"],
+        `is less than 10 % above database.allocatedStorageGiB (${database.allocatedStorageGiB}), which RDS storage autoscaling refuses; accepted: at least ${minimumCeiling}`,
+      );
     }
   });
 

@@ -113,7 +113,9 @@ describe("stack config", () => {
     [{ cluster: { logRetentionDays: 0 } }, /cluster\.logRetentionDays = 0 .*accepted: a CloudWatch Logs retention/],
     [{ kafka: { brokerCount: 3 } }, "coupon-platform:kafka.brokerCount = 3 (set by the stack): is not a multiple of network.azCount (2); accepted: 2, 4, 6, … (MSK puts the same number of brokers in every AZ)"],
     [{ kafka: { brokerCount: 1 } }, "coupon-platform:kafka.brokerCount = 1 (set by the stack): accepted: an integer from 2 to 30"],
-    [{ kafka: { kafkaVersion: "2.8.1" } }, 'coupon-platform:kafka.kafkaVersion = "2.8.1" (set by the stack): accepted: one of "3.8.x", "3.9.x", "4.0.x", "4.1.x"'],
+    [{ kafka: { kafkaVersion: "2.8.1" } }, 'coupon-platform:kafka.kafkaVersion = "2.8.1" (set by the stack): accepted: one of "3.8.x", "3.9.x", "3.9.x.kraft", "4.0.x.kraft", "4.1.x.kraft"'],
+    // MSK names its Kafka 4 versions with the KRaft suffix and refuses the bare one.
+    [{ kafka: { kafkaVersion: "4.0.x" } }, /kafka\.kafkaVersion = "4\.0\.x" .*accepted: one of .*"4\.0\.x\.kraft"/],
     [{ kafka: { instanceType: "m7g.large" } }, 'coupon-platform:kafka.instanceType = "m7g.large" (set by the stack): accepted: a kafka.* instance class such as kafka.m7g.large'],
     [{ kafka: { maxStorageGiB: 10 } }, "coupon-platform:kafka.maxStorageGiB = 10 (set by the stack): is below kafka.storageGiB (20); accepted: at least the initial storage"],
     [{ kafka: { enhancedMonitoring: "ALL" } }, /kafka\.enhancedMonitoring = "ALL" .*accepted: one of "DEFAULT", "PER_BROKER"/],
@@ -124,7 +126,9 @@ describe("stack config", () => {
     [{ database: { instanceClass: "r7g.large" } }, /database\.instanceClass = "r7g\.large" .*accepted: a db\.\* instance class/],
     [{ database: { backupRetentionDays: 0 } }, "coupon-platform:database.backupRetentionDays = 0 (set by the stack): accepted: an integer from 1 to 35"],
     [{ database: { maxAllocatedStorageGiB: 19 } }, /database\.maxAllocatedStorageGiB = 19 .*accepted: an integer from 20 to 65536/],
-    [{ database: { allocatedStorageGiB: 200 } }, "coupon-platform:database.maxAllocatedStorageGiB = 100 (from stacks/dev.yaml): is below database.allocatedStorageGiB (200); accepted: at least the initial storage"],
+    [{ database: { allocatedStorageGiB: 200 } }, "coupon-platform:database.maxAllocatedStorageGiB = 100 (from stacks/dev.yaml): is less than 10 % above database.allocatedStorageGiB (200), which RDS storage autoscaling refuses; accepted: at least 220"],
+    // Equal, or a few GiB above, is what the old check let through and RDS refuses.
+    [{ database: { allocatedStorageGiB: 100, maxAllocatedStorageGiB: 105 } }, /maxAllocatedStorageGiB = 105 .*less than 10 % above database\.allocatedStorageGiB \(100\).*accepted: at least 110/],
     [{ database: { enhancedMonitoringIntervalSeconds: 20 } }, "coupon-platform:database.enhancedMonitoringIntervalSeconds = 20 (set by the stack): accepted: one of 0, 1, 5, 10, 15, 30, 60 (seconds; 0 = off)"],
     [{ cluster: { privateApiAccessCidrs: ["8.8.8.0/24"] } }, /cluster\.privateApiAccessCidrs\.0 = "8\.8\.8\.0\/24" .*not a private range/],
     [{ encryption: { keyDeletionWindowDays: 3 } }, "coupon-platform:encryption.keyDeletionWindowDays = 3 (set by the stack): accepted: an integer from 7 to 30"],

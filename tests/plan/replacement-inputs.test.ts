@@ -100,6 +100,9 @@ describe("the table of inputs that force replacement", () => {
     expect(replacingEntry(cache, { path: "engine", before: "valkey", after: "redis" })).toBeDefined();
     expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.8.x", after: "3.9.x" })).toBeUndefined();
     expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "4.0.x.kraft", after: "3.9.x" })).toBeDefined();
+    // ZooKeeper to KRaft is a new cluster, upwards too; KRaft to a later KRaft is an upgrade.
+    expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.9.x", after: "4.0.x.kraft" })).toBeDefined();
+    expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.9.x.kraft", after: "4.1.x.kraft" })).toBeUndefined();
     expect(replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: undefined, after: "arn:aws:kms:eu-west-1:1:key/k" })).toBeUndefined();
     expect(replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: "arn:aws:kms:eu-west-1:1:key/k", after: undefined })).toBeDefined();
     expect(replacingEntry("aws:rds/instance:Instance", { path: "s3Import.sourceEngine", before: "mysql", after: "mariadb" })).toBeDefined();

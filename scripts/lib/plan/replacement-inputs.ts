@@ -32,6 +32,10 @@ export function isDowngrade(before: unknown, after: unknown): boolean {
   return false;
 }
 
+function isKraft(version: unknown): boolean {
+  return typeof version === "string" && version.endsWith(".kraft");
+}
+
 export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly ReplacementInput[]>> = {
   "aws:rds/instance:Instance": always(
     "availabilityZone",
@@ -88,7 +92,9 @@ export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly Repla
       "encryptionInfo.encryptionAtRestKmsKeyArn",
       "encryptionInfo.encryptionInTransit.inCluster",
     ),
-    { path: "kafkaVersion", replacesWhen: isDowngrade },
+    // A downgrade replaces; so does a move between ZooKeeper and KRaft (".kraft"), which
+    // MSK cannot make on an existing cluster: the update would fail, a new cluster is needed.
+    { path: "kafkaVersion", replacesWhen: (before, after) => isDowngrade(before, after) || isKraft(before) !== isKraft(after) },
     { path: "storageMode", replacesWhen: (_before, after) => after === "LOCAL" },
   ],
   "aws:elasticache/replicationGroup:ReplicationGroup": [
