@@ -69,6 +69,14 @@ describe("plan diff", () => {
     expect(diff.dangers.map((danger) => danger.reason)).toEqual([expect.stringContaining("`encryptionInfo.encryptionAtRestKmsKeyArn`")]);
   });
 
+  it("shows protect coming and going, as an option change that replaces nothing", () => {
+    const unprotected = edit(prod(), "database-primary", (resource) => ({ ...resource, protect: false }));
+    const diff = diffPlans(unprotected, prod());
+    expect(diff.changed.map((change) => change.inputs)).toEqual([[{ path: "(option) protect", before: false, after: true }]]);
+    expect(diff.dangers).toEqual([]);
+    expect(renderDiffMarkdown(diff, { stack: "prod", base: "main" })).toContain("| `Instance` `database-primary` | `(option) protect` | `false` | `true` |");
+  });
+
   it("an in-place change to a stateful resource is not dangerous", () => {
     const diff = diffPlans(prod(), edit(prod(), "database-primary", withInputs({ instanceClass: "db.r7g.xlarge", multiAz: false })));
     expect(diff.changed).toHaveLength(1);

@@ -3,6 +3,9 @@ import { isStatefulType, replacingEntry } from "./replacement-inputs";
 import { REFERENCE } from "./references";
 import { nameOf, urnFor } from "../urn";
 
+/** How a change of the `protect` resource option is listed among input changes. */
+export const PROTECT_OPTION = "(option) protect";
+
 export interface InputChange {
   readonly path: string;
   readonly before: unknown;
@@ -73,6 +76,8 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
   const rename = (value: unknown): unknown => renameReferences(value, renames);
   for (const [before, after, movedFrom] of pairs) {
     const inputs = changedInputs(unordered(rename(before.inputs)), unordered(after.inputs));
+    // `protect` is an option, not an input, but a reviewer must see it come and go.
+    if (before.protect !== after.protect) inputs.push({ path: PROTECT_OPTION, before: before.protect, after: after.protect });
     const typeChanged = before.type !== after.type;
     if (inputs.length > 0 || movedFrom !== undefined || typeChanged) changed.push({ resource: after, ...(movedFrom ? { movedFrom } : {}), inputs });
   }
