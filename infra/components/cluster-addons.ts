@@ -106,7 +106,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
       "argo-rollouts",
       {
         installCRDs: true,
-        controller: { replicas: args.controllerReplicas, extraArgs: ["--aws-verify-target-group"], ...ON_SYSTEM_NODES },
+        controller: { replicas: args.controllerReplicas, extraArgs: ["--aws-verify-target-group"], image: { tag: CHARTS.argoRollouts.imageTag }, ...ON_SYSTEM_NODES },
         serviceAccount: { create: true, name: "argo-rollouts", annotations: { "eks.amazonaws.com/role-arn": rolloutsRole.arn } },
         dashboard: { enabled: false },
       },
