@@ -94,9 +94,9 @@ function albIngress(
 
 /** The DNS name the load balancer controller wrote into the Ingress status. */
 export function ingressHostname(ingress: k8s.networking.v1.Ingress): pulumi.Output<string> {
-  return ingress.status.apply((status) => {
+  return pulumi.all([ingress.urn, ingress.status]).apply(([urn, status]) => {
     const hostname = status?.loadBalancer?.ingress?.[0]?.hostname;
-    if (!hostname) throw new Error(`Ingress ${ingress.urn} has no load balancer hostname yet`);
+    if (!hostname) throw new Error(`Ingress ${urn} has no load balancer hostname yet`);
     return hostname;
   });
 }
