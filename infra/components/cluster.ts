@@ -149,13 +149,15 @@ export class Cluster extends pulumi.ComponentResource {
     );
 
     const nodeRole = this.createNodeRole(name, args, tags);
-    for (const [groupName, spec] of Object.entries(args.nodeGroups)) {
-      this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags);
-    }
+    const nodeGroups = Object.entries(args.nodeGroups).map(([groupName, spec]) => this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags));
 
     this.clusterName = args.clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, parent);
+    // Everything Kubernetes goes through this provider, so it waits for the node groups:
+    // Helm releases do not race node creation, and on destroy every Kubernetes object
+    // (the load balancer controller's Ingresses, whose ALBs it deletes) goes before the nodes.
+    // pulumi-eks makes its kubeconfig wait only for its default node group, which the kit skips.
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: nodeGroups });
     this.nodeSecurityGroupId = clusterSecurityGroupId;
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcProviderUrl = cluster.oidcProviderUrl;
