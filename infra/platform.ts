@@ -76,6 +76,7 @@ export function createPlatform(config: PlatformConfig) {
     keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
     protect,
     nodeGroups: config.cluster.nodeGroups,
+    zoneCount: config.network.azCount,
     tags,
   });
 

@@ -17,6 +17,8 @@ export interface NodeGroupSpec {
   readonly desiredSize: number;
   readonly maxSize: number;
   readonly diskSizeGiB: number;
+  /** One group per zone (sizes split evenly) instead of one across them. */
+  readonly perZone: boolean;
 }
 
 export interface ClusterArgs {
@@ -41,6 +43,8 @@ export interface ClusterArgs {
   /** Pulumi `protect` on the cluster and its secrets key: a destroy or a replacing change stops instead. */
   readonly protect: boolean;
   readonly nodeGroups: { readonly system: NodeGroupSpec; readonly apps: NodeGroupSpec };
+  /** How many zones privateSubnetIds covers (one subnet each, in zone order): a per-zone group gets one. */
+  readonly zoneCount: number;
   readonly tags: Record<string, string>;
 }
 
@@ -149,7 +153,7 @@ export class Cluster extends pulumi.ComponentResource {
     );
 
     const nodeRole = this.createNodeRole(name, args, tags);
-    const nodeGroups = Object.entries(args.nodeGroups).map(([groupName, spec]) => this.createNodeGroup(name, groupName, spec, cluster, nodeRole, args, tags));
+    const nodeGroups = Object.entries(args.nodeGroups).flatMap(([groupName, spec]) => this.createNodeGroups(name, groupName, spec, cluster, nodeRole, args, tags));
 
     this.clusterName = args.clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -194,7 +198,7 @@ export class Cluster extends pulumi.ComponentResource {
    * A managed node group over every private subnet, on our launch template: the one
    * @pulumi/eks would create leaves the root volume unencrypted.
    */
-  private createNodeGroup(
+  private createNodeGroups(
     name: string,
     groupName: string,
     spec: NodeGroupSpec,
@@ -202,7 +206,7 @@ export class Cluster extends pulumi.ComponentResource {
     nodeRole: aws.iam.Role,
     args: ClusterArgs,
     tags: Record<string, string>,
-  ): eks.ManagedNodeGroup {
+  ): eks.ManagedNodeGroup[] {
     const groupTags = { ...tags, Name: `${args.clusterName}-${groupName}`, "node-group": groupName };
     const launchTemplate = new aws.ec2.LaunchTemplate(
       `${name}-${groupName}-lt`,
@@ -227,19 +231,27 @@ export class Cluster extends pulumi.ComponentResource {
 
     const architecture = cpuArchitecture(spec.instanceTypes[0] ?? "");
     const isSystem = groupName === "system";
-    return new eks.ManagedNodeGroup(
-      `${name}-${groupName}`,
+    // One group across the zones, or one per zone with the sizes split evenly (rounded up).
+    const placements = spec.perZone
+      ? Array.from({ length: args.zoneCount }, (_, zone) => ({
+          suffix: `-z${zone}`,
+          subnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => [ids[zone] as string]),
+          share: (size: number) => Math.ceil(size / args.zoneCount),
+        }))
+      : [{ suffix: "", subnetIds: pulumi.output(args.privateSubnetIds), share: (size: number) => size }];
+    return placements.map(({ suffix, subnetIds, share }) => new eks.ManagedNodeGroup(
+      `${name}-${groupName}${suffix}`,
       {
         cluster,
-        nodeGroupNamePrefix: `${groupName}-`,
+        nodeGroupNamePrefix: `${groupName}${suffix}-`,
         nodeRole,
         // Nodes follow the control plane's version: changing it rolls both.
         version: args.kubernetesVersion,
-        subnetIds: args.privateSubnetIds,
+        subnetIds,
         instanceTypes: spec.instanceTypes,
         amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
         capacityType: "ON_DEMAND",
-        scalingConfig: { minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize },
+        scalingConfig: { minSize: share(spec.minSize), desiredSize: share(spec.desiredSize), maxSize: share(spec.maxSize) },
         // The cluster autoscaler moves desiredSize; a later `pulumi up` must not undo it.
         ignoreScalingChanges: true,
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
@@ -249,6 +261,6 @@ export class Cluster extends pulumi.ComponentResource {
         tags: groupTags,
       },
       { parent: this },
-    );
+    ));
   }
 }

@@ -163,6 +163,13 @@ const nodeGroupSchema = z.strictObject({
   desiredSize: intRange(0, 100),
   maxSize: intRange(1, 100),
   diskSizeGiB: intRange(20, 1000),
+  /**
+   * One managed node group per availability zone, the sizes split evenly between
+   * them: the Cluster Autoscaler then adds a node in the zone a pending pod needs,
+   * which a zone-spread with DoNotSchedule requires (a group spanning zones may add
+   * it in the wrong one). balance-similar-node-groups keeps the zones even.
+   */
+  perZone: bool(),
 });
 
 const clusterSchema = z.strictObject({
@@ -224,6 +231,10 @@ export const platformConfigSchema = z
       }
     }
 
+    // Prod spreads pods across zones with DoNotSchedule: only per-zone groups let the autoscaler add a node where it is needed.
+    if (valid(["delivery", "highAvailability"], ["cluster", "nodeGroups", "apps", "perZone"]) && config.delivery.highAvailability && !cluster.nodeGroups.apps.perZone) {
+      issue(["cluster", "nodeGroups", "apps", "perZone"], "is false while delivery.highAvailability spreads pods across zones with DoNotSchedule, which a node group spanning zones cannot scale for (Cluster Autoscaler FAQ); accepted: true");
+    }
     // The add-ons the kit installs are pinned; a version they do not support fails after the control plane is up.
     const unsupported = valid(["cluster", "kubernetesVersion"]) ? chartsNotSupporting(cluster.kubernetesVersion) : [];
     if (unsupported.length > 0) {

@@ -114,6 +114,8 @@ describe("stack config", () => {
     [{ kafka: { brokerCount: 3 } }, "coupon-platform:kafka.brokerCount = 3 (set by the stack): is not a multiple of network.azCount (2); accepted: 2, 4, 6, … (MSK puts the same number of brokers in every AZ)"],
     // KEDA 2.20, Argo Rollouts 1.9.1 and the 1.35 autoscaler stop at 1.35: a newer control plane would run add-ons untested on it.
     [{ cluster: { kubernetesVersion: "1.36" } }, /cluster\.kubernetesVersion = "1\.36" .*outside what the pinned add-ons support: argo-rollouts \(1\.32–1\.35\), cluster-autoscaler \(1\.35–1\.35\), keda \(1\.33–1\.35\)/],
+    // A zone spread with DoNotSchedule needs the autoscaler to add nodes per zone.
+    [{ delivery: { highAvailability: true } }, "coupon-platform:cluster.nodeGroups.apps.perZone = false (from stacks/dev.yaml): is false while delivery.highAvailability spreads pods across zones with DoNotSchedule, which a node group spanning zones cannot scale for (Cluster Autoscaler FAQ); accepted: true"],
     [{ kafka: { brokerCount: 1 } }, "coupon-platform:kafka.brokerCount = 1 (set by the stack): accepted: an integer from 2 to 30"],
     [{ kafka: { kafkaVersion: "2.8.1" } }, 'coupon-platform:kafka.kafkaVersion = "2.8.1" (set by the stack): accepted: one of "3.8.x", "3.9.x", "3.9.x.kraft", "4.0.x.kraft", "4.1.x.kraft"'],
     // MSK names its Kafka 4 versions with the KRaft suffix and refuses the bare one.

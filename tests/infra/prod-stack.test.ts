@@ -50,7 +50,14 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
   });
 
   it("keeps at least one system and one apps node per AZ", () => {
-    for (const group of run.ofType(T.nodeGroup)) expect(group.inputs.scalingConfig.minSize).toBeGreaterThanOrEqual(3);
+    // A group spanning the zones needs one node per zone; a per-zone group one node in its zone.
+    for (const group of run.ofType(T.nodeGroup)) expect(group.inputs.scalingConfig.minSize * (group.inputs.subnetIds.length === 1 ? 3 : 1)).toBeGreaterThanOrEqual(3);
+  });
+
+  it("gives the apps one node group per AZ, as its DoNotSchedule zone spread needs", () => {
+    const apps = run.ofType(T.nodeGroup).filter((group) => group.inputs.labels["coupon-platform/node-group"] === "apps");
+    expect(apps.map((group) => group.inputs.subnetIds.length)).toEqual([1, 1, 1]);
+    expect(new Set(apps.flatMap((group) => group.inputs.subnetIds)).size).toBe(3);
   });
 
   it("runs the cache as a primary and two replicas over three AZs with Multi-AZ automatic failover", () => {

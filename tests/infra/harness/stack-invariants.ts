@@ -239,18 +239,25 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(run.ofType(T.rolePolicy).filter((p) => p.name.startsWith("bastion"))).toEqual([]);
   });
 
-  it("puts both node groups only in the private subnets, with sizes from the profile", () => {
+  it("puts the node groups only in the private subnets, one per zone where the profile says so, with sizes from the profile", () => {
     const run = getRun();
     const { nodeGroups } = getConfig().cluster;
+    const zones = getConfig().network.azCount;
     const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
     const groups = run.ofType(T.nodeGroup);
-    expect(groups.map((g) => g.inputs.labels["coupon-platform/node-group"]).sort()).toEqual(["apps", "system"]);
-    for (const group of groups) {
-      const spec = nodeGroups[group.inputs.labels["coupon-platform/node-group"] as "apps" | "system"];
-      expect([...group.inputs.subnetIds].sort()).toEqual(privateIds);
-      expect(group.inputs.scalingConfig).toEqual({ minSize: spec.minSize, desiredSize: spec.desiredSize, maxSize: spec.maxSize });
-      expect(group.inputs.instanceTypes).toEqual(spec.instanceTypes);
-      expect(group.inputs.version).toBe(getConfig().cluster.kubernetesVersion);
+    for (const name of ["apps", "system"] as const) {
+      const spec = nodeGroups[name];
+      const mine = groups.filter((g) => g.inputs.labels["coupon-platform/node-group"] === name);
+      const split = (size: number) => (spec.perZone ? Math.ceil(size / zones) : size);
+      expect(mine, name).toHaveLength(spec.perZone ? zones : 1);
+      // Together they cover every private subnet, each zone once.
+      expect(mine.flatMap((g) => [...g.inputs.subnetIds]).sort()).toEqual(privateIds);
+      for (const group of mine) {
+        expect(group.inputs.subnetIds, group.name).toHaveLength(spec.perZone ? 1 : zones);
+        expect(group.inputs.scalingConfig).toEqual({ minSize: split(spec.minSize), desiredSize: split(spec.desiredSize), maxSize: split(spec.maxSize) });
+        expect(group.inputs.instanceTypes).toEqual(spec.instanceTypes);
+        expect(group.inputs.version).toBe(getConfig().cluster.kubernetesVersion);
+      }
     }
   });
 
