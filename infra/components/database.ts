@@ -42,7 +42,10 @@ export interface DatabaseArgs extends DataStoreArgs {
  */
 export class Database extends pulumi.ComponentResource {
   readonly writerEndpoint: pulumi.Output<string>;
+  /** The read replica's address, or the writer's when the stack has none. */
   readonly readerEndpoint: pulumi.Output<string>;
+  /** Whether readerEndpoint is a replica of its own (reads sent there spare the writer). */
+  readonly hasReadReplica: boolean;
   readonly port = MYSQL_PORT;
   readonly databaseName = DATABASE_NAME;
   /** Secrets Manager secret holding {username, password, host, port, dbname, engine}. */
@@ -196,6 +199,7 @@ export class Database extends pulumi.ComponentResource {
 
     this.writerEndpoint = primary.address;
     this.readerEndpoint = replica ? replica.address : primary.address;
+    this.hasReadReplica = replica !== undefined;
     this.credentialsSecretArn = credentials.arn;
     this.masterPassword = pulumi.secret(password.result);
     this.securityGroupId = securityGroup.id;

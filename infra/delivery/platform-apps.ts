@@ -97,6 +97,8 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
       MYSQL_TLS_CA_FILE: RDS_CA_FILE,
     },
     mysqlSecret: { MYSQL_PASSWORD: database.masterPassword },
+    /** The catalog reads from the replica where the stack has one (and from the writer while it is down). */
+    mysqlReader: (database.hasReadReplica ? { MYSQL_READER_HOST: database.readerEndpoint } : {}) as Record<string, pulumi.Input<string>>,
     kafka: {
       KAFKA_BROKERS: kafka.bootstrapBrokers,
       KAFKA_AUTH: "msk-iam",
@@ -132,7 +134,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     ...common,
     app: "coupon",
     image: image("coupon"),
-    env: { ...connections.common("coupon"), ...connections.mysql, ...connections.kafka, ...connections.ordersTopic },
+    env: { ...connections.common("coupon"), ...connections.mysql, ...connections.mysqlReader, ...connections.kafka, ...connections.ordersTopic },
     secretEnv: { ...connections.redis, ...connections.mysqlSecret },
     iam: irsa(kafka.producerPolicyJson),
     resources: delivery.coupon.resources,

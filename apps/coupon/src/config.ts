@@ -18,6 +18,8 @@ const couponEnv = z
     CATALOG_REDIS_TTL_SECONDS: envInt(1, 86_400).default(120),
     CATALOG_LOCK_TTL_MS: envInt(100, 60_000).default(3_000),
     CATALOG_WAIT_MS: envInt(0, 30_000).default(1_500),
+    // How long after a catalog change pages are read from the writer rather than the read replica (its tolerated lag).
+    CATALOG_WRITER_WINDOW_MS: envInt(0, 600_000).default(5_000),
     SOLD_OUT_FLAG_TTL_MS: envInt(0, 60_000).default(2_000),
     OUTBOX_RELAY_ENABLED: envBool.default(true),
     OUTBOX_POLL_MS: envInt(10, 60_000).default(200),

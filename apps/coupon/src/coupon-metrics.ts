@@ -15,6 +15,17 @@ export function createCouponMetrics(registry: Registry) {
       labelNames: ["query"] as const,
       registers: [registry],
     }),
+    catalogDbReads: new Counter({
+      name: "coupon_catalog_db_reads_total",
+      help: "Catalog reads that reached MySQL, by the server that answered (the read replica or the writer)",
+      labelNames: ["target"] as const,
+      registers: [registry],
+    }),
+    catalogReaderDown: new Counter({
+      name: "coupon_catalog_reader_down_total",
+      help: "Times the read replica could not be reached and catalog reads went to the writer",
+      registers: [registry],
+    }),
     catalogCacheHits: new Counter({
       name: "coupon_catalog_cache_hits_total",
       help: "Catalog reads served from a cache layer",

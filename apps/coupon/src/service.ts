@@ -3,7 +3,8 @@ import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { createKafka } from "../../lib/clients/kafka";
-import { createMysqlPool } from "../../lib/clients/mysql";
+import { createMysqlPool, createMysqlReaderPool } from "../../lib/clients/mysql";
+import { ReplicaReads } from "../../lib/db/replica-reads";
 import { closeRedis, createRedis } from "../../lib/clients/redis";
 import { migrate } from "../../lib/db/migrate";
 import { createApp, finishApp } from "../../lib/http/create-app";
@@ -71,7 +72,16 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
     },
   });
 
-  const repository = new CouponRepository(pool, metrics);
+  // Catalog reads go to the read replica when the stack has one, and to the writer while it is unreachable.
+  const reads = new ReplicaReads(pool, createMysqlReaderPool(config), {
+    retryMs: config.MYSQL_READER_RETRY_MS,
+    onRead: (target) => metrics.catalogDbReads.inc({ target }),
+    onReaderDown: (err) => {
+      metrics.catalogReaderDown.inc();
+      logger.warn({ err }, "the read replica is unreachable; catalog reads go to the writer");
+    },
+  });
+  const repository = new CouponRepository(pool, reads, metrics);
   const cache = new TwoLevelCache(
     redis,
     {
@@ -84,7 +94,7 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
     },
     metrics,
   );
-  const catalog = new CatalogReader(cache, redis, repository);
+  const catalog = new CatalogReader(cache, redis, repository, config.CATALOG_WRITER_WINDOW_MS);
 
   let accepting = true;
   const app = createApp({
@@ -138,7 +148,7 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
     steps: [
       { name: "outbox relay", run: () => relay.stop() },
       { name: "redis", run: () => closeRedis(redis) },
-      { name: "mysql", run: () => pool.end() },
+      { name: "mysql", run: async () => void (await Promise.all([pool.end(), reads.end()])) },
     ],
   });
   return { server, port, redis, pool, registry, metrics, relay, logger, shutdown };

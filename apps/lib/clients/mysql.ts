@@ -34,3 +34,9 @@ export function createMysqlPool(env: MysqlEnv): Pool {
     queueLimit: 0,
   });
 }
+
+/** A pool on the read replica, when the config names one. */
+export function createMysqlReaderPool(env: MysqlEnv): Pool | undefined {
+  if (!env.MYSQL_READER_HOST) return undefined;
+  return createMysqlPool({ ...env, MYSQL_HOST: env.MYSQL_READER_HOST, MYSQL_PORT: env.MYSQL_READER_PORT ?? env.MYSQL_PORT });
+}

@@ -29,6 +29,11 @@ export const mysqlEnv = z.object({
   MYSQL_TLS: envBool.default(false),
   // RDS certificates are not in Node's default trust store: point at the RDS CA bundle.
   MYSQL_TLS_CA_FILE: z.string().min(1).optional(),
+  // A read replica for reads that tolerate its lag (same user, database and TLS); unset: every read goes to MYSQL_HOST.
+  MYSQL_READER_HOST: z.string().min(1).optional(),
+  MYSQL_READER_PORT: envInt(1, 65535).optional(),
+  // After the reader fails to connect, reads go to the writer this long before the reader is tried again.
+  MYSQL_READER_RETRY_MS: envInt(100, 600_000).default(5_000),
 });
 
 export const kafkaEnv = z.object({

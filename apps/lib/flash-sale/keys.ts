@@ -22,6 +22,8 @@ export const OUTBOX_INDEX_KEY = "coupon-outboxes";
 /** Catalog cache keys; the version moves when a coupon is added so cached pages go stale at once. */
 export const catalogKeys = {
   version: "coupon-catalog:version",
+  /** Set, with an expiry, when the catalog changes: until it expires, pages are read from the writer, not a replica that may lag. */
+  recentWrite: "coupon-catalog:recent-write",
   page: (version: string, page: number, size: number) => `coupon-catalog:v${version}:page:${page}:${size}`,
   coupon: (couponId: string) => `coupon-catalog:coupon:${couponId}`,
   lock: (cacheKey: string) => `lock:${cacheKey}`,

@@ -247,6 +247,12 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       expect(config.REDIS_URL).toMatch(/^rediss:\/\//);
     }
     expect(coupon.ORDERS_TOPIC_REPLICATION).toBe(Math.min(3, getConfig().kafka.brokerCount));
+    // The catalog reads from the read replica where the stack has one; payment and the gateway never do.
+    const replica = run.ofType("aws:rds/instance:Instance").find((instance) => instance.inputs.replicateSourceDb !== undefined);
+    expect(coupon.MYSQL_READER_HOST).toBe(getConfig().database.readReplica ? replica?.outputs.address : undefined);
+    if (getConfig().database.readReplica) expect(coupon.MYSQL_READER_HOST).toEqual(expect.any(String));
+    expect(coupon.MYSQL_READER_HOST).not.toBe(coupon.MYSQL_HOST);
+    expect([payment.MYSQL_READER_HOST, gateway.MYSQL_READER_HOST]).toEqual([undefined, undefined]);
     expect(payment.KAFKA_TOPIC_PARTITIONS).toBe(getConfig().delivery.orderPartitions);
     expect(gateway.TRUSTED_PROXY_HOPS).toBe(1);
     expect(gateway.COUPON_URL).toMatch(/^http:\/\/internal-/);

@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { ReadTarget, ReplicaReads } from "../../../lib/db/replica-reads";
 import type { CouponMetrics } from "../coupon-metrics";
 import type { Coupon, CouponPage } from "./coupon";
 
@@ -35,10 +36,15 @@ function toCoupon(row: CouponRow): Coupon {
   };
 }
 
-/** The coupon table of record. Every read is counted: the cache tests prove MySQL is spared. */
+/**
+ * The coupon table of record. Writes go to the writer's pool; catalog reads go through
+ * `reads`, to the read replica where there is one. Every read is counted: the cache
+ * tests prove MySQL is spared.
+ */
 export class CouponRepository {
   constructor(
     private readonly pool: Pool,
+    private readonly reads: ReplicaReads,
     private readonly metrics: CouponMetrics,
   ) {}
 
@@ -51,17 +57,27 @@ export class CouponRepository {
     return String(result.insertId);
   }
 
-  async findById(id: string): Promise<Coupon | undefined> {
+  /**
+   * One coupon. A replica that has no such row may just not have received it yet (a
+   * coupon created a moment ago): the writer confirms before "not found" is believed,
+   * since the catalog caches that answer too.
+   */
+  async findById(id: string, { fromWriter = false }: { fromWriter?: boolean } = {}): Promise<Coupon | undefined> {
     this.metrics.catalogDbQueries.inc({ query: "find_by_id" });
-    const [rows] = await this.pool.execute<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons WHERE id = ?`, [id]);
-    return rows[0] ? toCoupon(rows[0]) : undefined;
+    const answered: { by: ReadTarget } = { by: "writer" };
+    const select = async (pool: Pool, target: ReadTarget) => {
+      answered.by = target;
+      return (await pool.execute<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons WHERE id = ?`, [id]))[0][0];
+    };
+    const row = (await this.reads.query(select, { fromWriter })) ?? (answered.by === "reader" ? await this.reads.query(select, { fromWriter: true }) : undefined);
+    return row ? toCoupon(row) : undefined;
   }
 
   /** Newest first. One extra row tells whether another page exists without a COUNT(*). */
-  async listPage(page: number, size: number): Promise<CouponPage> {
+  async listPage(page: number, size: number, { fromWriter = false }: { fromWriter?: boolean } = {}): Promise<CouponPage> {
     this.metrics.catalogDbQueries.inc({ query: "list_page" });
     const offset = (page - 1) * size;
-    const [rows] = await this.pool.query<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons ORDER BY id DESC LIMIT ? OFFSET ?`, [size + 1, offset]);
+    const [rows] = await this.reads.query((pool) => pool.query<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons ORDER BY id DESC LIMIT ? OFFSET ?`, [size + 1, offset]), { fromWriter });
     return { page, size, items: rows.slice(0, size).map(toCoupon), hasMore: rows.length > size };
   }
 
