@@ -62,14 +62,14 @@ export class CouponRepository {
    * coupon created a moment ago): the writer confirms before "not found" is believed,
    * since the catalog caches that answer too.
    */
-  async findById(id: string, { fromWriter = false }: { fromWriter?: boolean } = {}): Promise<Coupon | undefined> {
+  async findById(id: string): Promise<Coupon | undefined> {
     this.metrics.catalogDbQueries.inc({ query: "find_by_id" });
     const answered: { by: ReadTarget } = { by: "writer" };
     const select = async (pool: Pool, target: ReadTarget) => {
       answered.by = target;
       return (await pool.execute<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons WHERE id = ?`, [id]))[0][0];
     };
-    const row = (await this.reads.query(select, { fromWriter })) ?? (answered.by === "reader" ? await this.reads.query(select, { fromWriter: true }) : undefined);
+    const row = (await this.reads.query(select)) ?? (answered.by === "reader" ? await this.reads.query(select, { fromWriter: true }) : undefined);
     return row ? toCoupon(row) : undefined;
   }
 
