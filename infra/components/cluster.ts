@@ -52,7 +52,7 @@ export interface ClusterArgs {
  * An EKS cluster (@pulumi/eks) that is private by default: nodes only in private
  * subnets, the API endpoint private (or public for listed CIDRs only), secrets
  * envelope-encrypted with a rotating KMS key, every control-plane log kept, IAM
- * access through access entries, IRSA through an OIDC provider, and two managed
+ * access through access entries, IRSA through an OIDC provider, and managed
  * node groups on encrypted disks with IMDSv2 only.
  */
 export class Cluster extends pulumi.ComponentResource {
@@ -171,7 +171,7 @@ export class Cluster extends pulumi.ComponentResource {
   }
 
   /**
-   * One role for both node groups: kubelet registration, image pulls, the VPC CNI.
+   * One role for every node group: kubelet registration, image pulls, the VPC CNI.
    * Workloads get their own AWS permissions through IRSA, never through this role —
    * the launch templates' hop limit of 1 keeps pods away from the node's credentials.
    */
