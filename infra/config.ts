@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { PlatformConfigError } from "./configuration/errors";
 import { deepMerge, isPlainObject, valueAt } from "./configuration/merge";
+import { OFFLINE_PLAN_ENV, UNSET, unsetKeys } from "./configuration/placeholders";
 import { availableProfiles, PROFILES_DIR, readProfile } from "./configuration/profiles";
 import { platformConfigSchema, type PlatformConfig } from "./configuration/schema";
 
@@ -21,9 +22,22 @@ export interface ConfigSource {
   readonly profilesDir?: string;
 }
 
-/** Reads the running stack's config. Only infra/index.ts calls this. */
+/**
+ * Reads the running stack's config. Only infra/index.ts calls this. Values still
+ * "unset" stop a real preview or update here, before any resource is declared; the
+ * offline runner (npm run plan, the tests) renders them instead.
+ */
 export function loadPlatformConfig(): PlatformConfig {
-  return parsePlatformConfig({ stack: pulumi.getStack(), values: pulumi.runtime.allConfig() });
+  const stack = pulumi.getStack();
+  const config = parsePlatformConfig({ stack, values: pulumi.runtime.allConfig() });
+  const unset = unsetKeys(config);
+  if (unset.length > 0 && process.env[OFFLINE_PLAN_ENV] !== "1") {
+    throw new PlatformConfigError(
+      unset.map((key) => `${PROJECT}:${key} = "${UNSET}": set it for this stack before \`pulumi preview\` or \`pulumi up\` (\`pulumi config set --path '${PROJECT}:${key}' …\`); stacks/README.md says what it accepts`),
+      `stack "${stack}"`,
+    );
+  }
+  return config;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { INSTANCE_TYPE_PATTERN } from "../compute/instance-types";
-import { isPrivate, parseCidr } from "../network/cidr";
+import { isPrivate, overlaps, parseCidr } from "../network/cidr";
+import { UNSET } from "./placeholders";
 
 /**
  * Leaf validators for stack config. Every message states what is accepted, so the
@@ -30,8 +31,11 @@ export const retentionDays = () =>
     .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`));
 
 /** An IPv4 CIDR block, optionally required to be a private (RFC 1918) range. */
-export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPrefix?: number } = {}) => {
-  const { privateOnly = false, minPrefix = 0, maxPrefix = 32 } = options;
+/** RFC 5737's documentation ranges: examples that route nowhere, never a real client's address. */
+const DOCUMENTATION_RANGES = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map(parseCidr);
+
+export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPrefix?: number; unsetAllowed?: boolean } = {}) => {
+  const { privateOnly = false, minPrefix = 0, maxPrefix = 32, unsetAllowed = false } = options;
   const what = [
     "an IPv4 CIDR block such as 10.0.0.0/16",
     privateOnly ? "inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16" : "",
@@ -39,16 +43,19 @@ export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPr
   ]
     .filter(Boolean)
     .join(", ");
-  return z.string(accepted(what)).superRefine((value, ctx) => {
+  const acceptedText = unsetAllowed ? `${what}, or "${UNSET}" to plan before you know it` : what;
+  return z.string(accepted(acceptedText)).superRefine((value, ctx) => {
+    if (unsetAllowed && value === UNSET) return;
     let reason: string | undefined;
     try {
       const block = parseCidr(value);
       if (block.prefix < minPrefix || block.prefix > maxPrefix) reason = `prefix /${block.prefix} is out of range`;
       else if (privateOnly && !isPrivate(block)) reason = "not a private range";
+      else if (DOCUMENTATION_RANGES.some((range) => block.prefix >= range.prefix && overlaps(block, range))) reason = "inside a documentation range (RFC 5737), which no real client has";
     } catch (error) {
       reason = (error as Error).message;
     }
-    if (reason) ctx.addIssue({ code: "custom", message: `${reason}; accepted: ${what}` });
+    if (reason) ctx.addIssue({ code: "custom", message: `${reason}; accepted: ${acceptedText}` });
   });
 };
 
@@ -106,9 +113,16 @@ export const imageTag = () => {
 };
 
 export const ACM_CERTIFICATE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+/** The all-zero certificate id: a placeholder that passes the pattern and fails at the load balancer. */
+const ZERO_CERTIFICATE = /certificate\/0{8}-0{4}-0{4}-0{4}-0{12}$/;
+
 export const certificateArn = () => {
-  const what = accepted("an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-…");
-  return z.string(what).regex(ACM_CERTIFICATE_ARN_PATTERN, what);
+  const what = `an ACM certificate ARN such as arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-…, or "${UNSET}" to plan before you have one`;
+  return z.string(accepted(what)).superRefine((value, ctx) => {
+    if (value === UNSET) return;
+    if (!ACM_CERTIFICATE_ARN_PATTERN.test(value)) ctx.addIssue({ code: "custom", message: `accepted: ${what}` });
+    else if (ZERO_CERTIFICATE.test(value)) ctx.addIssue({ code: "custom", message: `is the all-zero placeholder, no certificate of yours; accepted: ${what}` });
+  });
 };
 
 export const hostname = () => {

@@ -177,7 +177,7 @@ const clusterSchema = z.strictObject({
   /** STANDARD upgrades the control plane when standard support ends; EXTENDED pays to stay. */
   upgradeSupport: oneOf(["STANDARD", "EXTENDED"]),
   endpointPublicAccess: bool(),
-  publicAccessCidrs: z.array(cidr(), accepted("a list of IPv4 CIDR blocks")),
+  publicAccessCidrs: z.array(cidr({ unsetAllowed: true }), accepted("a list of IPv4 CIDR blocks")),
   /** An IAM role granted cluster admin through an EKS access entry; "" for none. */
   adminRoleArn: optionalRoleArn(),
   serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }),

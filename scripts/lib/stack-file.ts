@@ -42,7 +42,7 @@ export function flatConfig(region: string, profile: string, overrides: Record<st
 
 /**
  * Keys every stack sets for itself: a profile's values are placeholders (another
- * environment's name and certificate would route its traffic to the wrong place).
+ * environment's certificate would serve the wrong name).
  */
 export const STACK_OWN_KEYS: readonly (readonly string[])[] = [
   ["delivery", "hostname"],
@@ -50,13 +50,13 @@ export const STACK_OWN_KEYS: readonly (readonly string[])[] = [
 ];
 
 /** The stack file as written: a comment saying what it is and what to set, then the config. */
-export function renderStackFile(stack: string, region: string, profile: string, overrides: Record<string, unknown>, placeholders: readonly string[] = []): string {
+export function renderStackFile(stack: string, region: string, profile: string, overrides: Record<string, unknown>, toSet: readonly string[] = []): string {
   const config: Record<string, unknown> = { "aws:region": region, "coupon-platform:profile": profile };
   for (const [key, value] of Object.entries(overrides)) config[`coupon-platform:${key}`] = value;
   const header = [
     `# Stack "${stack}". Picks the "${profile}" profile (stacks/${profile}.yaml); any key of the profile`,
     "# can be overridden below (stacks/README.md lists every key and what it accepts).",
-    ...(placeholders.length > 0 ? [`# Placeholders copied from the profile, to replace before \`pulumi up\`: ${placeholders.join(", ")}.`] : []),
+    ...(toSet.length > 0 ? [`# Still "unset", to set before \`pulumi preview\` or \`pulumi up\` (npm run plan renders it): ${toSet.join(", ")}.`] : []),
   ].join("\n");
   return `${header}\n${stringify({ config })}`;
 }

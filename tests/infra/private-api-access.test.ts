@@ -5,7 +5,7 @@ describe("a stack that lets CI runners call the private API", () => {
   let run: StackRun;
   beforeAll(async () => {
     run = await runStack("dev", {
-      "coupon-platform:cluster": JSON.stringify({ publicAccessCidrs: ["198.51.100.7/32"], privateApiAccessCidrs: ["10.99.0.0/24"] }),
+      "coupon-platform:cluster": JSON.stringify({ publicAccessCidrs: ["81.2.69.160/32"], privateApiAccessCidrs: ["10.99.0.0/24"] }),
     });
   });
 

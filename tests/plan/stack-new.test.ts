@@ -27,8 +27,8 @@ describe("npm run stack:new", () => {
   beforeAll(async () => {
     [created, createdDev] = await Promise.all([
       stackNew(fork, "--from", "prod", "--region", "eu-central-1", "--set", "delivery.hostname=coupons.team-a.example.com", "--set", "kafka.brokerCount=6"),
-      // The dev profile's API endpoint is public: a fork names who may reach it.
-      stackNew(devFork, "--from", "dev", "--set", "cluster.publicAccessCidrs[0]=203.0.113.9/32"),
+      // The dev profile's API endpoint is public: who may reach it is left "unset" for the owner.
+      stackNew(devFork, "--from", "dev"),
     ]);
   }, 120_000);
 
@@ -45,11 +45,15 @@ describe("npm run stack:new", () => {
     expect(created.stdout).toContain("pulumi preview");
   });
 
-  it("writes the keys a stack must own, marking the profile's placeholders", () => {
+  it("writes the keys a stack must own, leaving \"unset\" what only its owner can set, and says so", () => {
     const text = fs.readFileSync(stackFile(fork), "utf8");
-    expect(text).toMatch(/Placeholders copied from the profile, to replace before `pulumi up`: delivery\.certificateArn\./);
-    expect((parse(text) as { config: Record<string, { certificateArn?: string }> }).config["coupon-platform:delivery"]?.certificateArn).toMatch(/^arn:aws:acm:/);
-    expect(created.stdout).toContain("replace the placeholders delivery.certificateArn");
+    expect(text).toMatch(/Still "unset", to set before `pulumi preview` or `pulumi up` \(npm run plan renders it\): delivery\.certificateArn\./);
+    expect((parse(text) as { config: Record<string, { certificateArn?: string }> }).config["coupon-platform:delivery"]?.certificateArn).toBe("unset");
+    expect(created.stdout).toContain('set what is still "unset" (delivery.certificateArn)');
+    // A dev fork's public API endpoint: the CIDRs too.
+    const devText = fs.readFileSync(stackFile(devFork), "utf8");
+    expect((parse(devText) as { config: Record<string, { publicAccessCidrs?: string[] }> }).config["coupon-platform:cluster"]?.publicAccessCidrs).toEqual(["unset"]);
+    expect(createdDev.stdout).toContain('set what is still "unset" (cluster.publicAccessCidrs, delivery.certificateArn)');
   });
 
   it("writes a file the program accepts as it is", () => {

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AwsMocks, type CapturedResource } from "./aws-mocks";
+import { OFFLINE_PLAN_ENV } from "../../../infra/configuration/placeholders";
 import { urnFor } from "../urn";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -57,6 +58,8 @@ export interface StackRun {
  * file (vitest runs each file in its own fork).
  */
 export async function runStack(stack: string, configOverrides: Record<string, string> = {}): Promise<StackRun> {
+  // An offline run renders values a stack has yet to set ("unset") instead of refusing them.
+  process.env[OFFLINE_PLAN_ENV] = "1";
   const config = { ...stackConfig(stack), ...configOverrides };
   const mocks = new AwsMocks(config["aws:region"] ?? "us-east-1");
   await pulumi.runtime.setMocks(mocks, "coupon-platform", stack, false);
