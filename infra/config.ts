@@ -33,7 +33,7 @@ export function loadPlatformConfig(): PlatformConfig {
   const unset = unsetKeys(config);
   if (unset.length > 0 && process.env[OFFLINE_PLAN_ENV] !== "1") {
     throw new PlatformConfigError(
-      unset.map((key) => `${PROJECT}:${key} = "${UNSET}": set it for this stack before \`pulumi preview\` or \`pulumi up\` (\`pulumi config set --path '${PROJECT}:${key}' …\`); stacks/README.md says what it accepts`),
+      unset.map((key) => `${PROJECT}:${key} = "${UNSET}": set it for this stack before \`pulumi preview\` or \`pulumi up\` (\`pulumi config set --path '${PROJECT}:${key}' <value>\`); stacks/README.md says what it accepts`),
       `stack "${stack}"`,
     );
   }

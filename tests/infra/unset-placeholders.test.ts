@@ -19,7 +19,7 @@ describe("a stack whose owner has values still to set (\"unset\")", () => {
 
     expect(error).toBeInstanceOf(pulumi.RunError);
     const message = (error as Error).message;
-    expect(message).toContain('coupon-platform:cluster.publicAccessCidrs = "unset": set it for this stack before `pulumi preview` or `pulumi up`');
+    expect(message).toContain('coupon-platform:cluster.publicAccessCidrs[0] = "unset": set it for this stack before `pulumi preview` or `pulumi up`');
     expect(message).toContain('coupon-platform:delivery.certificateArn = "unset"');
     expect(mocks.resources).toEqual([]);
   });

@@ -53,7 +53,7 @@ describe("npm run stack:new", () => {
     // A dev fork's public API endpoint: the CIDRs too.
     const devText = fs.readFileSync(stackFile(devFork), "utf8");
     expect((parse(devText) as { config: Record<string, { publicAccessCidrs?: string[] }> }).config["coupon-platform:cluster"]?.publicAccessCidrs).toEqual(["unset"]);
-    expect(createdDev.stdout).toContain('set what is still "unset" (cluster.publicAccessCidrs, delivery.certificateArn)');
+    expect(createdDev.stdout).toContain('set what is still "unset" (cluster.publicAccessCidrs[0], delivery.certificateArn)');
   });
 
   it("writes a file the program accepts as it is", () => {
