@@ -36,6 +36,9 @@ function isKraft(version: unknown): boolean {
   return typeof version === "string" && version.endsWith(".kraft");
 }
 
+/** An RDS instance or cluster restored from a backup in S3: every field of the import replaces it. */
+const S3_IMPORT = ["bucketName", "bucketPrefix", "ingestionRole", "sourceEngine", "sourceEngineVersion"].map((field) => `s3Import.${field}`);
+
 export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly ReplacementInput[]>> = {
   "aws:rds/instance:Instance": always(
     "availabilityZone",
@@ -47,11 +50,7 @@ export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly Repla
     "kmsKeyId",
     "ncharCharacterSetName",
     "restoreToPointInTime",
-    "s3Import.bucketName",
-    "s3Import.bucketPrefix",
-    "s3Import.ingestionRole",
-    "s3Import.sourceEngine",
-    "s3Import.sourceEngineVersion",
+    ...S3_IMPORT,
     "snapshotIdentifier",
     "storageEncrypted",
     "timezone",
@@ -71,11 +70,7 @@ export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly Repla
       "kmsKeyId",
       "masterUsername",
       "restoreToPointInTime",
-      "s3Import.bucketName",
-      "s3Import.bucketPrefix",
-      "s3Import.ingestionRole",
-      "s3Import.sourceEngine",
-      "s3Import.sourceEngineVersion",
+      ...S3_IMPORT,
       "snapshotIdentifier",
       "sourceRegion",
       "storageEncrypted",
