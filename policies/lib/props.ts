@@ -70,3 +70,8 @@ export function indicesOf(list: unknown): number[] {
   const length = whenKnown(() => (Array.isArray(list) ? list.length : 0)) ?? 0;
   return Array.from({ length }, (_, i) => i);
 }
+
+/** A rule setting for the fewest days of automatic backups or snapshots: AWS keeps them 1 to 35 days. */
+export function minimumDaysSetting(defaultDays: number, description: string) {
+  return { type: "integer" as const, minimum: 1, maximum: 35, default: defaultDays, description };
+}

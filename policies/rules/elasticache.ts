@@ -1,7 +1,7 @@
 import type { ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { whenKnown } from "../lib/props";
+import { minimumDaysSetting, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -181,13 +181,7 @@ const snapshotRetention: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
-      minimumDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 35,
-        default: DEFAULT_MINIMUM_SNAPSHOT_DAYS,
-        description: "The fewest days of automatic snapshots a Redis OSS or Valkey cache may keep.",
-      },
+      minimumDays: minimumDaysSetting(DEFAULT_MINIMUM_SNAPSHOT_DAYS, "The fewest days of automatic snapshots a Redis OSS or Valkey cache may keep."),
     },
   },
   validateResource: (args, report) => {

@@ -29,7 +29,6 @@ const kmsKeyRotation: Rule = {
 const SECRET = "aws:secretsmanager/secret:Secret";
 type SecretProps = Unwrap<aws.secretsmanager.SecretArgs>;
 
-
 const secretCmk: Rule = {
   kind: "resource",
   name: "secretsmanager-secret-cmk",

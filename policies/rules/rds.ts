@@ -1,7 +1,7 @@
 import type { PolicyResource, ReportViolation, ResourceValidationArgs } from "@pulumi/policy";
 import type * as aws from "@pulumi/aws";
 import type { Unwrap } from "@pulumi/pulumi";
-import { whenKnown } from "../lib/props";
+import { minimumDaysSetting, whenKnown } from "../lib/props";
 import type { Rule } from "../lib/rule";
 
 const INSTANCE = "aws:rds/instance:Instance";
@@ -151,13 +151,7 @@ const backupRetention: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
-      minimumDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 35,
-        default: DEFAULT_MINIMUM_BACKUP_DAYS,
-        description: "The fewest days of automated backups an RDS instance or Aurora cluster may keep.",
-      },
+      minimumDays: minimumDaysSetting(DEFAULT_MINIMUM_BACKUP_DAYS, "The fewest days of automated backups an RDS instance or Aurora cluster may keep."),
     },
   },
   validateResource: onDatabases((database, args, report) => {

@@ -4,7 +4,7 @@ import { configProblems, isProfile, profileConfig, type PackConfig } from "../..
 import type { Rule } from "../../policies/lib/rule";
 import { ALL_RULES } from "../../policies/rules";
 import { runPack, type ResourceUnderTest, type Violation } from "../../policies/testing/harness";
-import { REPO_ROOT, runStack, stackConfig, type DeclaredResource } from "./mock-stack/run-stack";
+import { REPO_ROOT, runStack, stackConfig, type DeclaredResource, type StackRun } from "./mock-stack/run-stack";
 
 export const POLICY_CONFIG_DIR = path.join(REPO_ROOT, "policies", "config");
 
@@ -71,6 +71,8 @@ export interface StackCheck {
   readonly resources: readonly ResourceUnderTest[];
   readonly rules: readonly Rule[];
   readonly violations: readonly Violation[];
+  /** The mock run itself, for what else is drawn from it (the plan). */
+  readonly run: StackRun;
 }
 
 /** Runs the stack's program under mocks and every resource it declares through the pack. */
@@ -84,5 +86,5 @@ export async function checkStackAgainstPack(
   const run = await runStack(stack, options.configOverrides);
   const resources = run.declared.map(toPackInput);
   const violations = await runPack(rules, resources, config);
-  return { stack, profile, config, configSource: source, resources, rules, violations };
+  return { stack, profile, config, configSource: source, resources, rules, violations, run };
 }

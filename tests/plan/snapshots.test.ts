@@ -5,12 +5,12 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../scripts/lib/mock-stack/run-stack";
 import { runScriptAsync, type ScriptResult } from "../../scripts/lib/plan/plan-process";
-import { snapshotPath } from "../../scripts/lib/plan/snapshots";
+import { snapshotPath, stackOfFile } from "../../scripts/lib/plan/snapshots";
 
 /** The stacks the repository commits: each must have a snapshot that matches its program. */
 const committedStacks = execFileSync("git", ["ls-files", "Pulumi.*.yaml"], { cwd: REPO_ROOT, encoding: "utf8" })
   .split("\n")
-  .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+  .map(stackOfFile)
   .filter((stack): stack is string => stack !== undefined);
 
 const OUTPUTS = ["plan.json", "plan.md", "architecture.mmd"] as const;

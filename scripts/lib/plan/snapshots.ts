@@ -7,11 +7,16 @@ export function snapshotPath(stack: string): string {
   return path.join(REPO_ROOT, "stacks", `${stack}.plan.json`);
 }
 
+/** The stack a file defines: `Pulumi.<stack>.yaml` (Pulumi.yaml, the project, defines none). */
+export function stackOfFile(file: string): string | undefined {
+  return /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1];
+}
+
 /** Every stack the repository defines (Pulumi.<stack>.yaml at the top). */
 export function definedStacks(): string[] {
   return fs
     .readdirSync(REPO_ROOT)
-    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .map(stackOfFile)
     .filter((stack): stack is string => stack !== undefined)
     .sort();
 }
