@@ -1,17 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentAwsContext } from "./aws-context";
-import { Bastion } from "./components/bastion";
-import { Cluster } from "./components/cluster";
-import { LogsKey } from "./components/logs-key";
-import { Network } from "./components/network";
+import { currentAwsContext } from "./shared/aws-context";
+import { Bastion } from "./network/bastion";
+import { Cluster } from "./cluster/cluster";
+import { LogsKey } from "./security/logs-key";
+import { Network } from "./network/network";
 import type { PlatformConfig } from "./config";
-import { Cache } from "./components/cache";
-import { Database, MYSQL_PORT } from "./components/database";
-import { Kafka } from "./components/kafka";
-import type { KafkaContract } from "./kafka/iam-policies";
-import { deployPlatformApps } from "./delivery/platform-apps";
+import { Cache } from "./data/cache";
+import { Database, MYSQL_PORT } from "./data/database";
+import { Kafka } from "./data/kafka";
+import type { KafkaContract } from "./data/kafka-iam-policies";
+import { deployPlatformApps } from "./apps/platform-apps";
 import { resolveAvailabilityZones } from "./network/availability-zones";
-import { appConnections } from "./wiring/app-connections";
+import { appConnections } from "./data/connections";
 
 /** The topics and consumer group the services use; the services create the topics at start. */
 export const KAFKA_CONTRACT: KafkaContract = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INSTANCE_TYPE_PATTERN } from "../compute/instance-types";
+import { INSTANCE_TYPE_PATTERN } from "../shared/instance-types";
 import { isPrivate, overlaps, parseCidr } from "../network/cidr";
 import { UNSET } from "./placeholders";
 

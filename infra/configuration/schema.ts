@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { overlaps, parseCidr } from "../network/cidr";
-import { cpuArchitecture } from "../compute/instance-types";
-import { chartsNotSupporting } from "../delivery/chart-support";
+import { cpuArchitecture } from "../shared/instance-types";
+import { chartsNotSupporting } from "../cluster/addons/chart-support";
 import { AZ_SLOTS, MAX_VPC_PREFIX, MIN_VPC_PREFIX } from "../network/subnet-plan";
 import {
   accepted,
@@ -238,7 +238,7 @@ export const platformConfigSchema = z
     // The add-ons the kit installs are pinned; a version they do not support fails after the control plane is up.
     const unsupported = valid(["cluster", "kubernetesVersion"]) ? chartsNotSupporting(cluster.kubernetesVersion) : [];
     if (unsupported.length > 0) {
-      issue(["cluster", "kubernetesVersion"], `is outside what the pinned add-ons support: ${unsupported.join(", ")}; accepted: a version all of them support, or bump the charts in infra/delivery/chart-versions.ts`);
+      issue(["cluster", "kubernetesVersion"], `is outside what the pinned add-ons support: ${unsupported.join(", ")}; accepted: a version all of them support, or bump the charts in their add-on modules (infra/cluster/addons/)`);
     }
     if (valid(["cluster", "serviceCidr"], ["network", "vpcCidr"]) && overlaps(parseCidr(cluster.serviceCidr), parseCidr(network.vpcCidr))) {
       issue(["cluster", "serviceCidr"], `overlaps network.vpcCidr ${network.vpcCidr}; accepted: a private range outside the VPC (Kubernetes service addresses must not collide with pod or node addresses)`);

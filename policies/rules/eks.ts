@@ -19,7 +19,7 @@ const SUBNET = "aws:ec2/subnet:Subnet";
 
 /**
  * Every EKS control-plane log type: an audit trail with gaps is not one. The same list as
- * infra/components/cluster.ts, repeated because importing infra would load the provider SDKs.
+ * infra/cluster/cluster.ts, repeated because importing infra would load the provider SDKs.
  */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
@@ -33,7 +33,7 @@ export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "contro
 export const STANDARD_SUPPORT_VERSIONS = ["1.34", "1.35", "1.36"] as const;
 export const EXTENDED_SUPPORT_VERSIONS = ["1.32", "1.33"] as const;
 
-/** The tag infra/components/network.ts marks each subnet's tier with. */
+/** The tag infra/network/network.ts marks each subnet's tier with. */
 const PRIVATE_TIER = "private";
 
 type ComponentCluster = Unwrap<
@@ -124,7 +124,7 @@ const endpointNotOpenToTheWorld: Rule = {
   service: "eks",
   description:
     "The EKS API endpoint is never reachable from the whole internet: a public endpoint must list the networks allowed to call it in publicAccessCidrs, none of them 0.0.0.0/0 or ::/0. A public endpoint with no list is open to 0.0.0.0/0, since that is what EKS fills in. Checked on the @pulumi/eks component and on aws.eks.Cluster.",
-  fix: "turn the public endpoint off with `cluster.endpointPublicAccess: false` in the stack's profile (stacks/prod.yaml), or keep it on and list only your own egress addresses in `cluster.publicAccessCidrs` in Pulumi.<stack>.yaml; infra/components/cluster.ts passes them as publicAccessCidrs.",
+  fix: "turn the public endpoint off with `cluster.endpointPublicAccess: false` in the stack's profile (stacks/prod.yaml), or keep it on and list only your own egress addresses in `cluster.publicAccessCidrs` in Pulumi.<stack>.yaml; infra/cluster/cluster.ts passes them as publicAccessCidrs.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     if (!cluster.publicAccess()) return;
@@ -146,7 +146,7 @@ const endpointPrivateOnly: Rule = {
   service: "eks",
   description:
     "The EKS API endpoint is private only (public endpoint off, private endpoint on), so the Kubernetes API answers only inside the VPC. Mandatory in prod; advisory in dev, whose profile deliberately keeps a public endpoint limited to the stack's publicAccessCidrs, so a dev stack reports it as an advisory.",
-  fix: "set `cluster.endpointPublicAccess: false` and `cluster.publicAccessCidrs: []` in the stack's profile (stacks/prod.yaml does) and reach the API through the bastion's SSM port forward or from CI inside the VPC (`cluster.privateApiAccessCidrs`); infra/components/cluster.ts always sets endpointPrivateAccess: true.",
+  fix: "set `cluster.endpointPublicAccess: false` and `cluster.publicAccessCidrs: []` in the stack's profile (stacks/prod.yaml does) and reach the API through the bastion's SSM port forward or from CI inside the VPC (`cluster.privateApiAccessCidrs`); infra/cluster/cluster.ts always sets endpointPrivateAccess: true.",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onClusters((cluster, _args, report) => {
     if (cluster.publicAccess()) {
@@ -164,7 +164,7 @@ const controlPlaneLogs: Rule = {
   name: "eks-control-plane-logs",
   service: "eks",
   description: `The EKS control plane sends all five log types (${CONTROL_PLANE_LOG_TYPES.join(", ")}) to CloudWatch Logs: who called the API, what it allowed, and what the controllers did.`,
-  fix: "list all five types in `enabledClusterLogTypes` (infra/components/cluster.ts passes CONTROL_PLANE_LOG_TYPES); their retention is `cluster.logRetentionDays` in the stack's profile.",
+  fix: "list all five types in `enabledClusterLogTypes` (infra/cluster/cluster.ts passes CONTROL_PLANE_LOG_TYPES); their retention is `cluster.logRetentionDays` in the stack's profile.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     const enabled = new Set(cluster.logTypes());
@@ -183,7 +183,7 @@ const secretsEncrypted: Rule = {
   service: "eks",
   description:
     "Kubernetes secrets are envelope-encrypted in etcd with a customer-managed KMS key: encryptionConfigKeyArn on the @pulumi/eks component, encryptionConfig with a provider keyArn and resources including \"secrets\" on aws.eks.Cluster. It cannot be turned off once on, and a cluster created without it must be updated to add it.",
-  fix: "set `encryptionConfigKeyArn` on the eks.Cluster to a customer-managed KMS key (infra/components/cluster.ts passes its rotating secrets key); on an aws.eks.Cluster set `encryptionConfig: { provider: { keyArn }, resources: [\"secrets\"] }`.",
+  fix: "set `encryptionConfigKeyArn` on the eks.Cluster to a customer-managed KMS key (infra/cluster/cluster.ts passes its rotating secrets key); on an aws.eks.Cluster set `encryptionConfig: { provider: { keyArn }, resources: [\"secrets\"] }`.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     const gap = cluster.secretsEncryptionGap();
@@ -258,7 +258,7 @@ const authenticationModeApi: Rule = {
   service: "eks",
   description:
     "The cluster authenticates IAM principals through EKS access entries only (authentication mode API), the kit's access model: no aws-auth ConfigMap that anyone with write access to kube-system could edit to grant themselves cluster admin. CONFIG_MAP and API_AND_CONFIG_MAP, and an unset mode (EKS's default is CONFIG_MAP), are violations.",
-  fix: "set `authenticationMode: eks.AuthenticationMode.Api` on the eks.Cluster as infra/components/cluster.ts does (or `accessConfig: { authenticationMode: \"API\" }` on an aws.eks.Cluster) and grant access with access entries (`cluster.adminRoleArn` in the stack's profile).",
+  fix: "set `authenticationMode: eks.AuthenticationMode.Api` on the eks.Cluster as infra/cluster/cluster.ts does (or `accessConfig: { authenticationMode: \"API\" }` on an aws.eks.Cluster) and grant access with access entries (`cluster.adminRoleArn` in the stack's profile).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     const mode = cluster.authenticationMode();
@@ -301,8 +301,8 @@ const nodeGroupsInPrivateSubnets: Rule = {
   kind: "stack",
   name: "eks-node-groups-private-subnets",
   service: "eks",
-  description: `Every managed node group runs only in private subnets: each of its subnetIds is a subnet this stack declares, tagged ${TIER_TAG}: ${PRIVATE_TIER} (as infra/components/network.ts tags the private tier), that does not give instances public IP addresses (mapPublicIpOnLaunch not true). Checked on aws.eks.NodeGroup and on the @pulumi/eks ManagedNodeGroup when it carries its subnetIds; one that leaves them to its cluster is judged through the aws.eks.NodeGroup it creates.`,
-  fix: "give node groups `subnetIds` from the private tier only: infra/components/cluster.ts passes network.privateSubnetIds (tagged tier: private, mapPublicIpOnLaunch: false by infra/components/network.ts).",
+  description: `Every managed node group runs only in private subnets: each of its subnetIds is a subnet this stack declares, tagged ${TIER_TAG}: ${PRIVATE_TIER} (as infra/network/network.ts tags the private tier), that does not give instances public IP addresses (mapPublicIpOnLaunch not true). Checked on aws.eks.NodeGroup and on the @pulumi/eks ManagedNodeGroup when it carries its subnetIds; one that leaves them to its cluster is judged through the aws.eks.NodeGroup it creates.`,
+  fix: "give node groups `subnetIds` from the private tier only: infra/cluster/cluster.ts passes network.privateSubnetIds (tagged tier: private, mapPublicIpOnLaunch: false by infra/network/network.ts).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args, report) => {
     const { byId, someIdUnknown } = subnetsById(args);

@@ -66,7 +66,7 @@ const encryptionAtRestCmk: Rule = {
   service: "elasticache",
   description:
     "ElastiCache encrypts its data at rest (disk swaps, backups and snapshots) with a customer-managed KMS key: a replication group has atRestEncryptionEnabled true (Valkey groups default to it; Redis OSS groups default to unencrypted) and a kmsKeyId; a serverless cache names a kmsKeyId (it is always encrypted, by default with a key AWS owns). A standalone Redis OSS/Valkey node (aws.elasticache.Cluster without a replication group) cannot be encrypted at rest and is reported. Memcached keeps nothing at rest and is not judged.",
-  fix: "set `atRestEncryptionEnabled: true` and `kmsKeyId` to a customer-managed key on an aws.elasticache.ReplicationGroup, as infra/components/cache.ts does with the cache's own rotating key (`kmsKeyId` on a serverless cache). At-rest encryption cannot be turned on in place: create a new group from a snapshot.",
+  fix: "set `atRestEncryptionEnabled: true` and `kmsKeyId` to a customer-managed key on an aws.elasticache.ReplicationGroup, as infra/data/cache.ts does with the cache's own rotating key (`kmsKeyId` on a serverless cache). At-rest encryption cannot be turned on in place: create a new group from a snapshot.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onCaches({
     group: (group, report) => {
@@ -93,7 +93,7 @@ const encryptionInTransit: Rule = {
   service: "elasticache",
   description:
     'ElastiCache accepts TLS connections only: a replication group has transitEncryptionEnabled true and transitEncryptionMode "required" or unset (required is the default; "preferred", meant for migrating clients, still lets plaintext clients in); a Memcached cluster has transitEncryptionEnabled true (Memcached 1.6.12 and later). A standalone Redis OSS/Valkey node cannot encrypt in transit and is reported. Serverless caches always require TLS and are not judged.',
-  fix: 'set `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`, as infra/components/cache.ts does, and connect clients with TLS. A group being migrated goes through "preferred" for one update, then to "required".',
+  fix: 'set `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`, as infra/data/cache.ts does, and connect clients with TLS. A group being migrated goes through "preferred" for one update, then to "required".',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onCaches({
     group: (group, report) => {
@@ -121,7 +121,7 @@ const authRequired: Rule = {
   service: "elasticache",
   description:
     "Redis OSS and Valkey caches make clients authenticate: a replication group has an AUTH token (authToken or the write-only authTokenWo) or role-based access control (a user group in userGroupIds); a serverless cache has a userGroupId, without which any client reaching its endpoint connects as the passwordless default user. A standalone Redis OSS/Valkey node cannot require either and is reported. Memcached has neither and is not judged: its security group is its only guard.",
-  fix: "set `authToken` from a random password kept in Secrets Manager, as infra/components/cache.ts does (random.RandomPassword and infra/security/stored-secret.ts), or give the cache an aws.elasticache.UserGroup (`userGroupIds` on a replication group, `userGroupId` on a serverless cache). An AUTH token needs transitEncryptionEnabled.",
+  fix: "set `authToken` from a random password kept in Secrets Manager, as infra/data/cache.ts does (random.RandomPassword and infra/security/stored-secret.ts), or give the cache an aws.elasticache.UserGroup (`userGroupIds` on a replication group, `userGroupId` on a serverless cache). An AUTH token needs transitEncryptionEnabled.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onCaches({
     group: (group, report) => {
@@ -148,7 +148,7 @@ const multiAzFailover: Rule = {
   service: "elasticache",
   description:
     'ElastiCache survives the loss of a node or an availability zone: a replication group has multiAzEnabled and automaticFailoverEnabled true (a replica in another zone is promoted when the primary fails; both need at least one replica); a Memcached cluster spreads its nodes (azMode "cross-az"). A standalone Redis OSS/Valkey node has no replica and is reported. Serverless caches are always spread over zones and are not judged.',
-  fix: "give the cache replicas and turn on failover: `cache.replicas` of at least 1 and `cache.multiAz: true` in the stack's profile (stacks/prod.yaml has 2 replicas across zones); infra/components/cache.ts then sets automaticFailoverEnabled and multiAzEnabled. For Memcached, set `azMode: \"cross-az\"`.",
+  fix: "give the cache replicas and turn on failover: `cache.replicas` of at least 1 and `cache.multiAz: true` in the stack's profile (stacks/prod.yaml has 2 replicas across zones); infra/data/cache.ts then sets automaticFailoverEnabled and multiAzEnabled. For Memcached, set `azMode: \"cross-az\"`.",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onCaches({
     group: (group, report) => {
@@ -177,7 +177,7 @@ const snapshotRetention: Rule = {
   name: "elasticache-snapshot-retention",
   service: "elasticache",
   description: `Redis OSS and Valkey caches take daily automatic snapshots and keep them for at least \`minimumDays\` days (default ${DEFAULT_MINIMUM_SNAPSHOT_DAYS}): snapshotRetentionLimit on a replication group, a serverless cache or a standalone node. Left unset or 0, ElastiCache takes no automatic snapshots, and a cache lost with its replicas cannot be restored. Memcached has no snapshots and is not judged.`,
-  fix: "set `cache.snapshotRetentionDays` in the stack's profile (1–35 days; stacks/prod.yaml keeps 7); infra/components/cache.ts passes it as snapshotRetentionLimit. The minimum is this rule's `minimumDays` in policies/config/<profile>.json.",
+  fix: "set `cache.snapshotRetentionDays` in the stack's profile (1–35 days; stacks/prod.yaml keeps 7); infra/data/cache.ts passes it as snapshotRetentionLimit. The minimum is this rule's `minimumDays` in policies/config/<profile>.json.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {

@@ -76,7 +76,7 @@ const logGroupCmk: Rule = {
   service: "encryption",
   description:
     "CloudWatch log groups are encrypted with a customer-managed KMS key (kmsKeyId), so the key policy, not only IAM, decides who can read logs that may carry personal data, and disabling the key cuts access to them. Without one, CloudWatch Logs encrypts with a key of its own.",
-  fix: "set `kmsKeyId` to the logs key (infra/components/logs-key.ts, whose key policy lets CloudWatch Logs use it), as createEncryptedLogGroup in infra/security/log-group.ts does for every group the kit creates.",
+  fix: "set `kmsKeyId` to the logs key (infra/security/logs-key.ts, whose key policy lets CloudWatch Logs use it), as createEncryptedLogGroup in infra/security/log-group.ts does for every group the kit creates.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<LogGroupProps>(LOG_GROUP, (group, _args, report) => {
     if (!group.kmsKeyId) report("This log group is not encrypted with a customer-managed KMS key (kmsKeyId is not set): CloudWatch Logs uses a key of its own.");
@@ -98,7 +98,7 @@ const ecrImmutableTags: Rule = {
   service: "encryption",
   description:
     'ECR repositories keep image tags immutable (imageTagMutability "IMMUTABLE", or "IMMUTABLE_WITH_EXCLUSION", where only tags matching its exclusion filters may be overwritten): a tag then names one build forever, so what was reviewed, scanned and rolled back to is what runs. ECR repositories are MUTABLE unless told otherwise.',
-  fix: 'set `imageTagMutability: "IMMUTABLE"`, as infra/components/image-registry.ts does for every app repository, and push each build under a new tag (delivery.imageTag in the stack\'s profile, never "latest").',
+  fix: 'set `imageTagMutability: "IMMUTABLE"`, as infra/apps/image-registry.ts does for every app repository, and push each build under a new tag (delivery.imageTag in the stack\'s profile, never "latest").',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<RepositoryProps>(REPOSITORY, (repository, _args, report) => {
     const mutability = repository.imageTagMutability;
@@ -115,7 +115,7 @@ const ecrScanOnPush: Rule = {
   service: "encryption",
   description:
     "ECR repositories scan every image for known vulnerabilities when it is pushed (imageScanningConfiguration.scanOnPush true). AWS is deprecating this repository-level setting in favour of registry-level scanning rules (aws.ecr.RegistryScanningConfiguration, basic or enhanced with Amazon Inspector), which take precedence once the account sets them; the pack cannot see account settings the stack does not declare, so the rule checks the repository, where the setting does no harm under registry scanning and keeps images scanned without it.",
-  fix: "set `imageScanningConfiguration: { scanOnPush: true }`, as infra/components/image-registry.ts does for every app repository.",
+  fix: "set `imageScanningConfiguration: { scanOnPush: true }`, as infra/apps/image-registry.ts does for every app repository.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<RepositoryProps>(REPOSITORY, (repository, _args, report) => {
     const scanOnPush = repository.imageScanningConfiguration?.scanOnPush;

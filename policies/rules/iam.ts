@@ -124,7 +124,7 @@ const noAdminPolicy: Rule = {
   service: "iam",
   description:
     "No IAM policy grants administrator access: no Allow statement gives Action \"*\" on Resource \"*\", or every action but a few (NotAction) on Resource \"*\", or either on every resource but a few (NotResource). Checked in aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and aws.iam.Role inlinePolicies, whether the document is a JSON string or an object. Attaching the AWS-managed AdministratorAccess policy, or PowerUserAccess or IAMFullAccess (one step from it), through policy attachments, exclusive attachments or Role managedPolicyArns, is the same grant and is reported too.",
-  fix: "grant only the actions and resources the workload needs, one statement per purpose, scoped to ARNs or tags, as infra/delivery/addon-policies.ts and infra/kafka/iam-policies.ts do; attach a narrower policy instead of AdministratorAccess, PowerUserAccess or IAMFullAccess.",
+  fix: "grant only the actions and resources the workload needs, one statement per purpose, scoped to ARNs or tags, as the add-on modules under infra/cluster/addons/ and infra/data/kafka-iam-policies.ts do; attach a narrower policy instead of AdministratorAccess, PowerUserAccess or IAMFullAccess.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if ([POLICY, ROLE_POLICY, USER_POLICY, GROUP_POLICY].includes(args.type)) {
@@ -204,7 +204,7 @@ const irsaTrustPinned: Rule = {
   service: "iam",
   description:
     "A role that trusts a Kubernetes cluster's OIDC provider (IRSA) can be assumed by one service account only: every Allow statement of an aws.iam.Role assumeRolePolicy that allows sts:AssumeRoleWithWebIdentity (wildcards and NotAction included) to a Federated OIDC-provider principal has a StringEquals condition on `<issuer>:sub` with exactly one value `system:serviceaccount:<namespace>:<name>` (no wildcards, no StringLike) and on `<issuer>:aud` equal to `sts.amazonaws.com`. Issuers that are not Kubernetes clusters (a CI system's, say) issue other subjects: list them in the rule's `nonKubernetesIssuers` setting and their trust is not judged here.",
-  fix: "create IRSA roles with createIrsaRole in infra/delivery/irsa-role.ts, which writes exactly this trust policy (StringEquals on `<issuer>:aud` = sts.amazonaws.com and `<issuer>:sub` = system:serviceaccount:<namespace>:<serviceAccount>); give each service account its own role rather than widening the subject.",
+  fix: "create IRSA roles with createIrsaRole in infra/cluster/irsa-role.ts, which writes exactly this trust policy (StringEquals on `<issuer>:aud` = sts.amazonaws.com and `<issuer>:sub` = system:serviceaccount:<namespace>:<serviceAccount>); give each service account its own role rather than widening the subject.",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {

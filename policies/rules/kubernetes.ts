@@ -257,7 +257,7 @@ const resources: Rule = {
   service: "kubernetes",
   description:
     "Every container of a workload the program declares (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod, Argo Rollout with its own pod template, and the Job of an Argo AnalysisTemplate), init containers included, requests CPU and memory and limits its memory, so the scheduler places it by what it needs and a leak kills the container, not its neighbours on the node. A request left out next to a limit counts: Kubernetes sets the request to the limit. A CPU limit is not required by default: CPU is compressible, a request already guarantees the container its share under contention, and a limit throttles it (CFS quota) even when the node has idle CPU, which shows up as tail latency. Set the rule's `requireCpuLimit` to require one as well.",
-  fix: "set `resources: { requests: { cpu, memory }, limits: { memory } }` on every container (the kit's podTemplate in infra/delivery/pod-template.ts sets requests and limits from the stack's `delivery.<app>.resources`, and the smoke-test Job in infra/delivery/analysis-template.ts sets its own).",
+  fix: "set `resources: { requests: { cpu, memory }, limits: { memory } }` on every container (the kit's podTemplate in infra/apps/pod-template.ts sets requests and limits from the stack's `delivery.<app>.resources`, and the smoke-test Job in infra/apps/analysis-template.ts sets its own).",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
@@ -294,7 +294,7 @@ const probes: Rule = {
   service: "kubernetes",
   description:
     "Every app container of a long-running workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Argo Rollout with its own pod template, and a Pod whose restartPolicy is Always) has a readiness probe, so it gets traffic (and a rollout counts it available) only once it can serve, and a liveness probe, so a hung process is restarted. Init containers are exempt (Kubernetes runs them to completion before the app starts), and so are Jobs, CronJobs, Argo analysis Jobs and Pods that run to completion: they serve nothing and stop on their own.",
-  fix: "give the container a `readinessProbe` and a `livenessProbe`, as the kit's podTemplate in infra/delivery/pod-template.ts does (readiness on /health/ready, liveness on /health/live, a startupProbe before them for a slow start).",
+  fix: "give the container a `readinessProbe` and a `livenessProbe`, as the kit's podTemplate in infra/apps/pod-template.ts does (readiness on /health/ready, liveness on /health/live, a startupProbe before them for a slow start).",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: (args, report) => {
     for (const c of containersUnder(args)) {
@@ -362,7 +362,7 @@ const podSecurity: Rule = {
   service: "kubernetes",
   description:
     "Every container of a workload the program declares, init containers included, runs under the restricted Pod Security Standard's security context: runAsNonRoot true (on the container, or on the pod and not overridden), allowPrivilegeEscalation false, not privileged, readOnlyRootFilesystem true, capabilities.drop including \"ALL\" and nothing added but NET_BIND_SERVICE, and a seccomp profile of type RuntimeDefault or Localhost (on the container, or on the pod and not overridden). The namespace's `pod-security.kubernetes.io/enforce: restricted` label would refuse most of these pods at admission, after `pulumi up` has started: this rule refuses them at preview, and adds the read-only root filesystem, which the standard does not ask for.",
-  fix: "give the pod `securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: \"RuntimeDefault\" } }` and each container `securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [\"ALL\"] } }`, with an emptyDir for any path it writes to, as the kit's podTemplate in infra/delivery/pod-template.ts does (a writable /tmp).",
+  fix: "give the pod `securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: \"RuntimeDefault\" } }` and each container `securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [\"ALL\"] } }`, with an emptyDir for any path it writes to, as the kit's podTemplate in infra/apps/pod-template.ts does (a writable /tmp).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     for (const c of containersUnder(args, { patches: true })) {
@@ -381,7 +381,7 @@ const noHostAccess: Rule = {
   service: "kubernetes",
   description:
     "No pod a workload declares shares its node's namespaces or files: hostNetwork, hostPID and hostIPC are not true, no volume is a hostPath, and no container binds a hostPort. Each lets a compromised container see or reach the node and every other pod on it, around NetworkPolicies.",
-  fix: "remove hostNetwork/hostPID/hostIPC, use an emptyDir (scratch space), a ConfigMap/Secret or a persistent volume instead of a hostPath, and expose ports through a ClusterIP Service and the ALB Ingress (infra/delivery/ingresses.ts) instead of a hostPort. Node agents that really need the host come from their Helm chart in infra/components/cluster-addons.ts, not from the program.",
+  fix: "remove hostNetwork/hostPID/hostIPC, use an emptyDir (scratch space), a ConfigMap/Secret or a persistent volume instead of a hostPath, and expose ports through a ClusterIP Service and the ALB Ingress (infra/apps/ingresses.ts) instead of a hostPort. Node agents that really need the host come from their Helm chart in infra/cluster/addons/cluster-addons.ts, not from the program.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     for (const pod of podsOf(args)) {
@@ -442,7 +442,7 @@ const imagePinned: Rule = {
   service: "kubernetes",
   description:
     "Every container of a workload the program declares, init containers included, runs a pinned image: a tag other than `latest`, or a digest (@sha256:…). An image without a tag is `latest`. With the rule's `requireDigest` setting, only a digest will do (a tag can be pushed again; the kit's ECR repositories are IMMUTABLE, so their tags cannot).",
-  fix: "name the image with an explicit version tag or a digest, as infra/delivery/platform-apps.ts does (`<repository>:<delivery.imageTag>` from the stack's immutable ECR repository; the smoke test runs curlimages/curl:8.11.1, pinned in infra/delivery/analysis-template.ts).",
+  fix: "name the image with an explicit version tag or a digest, as infra/apps/platform-apps.ts does (`<repository>:<delivery.imageTag>` from the stack's immutable ECR repository; the smoke test runs curlimages/curl:8.11.1, pinned in infra/apps/analysis-template.ts).",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {
@@ -473,7 +473,7 @@ const serviceInternalOnly: Rule = {
   service: "kubernetes",
   description:
     "No Service is of type LoadBalancer or NodePort, or lists externalIPs: each opens the pods on every node's address or on a load balancer of its own, around the one public entry (the gateway's internet-facing ALB, from an Ingress), its TLS policy and its subnets. ClusterIP (the default), headless and ExternalName Services are fine.",
-  fix: "make the Service `type: \"ClusterIP\"` (infra/components/app-service.ts does) and expose it through an Ingress of class alb with target-type ip, as infra/delivery/ingresses.ts does for the gateway (internet-facing) and coupon (internal).",
+  fix: "make the Service `type: \"ClusterIP\"` (infra/apps/app-service.ts does) and expose it through an Ingress of class alb with target-type ip, as infra/apps/ingresses.ts does for the gateway (internet-facing) and coupon (internal).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (!isKind(args.type, "core", "Service") && !isKind(args.type, "core", "ServicePatch")) return;
@@ -520,7 +520,7 @@ const helmChartPinned: Rule = {
   service: "kubernetes",
   description:
     "Every Helm chart the program installs (kubernetes.helm.v3.Release and kubernetes.helm.v4.Chart) names one exact chart version (major.minor.patch, as 1.14.0 or v2.3.1-rc.1): not left out, not `latest` or `*`, not a range such as ^1.14, ~1.14, >=1.0 or 1.14.x. An unpinned chart changes the cluster on an unrelated `pulumi up`. Charts from a local path or an archive URL (…/chart-1.2.3.tgz) are pinned by their files and not judged. kubernetes.helm.v3.Chart is a component whose inputs the engine does not hand policy packs; the objects it renders are judged by the other rules.",
-  fix: "pin the chart's exact version in infra/delivery/chart-versions.ts (CHARTS) and install it through the release helper of infra/components/cluster-addons.ts, which passes `version: chart.version` to the kubernetes.helm.v3.Release; bump one chart at a time.",
+  fix: "pin the chart's exact version in its add-on module (infra/cluster/addons/<add-on>.ts) and install it through ClusterAddons (infra/cluster/addons/cluster-addons.ts), which passes `version: chart.version` to the kubernetes.helm.v3.Release; bump one chart at a time.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (!HELM_TYPES.includes(args.type)) return;
@@ -617,7 +617,7 @@ const autoscaled: Rule = {
   service: "kubernetes",
   description:
     "Every Deployment and Argo Rollout the program declares is scaled by exactly one autoscaler: a HorizontalPodAutoscaler whose spec.scaleTargetRef names its kind and name, or a KEDA ScaledObject whose spec.scaleTargetRef does (kind defaults to Deployment), in the same namespace. Two autoscalers on one workload fight over its replica count (KEDA runs an HPA of its own). A Deployment that a Rollout's spec.workloadRef points at is not judged: the Rollout is what scales. Workloads that must keep a fixed count (a singleton leader, say) are listed in the rule's `exempt` setting as \"namespace/name\": the exemption lives in the pack's config, which the guard rails' owners review, not in an annotation the workload's author sets. A workload or autoscaler whose namespace or name is not known yet is judged once known, when `pulumi up` runs the pack again.",
-  fix: "declare an autoscaler that targets the workload and leave its spec.replicas unset, as AppService in infra/components/app-service.ts does: an autoscaling/v2 HorizontalPodAutoscaler on CPU (`scaleTargetRef: { apiVersion: \"argoproj.io/v1alpha1\", kind: \"Rollout\", name }`) or, for a consumer, a KEDA ScaledObject on its lag; or list the workload in the rule's `exempt` setting.",
+  fix: "declare an autoscaler that targets the workload and leave its spec.replicas unset, as AppService in infra/apps/app-service.ts does: an autoscaling/v2 HorizontalPodAutoscaler on CPU (`scaleTargetRef: { apiVersion: \"argoproj.io/v1alpha1\", kind: \"Rollout\", name }`) or, for a consumer, a KEDA ScaledObject on its lag; or list the workload in the rule's `exempt` setting.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: { properties: { exempt: exemptSchema("autoscaler: they keep the replica count they declare") } },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
@@ -726,7 +726,7 @@ const pdbCoverage: Rule = {
   service: "kubernetes",
   description:
     "Every Deployment and Argo Rollout the program declares is covered by a PodDisruptionBudget in its namespace whose selector selects its pods (matchLabels a subset of the pod template's labels, matchExpressions satisfied by them; an empty selector selects every pod in policy/v1), so a node drain or a cluster-autoscaler scale-down evicts its pods a few at a time instead of all at once. For a Rollout with spec.workloadRef the labels are the referenced Deployment's template's when the stack declares it, else the Rollout's selector's; that Deployment itself is not judged. Workloads listed in the rule's `exempt` setting (\"namespace/name\"; a single-replica workload, whose budget would block every drain) are not judged. A workload whose labels, or a budget whose namespace or selector, is not known yet is judged once known, when `pulumi up` runs the pack again.",
-  fix: "declare a policy/v1 PodDisruptionBudget in the workload's namespace selecting its pod labels, as AppService in infra/components/app-service.ts does (`maxUnavailable: 1, selector: { matchLabels: { app } }`); or list the workload in the rule's `exempt` setting.",
+  fix: "declare a policy/v1 PodDisruptionBudget in the workload's namespace selecting its pod labels, as AppService in infra/apps/app-service.ts does (`maxUnavailable: 1, selector: { matchLabels: { app } }`); or list the workload in the rule's `exempt` setting.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: { properties: { exempt: exemptSchema("PodDisruptionBudget") } },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
@@ -785,7 +785,7 @@ const namespaceDefaultDeny: Rule = {
   service: "kubernetes",
   description:
     "Every namespace the program runs workloads in (the namespaces of the Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods and Argo Rollouts it declares) has a default-deny NetworkPolicy: one that selects every pod (podSelector: {}), lists Ingress and Egress in policyTypes and allows nothing (no ingress or egress rules). Per-app policies then open only what each app needs, and a pod none of them selects (a new workload, a debug pod, a Job) can neither take nor open connections. Egress is part of it unless the rule's `requireEgress` is false. A namespace is exempt only through the rule's `exemptNamespaces` (kube-system by default), reviewed with the pack's config: a Helm chart installed into a namespace does not exempt the program's own workloads there. An object with no namespace is in \"default\". A policy whose namespace or spec is not known yet counts as one, until `pulumi up`.",
-  fix: "declare, next to the namespace, a NetworkPolicy `{ podSelector: {}, policyTypes: [\"Ingress\", \"Egress\"] }` with no rules, and open each app's traffic with its own policy, as infra/delivery/platform-apps.ts does for the coupon-platform namespace (defaultDenySpec in infra/delivery/network-policy.ts; per-app policies from networkPolicySpec, the smoke-test Job's from smokeTestNetworkPolicySpec).",
+  fix: "declare, next to the namespace, a NetworkPolicy `{ podSelector: {}, policyTypes: [\"Ingress\", \"Egress\"] }` with no rules, and open each app's traffic with its own policy, as infra/apps/platform-apps.ts does for the coupon-platform namespace (defaultDenySpec in infra/apps/network-policy.ts; per-app policies from networkPolicySpec, the smoke-test Job's from smokeTestNetworkPolicySpec).",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {

@@ -22,7 +22,7 @@ const tlsOnly: Rule = {
   service: "msk",
   description:
     'MSK clusters encrypt every connection: clients reach the brokers over TLS only (encryptionInfo.encryptionInTransit.clientBroker "TLS", which MSK also applies when it is not set; "TLS_PLAINTEXT" and "PLAINTEXT" open a plaintext listener) and brokers replicate to each other over TLS (inCluster true, the default). MSK Serverless is always TLS-only and is not judged.',
-  fix: 'set `encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } }`, as infra/components/kafka.ts does, and point clients at the TLS (IAM: port 9098) bootstrap brokers. MSK cannot change in-cluster encryption on an existing cluster: create a new one and move the topics.',
+  fix: 'set `encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } }`, as infra/data/kafka.ts does, and point clients at the TLS (IAM: port 9098) bootstrap brokers. MSK cannot change in-cluster encryption on an existing cluster: create a new one and move the topics.',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     // Each setting is judged on its own: one unknown during preview must not hide the other.
@@ -43,7 +43,7 @@ const encryptionAtRestCmk: Rule = {
   service: "msk",
   description:
     "MSK clusters encrypt their broker storage with a customer-managed KMS key (encryptionInfo.encryptionAtRestKmsKeyArn), not the AWS-managed aws/msk key that MSK uses when none is given, whose use no key policy of ours controls. MSK Serverless offers no choice of key and is not judged.",
-  fix: "set `encryptionInfo.encryptionAtRestKmsKeyArn` to a customer-managed key, as infra/components/kafka.ts does with the cluster's own rotating key (infra/security/kms-key.ts). The key cannot be changed on an existing cluster: create a new one and move the topics.",
+  fix: "set `encryptionInfo.encryptionAtRestKmsKeyArn` to a customer-managed key, as infra/data/kafka.ts does with the cluster's own rotating key (infra/security/kms-key.ts). The key cannot be changed on an existing cluster: create a new one and move the topics.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     if (!cluster.encryptionInfo?.encryptionAtRestKmsKeyArn) {
@@ -63,7 +63,7 @@ const brokerLogs: Rule = {
   service: "msk",
   description:
     "MSK clusters deliver their broker logs somewhere they are kept: loggingInfo.brokerLogs has at least one of cloudwatchLogs, firehose or s3 with enabled true. Without them, authentication failures, under-replicated partitions and broker restarts leave no trace. MSK Serverless has no broker logs and is not judged.",
-  fix: "set `loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup } } }` with a log group the stack creates, as infra/components/kafka.ts does (createEncryptedLogGroup in infra/security/log-group.ts: a retention and the logs KMS key).",
+  fix: "set `loggingInfo: { brokerLogs: { cloudwatchLogs: { enabled: true, logGroup } } }` with a log group the stack creates, as infra/data/kafka.ts does (createEncryptedLogGroup in infra/security/log-group.ts: a retention and the logs KMS key).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     const logs = whenKnown(() => cluster.loggingInfo?.brokerLogs ?? null);
@@ -88,7 +88,7 @@ const clientAuthentication: Rule = {
   service: "msk",
   description:
     "MSK clusters authenticate every client: clientAuthentication turns on at least one of SASL/IAM (sasl.iam), SASL/SCRAM (sasl.scram) or TLS client certificates (tls.certificateAuthorityArns), and unauthenticated access is off (clientAuthentication.unauthenticated not true). A cluster with no clientAuthentication at all lets anyone who reaches a broker in. MSK Serverless clusters must have IAM enabled (clientAuthentication.sasl.iam.enabled).",
-  fix: "set `clientAuthentication: { sasl: { iam: true }, unauthenticated: false }`, as infra/components/kafka.ts does, and grant each service the topics it needs through IAM policies (infra/kafka/iam-policies.ts).",
+  fix: "set `clientAuthentication: { sasl: { iam: true }, unauthenticated: false }`, as infra/data/kafka.ts does, and grant each service the topics it needs through IAM policies (infra/data/kafka-iam-policies.ts).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (args.type === SERVERLESS_CLUSTER) {
@@ -123,7 +123,7 @@ const noPublicAccess: Rule = {
   service: "msk",
   description:
     'MSK brokers are not reachable from the internet: brokerNodeGroupInfo.connectivityInfo.publicAccess.type is absent or "DISABLED". "SERVICE_PROVIDED_EIPS" gives every broker a public IP address.',
-  fix: 'leave out `publicAccess` or set `connectivityInfo: { publicAccess: { type: "DISABLED" } }`, as infra/components/kafka.ts does; clients reach the brokers from inside the VPC (the EKS nodes, through the tier security group of infra/security/tier-security-group.ts).',
+  fix: 'leave out `publicAccess` or set `connectivityInfo: { publicAccess: { type: "DISABLED" } }`, as infra/data/kafka.ts does; clients reach the brokers from inside the VPC (the EKS nodes, through the tier security group of infra/security/tier-security-group.ts).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     const type = cluster.brokerNodeGroupInfo?.connectivityInfo?.publicAccess?.type;
@@ -192,7 +192,7 @@ const replicationConsistent: Rule = {
   service: "msk",
   description:
     "The replication settings of an aws.msk.Configuration fit every MSK cluster that uses it (configurationInfo.arn equal to the configuration's ARN): default.replication.factor, offsets.topic.replication.factor and transaction.state.log.replication.factor are at most the cluster's numberOfBrokerNodes (the total across its availability zones); min.insync.replicas and transaction.state.log.min.isr are at most the broker count and below their replication factor, so one broker can be down, as during every rolling update MSK makes, without refusing acks=all writes. Clusters on MSK's default configuration (3 replicas and 2 in sync on 3 zones, 2 and 1 on 2 zones) are not judged; neither are settings the configuration leaves out.",
-  fix: "derive the replication settings from the broker count, as serverProperties in infra/kafka/server-properties.ts does for infra/components/kafka.ts: replication factor min(3, brokers) and min.insync.replicas one below it (at least 1); or raise `kafka.brokerCount` in the stack's profile (a multiple of the zone count).",
+  fix: "derive the replication settings from the broker count, as serverProperties in infra/data/kafka-server-properties.ts does for infra/data/kafka.ts: replication factor min(3, brokers) and min.insync.replicas one below it (at least 1); or raise `kafka.brokerCount` in the stack's profile (a multiple of the zone count).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     const configurations = new Map<string, { readonly name: string; readonly properties: Map<string, string> }>();

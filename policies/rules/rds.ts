@@ -52,7 +52,7 @@ const storageEncrypted: Rule = {
   service: "rds",
   description:
     "RDS instances and Aurora clusters encrypt their storage (and so their snapshots and backups) with a customer-managed KMS key: storageEncrypted true and a kmsKeyId, not the AWS-managed aws/rds key, whose use no key policy of ours controls. A read replica needs the kmsKeyId but may leave storageEncrypted unset: it inherits encryption from its source, and a cross-region replica ignores the flag.",
-  fix: "set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key, as infra/components/database.ts does with the database's rotating key. Storage cannot be encrypted in place: restore an encrypted copy of a snapshot into a new instance.",
+  fix: "set `storageEncrypted: true` and `kmsKeyId` to a customer-managed key, as infra/data/database.ts does with the database's rotating key. Storage cannot be encrypted in place: restore an encrypted copy of a snapshot into a new instance.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onDatabases((database, args, report) => {
     const what = described(args.type, database);
@@ -74,7 +74,7 @@ const notPubliclyAccessible: Rule = {
   service: "rds",
   description:
     "No RDS instance or Aurora cluster instance is publicly accessible: with publiclyAccessible true RDS gives it a public DNS name and address, one security-group rule away from the internet.",
-  fix: "set `publiclyAccessible: false` (infra/components/database.ts does) and keep the database in the data subnets; operators reach it through the bastion's SSM port forward.",
+  fix: "set `publiclyAccessible: false` (infra/data/database.ts does) and keep the database in the data subnets; operators reach it through the bastion's SSM port forward.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (args.type !== INSTANCE && args.type !== CLUSTER_INSTANCE) return;
@@ -91,7 +91,7 @@ const multiAz: Rule = {
   service: "rds",
   description:
     "An RDS instance runs Multi-AZ (multiAz true): a synchronous standby in another availability zone takes over when the primary's zone fails. Read replicas are exempt: the Multi-AZ primary is the failover target, and the kit places its replica in another zone than the primary's. Aurora clusters are not judged here: their availability comes from cluster instances in several zones.",
-  fix: "set `database.multiAz: true` in the stack's profile (stacks/prod.yaml has it); infra/components/database.ts passes it as multiAz.",
+  fix: "set `database.multiAz: true` in the stack's profile (stacks/prod.yaml has it); infra/data/database.ts passes it as multiAz.",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: (args, report) => {
     if (args.type !== INSTANCE) return;
@@ -109,7 +109,7 @@ const deletionProtection: Rule = {
   service: "rds",
   description:
     "RDS instances and Aurora clusters carry deletion protection (deletionProtection true), so no API call, console click or `pulumi destroy` deletes them until it is turned off. Read replicas are held to it too: AWS supports it on them, and a deleted replica drops the reads it serves.",
-  fix: "set `database.deletionProtection: true` in the stack's profile (stacks/prod.yaml has it); infra/components/database.ts sets it on the primary and the replica.",
+  fix: "set `database.deletionProtection: true` in the stack's profile (stacks/prod.yaml has it); infra/data/database.ts sets it on the primary and the replica.",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onDatabases((database, args, report) => {
     if (database.deletionProtection !== true) {
@@ -124,7 +124,7 @@ const finalSnapshot: Rule = {
   service: "rds",
   description:
     "Deleting an RDS instance or Aurora cluster leaves a final snapshot: skipFinalSnapshot false (or unset) and a finalSnapshotIdentifier. Read replicas (replicateSourceDb set) are exempt: RDS takes no final snapshot of a read replica and refuses a finalSnapshotIdentifier when one is deleted; the source's snapshot holds the data.",
-  fix: "set `database.deletionProtection: true` in the stack's profile (stacks/prod.yaml has it): infra/components/database.ts then sets skipFinalSnapshot: false and finalSnapshotIdentifier <identifier>-final.",
+  fix: "set `database.deletionProtection: true` in the stack's profile (stacks/prod.yaml has it): infra/data/database.ts then sets skipFinalSnapshot: false and finalSnapshotIdentifier <identifier>-final.",
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onDatabases((database, args, report) => {
     if (isReplica(args.type, database)) return;
@@ -147,7 +147,7 @@ const backupRetention: Rule = {
   name: "rds-backup-retention",
   service: "rds",
   description: `RDS instances and Aurora clusters keep automated backups (point-in-time recovery) for at least \`minimumDays\` days (default ${DEFAULT_MINIMUM_BACKUP_DAYS}). Read replicas are exempt: the source's backups are the recovery point, MySQL and MariaDB replicas need backups only to feed replicas of their own, and not every engine allows them on a replica.`,
-  fix: "raise `database.backupRetentionDays` in the stack's profile (1–35 days; stacks/prod.yaml keeps 30); infra/components/database.ts passes it as backupRetentionPeriod. The minimum is this rule's `minimumDays` in policies/config/<profile>.json.",
+  fix: "raise `database.backupRetentionDays` in the stack's profile (1–35 days; stacks/prod.yaml keeps 30); infra/data/database.ts passes it as backupRetentionPeriod. The minimum is this rule's `minimumDays` in policies/config/<profile>.json.",
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
@@ -173,7 +173,7 @@ const iamAuthentication: Rule = {
   service: "rds",
   description:
     "RDS instances and Aurora clusters accept IAM database authentication (iamDatabaseAuthenticationEnabled true), so services and operators log in with short-lived IAM tokens instead of long-lived passwords. Oracle, SQL Server and Db2 do not support it and are not judged.",
-  fix: "set `iamDatabaseAuthenticationEnabled: true` (infra/components/database.ts does on the primary and the replica).",
+  fix: "set `iamDatabaseAuthenticationEnabled: true` (infra/data/database.ts does on the primary and the replica).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onDatabases((database, args, report) => {
     const family = engineFamily(database.engine);
@@ -199,7 +199,7 @@ const logExports: Rule = {
   service: "rds",
   description:
     'RDS instances and Aurora clusters export at least their error log to CloudWatch Logs (enabledCloudwatchLogsExports): "error" for MySQL, MariaDB and SQL Server, "postgresql" for PostgreSQL (its only server log), "alert" for Oracle, "diag.log" for Db2. A read replica that does not name its engine may export any of them.',
-  fix: "list the error log in `enabledCloudwatchLogsExports` (infra/components/database.ts exports DATABASE_LOG_EXPORTS: error and slowquery, into log groups it creates with retention `database.logRetentionDays`).",
+  fix: "list the error log in `enabledCloudwatchLogsExports` (infra/data/database.ts exports DATABASE_LOG_EXPORTS: error and slowquery, into log groups it creates with retention `database.logRetentionDays`).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onDatabases((database, args, report) => {
     const family = engineFamily(database.engine);
@@ -270,7 +270,7 @@ const tlsRequired: Rule = {
   service: "rds",
   description:
     "Every RDS instance and Aurora cluster refuses unencrypted connections through a parameter group declared in this stack: require_secure_transport ON (1) for MySQL, MariaDB and Aurora MySQL; rds.force_ssl 1 for PostgreSQL, Aurora PostgreSQL and SQL Server. Instances are matched to an aws.rds.ParameterGroup by parameterGroupName, clusters to an aws.rds.ClusterParameterGroup by dbClusterParameterGroupName. The engine's default group, or a group the stack does not declare, cannot be shown to require TLS and is a violation — except on RDS for PostgreSQL 15 and later, whose default is rds.force_ssl 1 (a group may leave it unset, not set it to 0). Oracle and Db2 (TLS through option groups and server settings) are not judged.",
-  fix: "give the database a parameter group declared in the stack that sets require_secure_transport = 1 (MySQL/MariaDB) or rds.force_ssl = 1 (PostgreSQL), as the aws.rds.ParameterGroup in infra/components/database.ts does, and name it in parameterGroupName (dbClusterParameterGroupName on an Aurora cluster).",
+  fix: "give the database a parameter group declared in the stack that sets require_secure_transport = 1 (MySQL/MariaDB) or rds.force_ssl = 1 (PostgreSQL), as the aws.rds.ParameterGroup in infra/data/database.ts does, and name it in parameterGroupName (dbClusterParameterGroupName on an Aurora cluster).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args, report) => {
     const kinds = [

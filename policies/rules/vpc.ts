@@ -26,7 +26,7 @@ type VolumeProps = Unwrap<aws.ebs.VolumeArgs>;
 type InstanceProps = Unwrap<aws.ec2.InstanceArgs>;
 type LaunchTemplateProps = Unwrap<aws.ec2.LaunchTemplateArgs>;
 
-/** The tags infra/components/network.ts marks the public tier with. */
+/** The tags infra/network/network.ts marks the public tier with. */
 const PUBLIC_TIER = "public";
 const ELB_ROLE_TAG = "kubernetes.io/role/elb";
 
@@ -56,7 +56,7 @@ const flowLogsEnabled: Rule = {
   service: "vpc",
   description:
     "Every VPC the stack creates has a VPC flow log (an aws.ec2.FlowLog whose vpcId is the VPC's id), so accepted and rejected traffic can be traced after an incident. A VPC whose id, or a flow log whose vpcId, is not known yet during preview is judged once known, when `pulumi up` runs the pack again.",
-  fix: "declare an aws.ec2.FlowLog with `vpcId: vpc.id` and `trafficType: \"ALL\"` for the VPC, as infra/components/network.ts does for the kit's VPC (createFlowLogs, retention from `network.flowLogRetentionDays`).",
+  fix: "declare an aws.ec2.FlowLog with `vpcId: vpc.id` and `trafficType: \"ALL\"` for the VPC, as infra/network/network.ts does for the kit's VPC (createFlowLogs, retention from `network.flowLogRetentionDays`).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     const logged = new Set<string>();
@@ -184,7 +184,7 @@ const noWorldIngress: Rule = {
   service: "vpc",
   description:
     "No security group admits traffic from the whole internet (0.0.0.0/0 or ::/0), in inline `ingress` entries of aws.ec2.SecurityGroup and DefaultSecurityGroup, in aws.ec2.SecurityGroupRule of type ingress, or in aws.vpc.SecurityGroupIngressRule. The one exception is tcp 80 and 443, each as a single port, on the security group of an internet-facing load balancer: a group tagged `load-balancer: \"true\"` (the tag key is the rule's `loadBalancerTagKey` setting). For an aws.vpc.SecurityGroupIngressRule the tag goes on the rule itself; aws.ec2.SecurityGroupRule carries no tags, so it never gets the exception.",
-  fix: "admit a source security group, the VPC CIDR or a tier's subnet CIDRs (Network.privateSubnetCidrs and friends in infra/components/network.ts) instead of the internet; data stores go through infra/security/tier-security-group.ts, which admits security groups only. A group in front of an internet-facing load balancer may keep tcp 80/443 from anywhere once tagged `load-balancer: \"true\"` (inline ingress or aws.vpc.SecurityGroupIngressRule, not aws.ec2.SecurityGroupRule). The kit's public ALBs get their groups from the AWS Load Balancer Controller, outside Pulumi.",
+  fix: "admit a source security group, the VPC CIDR or a tier's subnet CIDRs (Network.privateSubnetCidrs and friends in infra/network/network.ts) instead of the internet; data stores go through infra/security/tier-security-group.ts, which admits security groups only. A group in front of an internet-facing load balancer may keep tcp 80/443 from anywhere once tagged `load-balancer: \"true\"` (inline ingress or aws.vpc.SecurityGroupIngressRule, not aws.ec2.SecurityGroupRule). The kit's public ALBs get their groups from the AWS Load Balancer Controller, outside Pulumi.",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {
@@ -229,7 +229,7 @@ const noSshRdpIngress: Rule = {
   service: "vpc",
   description:
     "No security group admits SSH (tcp 22) or RDP (tcp/udp 3389) from any source, not even from inside the VPC or another security group: hosts are reached through SSM Session Manager. A port range that includes 22 or 3389 counts, and so does protocol \"-1\"/\"all\". Checked on inline `ingress` of aws.ec2.SecurityGroup and DefaultSecurityGroup, aws.ec2.SecurityGroupRule of type ingress and aws.vpc.SecurityGroupIngressRule.",
-  fix: "remove the ingress entry (or narrow its port range so it leaves out 22 and 3389) and reach the host through the SSM bastion (infra/components/bastion.ts; `aws ssm start-session`, see docs/OPERATIONS.md), which needs no inbound port at all.",
+  fix: "remove the ingress entry (or narrow its port range so it leaves out 22 and 3389) and reach the host through the SSM bastion (infra/network/bastion.ts; `aws ssm start-session`, see docs/OPERATIONS.md), which needs no inbound port at all.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     const found = ingressEntriesOf(args);
@@ -252,8 +252,8 @@ const subnetPublicIpOnlyInPublicTier: Rule = {
   name: "vpc-subnet-public-ip-only-in-public-tier",
   service: "vpc",
   description:
-    "Only subnets of the public tier hand every instance launched in them a public IP (aws.ec2.Subnet mapPublicIpOnLaunch: true). A subnet is in the public tier when tagged `tier: \"public\"`, as infra/components/network.ts tags it; a subnet with no tier tag counts as public when tagged `kubernetes.io/role/elb: \"1\"`.",
-  fix: "set `mapPublicIpOnLaunch: false` on the subnet (infra/components/network.ts does for every tier, the public one included: nothing the kit runs there needs an address at launch); a subnet that really is public is tagged `tier: \"public\"`.",
+    "Only subnets of the public tier hand every instance launched in them a public IP (aws.ec2.Subnet mapPublicIpOnLaunch: true). A subnet is in the public tier when tagged `tier: \"public\"`, as infra/network/network.ts tags it; a subnet with no tier tag counts as public when tagged `kubernetes.io/role/elb: \"1\"`.",
+  fix: "set `mapPublicIpOnLaunch: false` on the subnet (infra/network/network.ts does for every tier, the public one included: nothing the kit runs there needs an address at launch); a subnet that really is public is tagged `tier: \"public\"`.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<SubnetProps>(SUBNET, (subnet, _args, report) => {
     if (subnet.mapPublicIpOnLaunch !== true) return;
@@ -272,7 +272,7 @@ const noPublicIpOutsidePublicTier: Rule = {
   service: "vpc",
   description:
     "No EC2 instance has a public IP unless it sits in a public-tier subnet of this stack (tagged `tier: \"public\"`): aws.ec2.Instance with associatePublicIpAddress true, and launch templates whose networkInterfaces set associatePublicIpAddress \"true\". The subnet is found by id among the stack's aws.ec2.Subnet resources, so this is a stack rule; an instance in a subnet the stack does not declare, or a launch-template interface that names no subnet, cannot be shown to be public and is reported. Values not known during preview are judged once known, when `pulumi up` runs the pack again.",
-  fix: "set `associatePublicIpAddress: false` (infra/components/bastion.ts does: the bastion is reached through SSM, not a public address) and put the instance in a private subnet; for a launch template, set networkInterfaces[].associatePublicIpAddress to \"false\" or leave it out (the kit's node launch templates in infra/components/cluster.ts declare no network interfaces).",
+  fix: "set `associatePublicIpAddress: false` (infra/network/bastion.ts does: the bastion is reached through SSM, not a public address) and put the instance in a private subnet; for a launch template, set networkInterfaces[].associatePublicIpAddress to \"false\" or leave it out (the kit's node launch templates in infra/cluster/cluster.ts declare no network interfaces).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     // A subnet whose tags are not known yet is "unknown": an instance in it is judged once known, when `pulumi up` runs the pack again.
@@ -372,7 +372,7 @@ const ebsEncrypted: Rule = {
   service: "vpc",
   description:
     "Every EBS volume is encrypted, and says so in the program rather than relying on the account's encryption-by-default setting, which the pack cannot see: aws.ebs.Volume encrypted: true; aws.ec2.Instance rootBlockDevice.encrypted and every ebsBlockDevices[].encrypted true (an instance launched from a launch template without its own rootBlockDevice is judged on the template); aws.ec2.LaunchTemplate has an EBS mapping for the root device and every blockDeviceMappings[].ebs.encrypted is \"true\".",
-  fix: "set `encrypted: true` on the aws.ebs.Volume and on the instance's rootBlockDevice and ebsBlockDevices (as infra/components/bastion.ts does), and give every launch template a root-device mapping with `ebs: { encrypted: \"true\", ... }` (as the node launch templates in infra/components/cluster.ts do).",
+  fix: "set `encrypted: true` on the aws.ebs.Volume and on the instance's rootBlockDevice and ebsBlockDevices (as infra/network/bastion.ts does), and give every launch template a root-device mapping with `ebs: { encrypted: \"true\", ... }` (as the node launch templates in infra/cluster/cluster.ts do).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (args.type === VOLUME) {
@@ -405,7 +405,7 @@ const imdsv2Required: Rule = {
   service: "vpc",
   description:
     "Instances and launch templates accept only IMDSv2 session tokens (metadataOptions.httpTokens: \"required\") or turn the metadata service off (httpEndpoint: \"disabled\"), so a request forged through an application (SSRF) cannot read the instance role's credentials. Launch templates, which the kit uses for its EKS nodes, also set metadataOptions.httpPutResponseHopLimit to at most the rule's `maxHopLimit` (1 by default), so pods cannot reach the node's metadata; left unset, the AMI's default applies (2 on Amazon Linux 2023). The hop limit is not asked of plain instances: they run no containers in this kit. An instance started from a launch template without metadataOptions of its own is judged on the template.",
-  fix: "set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`, as infra/components/bastion.ts (the bastion instance) and createNodeGroup in infra/components/cluster.ts (the node launch templates) do; a fork whose pods need IMDS raises the rule's maxHopLimit setting instead.",
+  fix: "set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`, as infra/network/bastion.ts (the bastion instance) and createNodeGroup in infra/cluster/cluster.ts (the node launch templates) do; a fork whose pods need IMDS raises the rule's maxHopLimit setting instead.",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {

@@ -3,8 +3,8 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parsePlatformConfig } from "../../infra/config";
-import { chartsNotSupporting } from "../../infra/delivery/chart-support";
-import { CHARTS } from "../../infra/delivery/chart-versions";
+import { chartsNotSupporting } from "../../infra/cluster/addons/chart-support";
+import { CHARTS } from "../../infra/cluster/addons/chart-versions";
 import { REPO_ROOT, stackConfig } from "../../scripts/lib/mock-stack/run-stack";
 
 interface RecordedChart {

@@ -3,8 +3,8 @@ import { diffPlans, exitCodeOf } from "../../scripts/lib/plan/diff";
 import { committedPlan, planOf } from "./harness/plan-of";
 
 // The real program with one refactor: the database component renamed "db", no alias.
-vi.mock("../../infra/components/database", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../infra/components/database")>();
+vi.mock("../../infra/data/database", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../infra/data/database")>();
   class Database extends original.Database {
     constructor(_name: string, args: ConstructorParameters<typeof original.Database>[1], opts?: ConstructorParameters<typeof original.Database>[2]) {
       super("db", args, opts);

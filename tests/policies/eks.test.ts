@@ -6,7 +6,7 @@ import { ruleNamed } from "./rule-lookup";
 
 const ALL_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-/** The @pulumi/eks component as infra/components/cluster.ts declares it in prod. */
+/** The @pulumi/eks component as infra/cluster/cluster.ts declares it in prod. */
 const componentCluster = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "eks:index:Cluster",
   name: "cluster-eks",

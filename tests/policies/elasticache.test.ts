@@ -6,7 +6,7 @@ import { ruleNamed } from "./rule-lookup";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/cache-key-id";
 
-/** The replication group as infra/components/cache.ts declares it in prod: a primary and two replicas across zones. */
+/** The replication group as infra/data/cache.ts declares it in prod: a primary and two replicas across zones. */
 const group = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:elasticache/replicationGroup:ReplicationGroup",
   name: "cache-group",

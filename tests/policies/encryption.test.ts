@@ -122,7 +122,7 @@ describe("cloudwatch-log-group-cmk", () => {
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("This log group is not encrypted with a customer-managed KMS key (kmsKeyId is not set)");
-    expect(violations[0]?.message).toContain("infra/components/logs-key.ts");
+    expect(violations[0]?.message).toContain("infra/security/logs-key.ts");
   });
 
   it("passes the kit's log groups", async () => {
@@ -134,7 +134,7 @@ describe("cloudwatch-log-group-cmk", () => {
   });
 });
 
-/** As infra/components/image-registry.ts declares an app's repository. */
+/** As infra/apps/image-registry.ts declares an app's repository. */
 const repository = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:ecr/repository:Repository",
   name: "images-coupon",

@@ -118,7 +118,7 @@ describe("iam-irsa-trust-pinned", () => {
     const violations = await checkResource(rule, role(json(irsa({ StringEquals: { [`${ISSUER}:aud`]: "sts.amazonaws.com" } }))));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain(`assumeRolePolicy Statement[0] lets ${ISSUER} tokens assume the role but has no StringEquals condition on ${ISSUER}:sub, so any service account of the cluster can assume the role.`);
-    expect(violations[0]?.message).toContain("Fix: create IRSA roles with createIrsaRole in infra/delivery/irsa-role.ts");
+    expect(violations[0]?.message).toContain("Fix: create IRSA roles with createIrsaRole in infra/cluster/irsa-role.ts");
     expect(violations[0]?.level).toBe("mandatory");
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { smokeTestTemplateSpec } from "../../infra/delivery/analysis-template";
-import { CHARTS } from "../../infra/delivery/chart-versions";
-import { defaultDenySpec, networkPolicySpec, smokeTestNetworkPolicySpec } from "../../infra/delivery/network-policy";
-import { podTemplate } from "../../infra/delivery/pod-template";
+import { smokeTestTemplateSpec } from "../../infra/apps/analysis-template";
+import { CHARTS } from "../../infra/cluster/addons/chart-versions";
+import { defaultDenySpec, networkPolicySpec, smokeTestNetworkPolicySpec } from "../../infra/apps/network-policy";
+import { podTemplate } from "../../infra/apps/pod-template";
 import { profileConfig } from "../../policies/lib/pack-config";
 import { chartVersionProblem, imagePinProblem, KUBERNETES_RULES } from "../../policies/rules/kubernetes";
 import { checkResource, checkStack, unknown, type ResourceUnderTest } from "../../policies/testing/harness";
@@ -24,7 +24,7 @@ const dev = profileConfig(KUBERNETES_RULES, "dev");
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 const labelsOf = (app: string) => ({ app, "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "coupon-platform" });
 
-/** The pod template the kit's podTemplate (infra/delivery/pod-template.ts) gives an app in prod. */
+/** The pod template the kit's podTemplate (infra/apps/pod-template.ts) gives an app in prod. */
 function kitTemplate(app = "coupon") {
   return podTemplate({
     app,
@@ -53,7 +53,7 @@ function templateWithout(fields: readonly string[], pod: PodSpec = {}): Template
   return template;
 }
 
-/** A Rollout as AppService (infra/components/app-service.ts) declares it. */
+/** A Rollout as AppService (infra/apps/app-service.ts) declares it. */
 function rollout(app = "coupon", template: unknown = kitTemplate(app), extra: Record<string, unknown> = {}): ResourceUnderTest {
   return {
     type: ROLLOUT,
@@ -92,7 +92,7 @@ function workload(type: string, kind: string, podSpec: unknown, name = "worker")
   return { type, name, props: { apiVersion: "v1", kind, metadata: { name, namespace: NS }, spec } };
 }
 
-/** The gateway's AnalysisTemplate, whose smoke test runs as a Job (infra/delivery/analysis-template.ts). */
+/** The gateway's AnalysisTemplate, whose smoke test runs as a Job (infra/apps/analysis-template.ts). */
 function smokeTestTemplate(spec: unknown = smokeTestTemplateSpec("gateway", "http://gateway-preview.coupon-platform.svc.cluster.local")): ResourceUnderTest {
   return {
     type: "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate",
@@ -408,7 +408,7 @@ describe("k8s-service-internal-only", () => {
 
 describe("k8s-helm-chart-pinned", () => {
   const rule = ruleNamed(KUBERNETES_RULES, "k8s-helm-chart-pinned");
-  /** A release as infra/components/cluster-addons.ts declares it. */
+  /** A release as infra/cluster/addons/cluster-addons.ts declares it. */
   const release = (version: unknown, chart: unknown = "aws-load-balancer-controller"): ResourceUnderTest => ({
     type: RELEASE,
     name: "addons-aws-load-balancer-controller",
@@ -421,7 +421,7 @@ describe("k8s-helm-chart-pinned", () => {
     expect(violations[0]?.message).toContain(
       "Helm release aws-load-balancer-controller (chart aws-load-balancer-controller) sets no version, so each install and upgrade takes the newest chart the repository has.",
     );
-    expect(violations[0]?.message).toContain("Fix: pin the chart's exact version in infra/delivery/chart-versions.ts");
+    expect(violations[0]?.message).toContain("Fix: pin the chart's exact version in its add-on module (infra/cluster/addons/");
     expect(violations[0]?.level).toBe("mandatory");
     expect(await checkResource(rule, release(""))).toHaveLength(1);
   });

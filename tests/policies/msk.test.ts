@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serverProperties } from "../../infra/kafka/server-properties";
+import { serverProperties } from "../../infra/data/kafka-server-properties";
 import { profileConfig } from "../../policies/lib/pack-config";
 import { MSK_RULES, parseServerProperties } from "../../policies/rules/msk";
 import { checkResource, checkStack, unknown, type ResourceUnderTest } from "../../policies/testing/harness";
@@ -8,7 +8,7 @@ import { ruleNamed } from "./rule-lookup";
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/kafka-key-id";
 const CONFIGURATION_ARN = "arn:aws:kafka:eu-west-1:123456789012:configuration/coupon-prod-kafka/mock-uuid";
 
-/** The cluster as infra/components/kafka.ts declares it in prod. */
+/** The cluster as infra/data/kafka.ts declares it in prod. */
 const cluster = (props: Record<string, unknown> = {}, outputs: Record<string, unknown> = {}): ResourceUnderTest => {
   const inputs = {
     clusterName: "coupon-prod-kafka",
@@ -37,7 +37,7 @@ const cluster = (props: Record<string, unknown> = {}, outputs: Record<string, un
   };
 };
 
-/** Its configuration, with the broker settings infra/kafka/server-properties.ts derives from the broker count. */
+/** Its configuration, with the broker settings infra/data/kafka-server-properties.ts derives from the broker count. */
 const configuration = (properties: string = serverProperties(3), outputs: Record<string, unknown> = {}): ResourceUnderTest => {
   const inputs = { name: "coupon-prod-kafka", kafkaVersions: ["3.9.x"], serverProperties: properties };
   return { type: "aws:msk/configuration:Configuration", name: "kafka-config", props: inputs, outputs: { ...inputs, arn: CONFIGURATION_ARN, latestRevision: 1, id: "kafka-config-id", ...outputs } };

@@ -6,7 +6,7 @@ import { ruleNamed } from "./rule-lookup";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/database-key-id";
 
-/** The primary as infra/components/database.ts declares it in prod. */
+/** The primary as infra/data/database.ts declares it in prod. */
 const primary = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:rds/instance:Instance",
   name: "database-primary",

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
-import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/components/cluster";
-import { INTERFACE_ENDPOINT_SERVICES } from "../../../infra/components/network";
+import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/cluster/cluster";
+import { INTERFACE_ENDPOINT_SERVICES } from "../../../infra/network/network";
 import type { PlatformConfig } from "../../../infra/config";
 import { contains, overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";

@@ -1,13 +1,19 @@
-/**
- * IAM policies for the cluster add-ons that call AWS. Each grants what the add-on's
- * own documentation asks for, and mutations only on resources it tagged itself.
+import * as pulumi from "@pulumi/pulumi";
+import { ON_SYSTEM_NODES } from "../node-placement";
+import type { AddOn } from "./add-on";
+
+/*
+ * AWS Load Balancer Controller v2.14 (Ingress → ALB, target-group binding, pod
+ * readiness gates). Installed first: its webhook admits Services and pods. Its IAM
+ * policy grants what the controller's own documentation asks for, and mutations
+ * only on resources it tagged itself.
  */
 
 /** Resources the AWS Load Balancer Controller created carry this tag; mutations require it. */
 const OWNED_BY_CONTROLLER = "aws:ResourceTag/elbv2.k8s.aws/cluster";
 const REQUESTED_BY_CONTROLLER = "aws:RequestTag/elbv2.k8s.aws/cluster";
 
-export function loadBalancerControllerPolicy(partition: string): string {
+function loadBalancerControllerPolicy(partition: string): string {
   const elb = (path: string) => `arn:${partition}:elasticloadbalancing:*:*:${path}`;
   const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
   const balancers = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
@@ -140,40 +146,27 @@ export function loadBalancerControllerPolicy(partition: string): string {
   });
 }
 
-/**
- * Cluster Autoscaler: read everything it plans with, and change only the Auto
- * Scaling groups of this cluster's managed node groups (EKS tags them with
- * k8s.io/cluster-autoscaler/<cluster>=owned).
- */
-export function clusterAutoscalerPolicy(clusterName: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "Plan",
-        Effect: "Allow",
-        Action: [
-          "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances", "autoscaling:DescribeLaunchConfigurations",
-          "autoscaling:DescribeScalingActivities", "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-          "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements", "eks:DescribeNodegroup",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "ScaleOwnNodeGroups",
-        Effect: "Allow",
-        Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-        Resource: "*",
-        Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
-      },
-    ],
-  });
-}
-
-/** KEDA's operator reads the MSK consumer-lag metrics that scale payment. */
-export function kedaCloudWatchPolicy(): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [{ Sid: "ReadConsumerLag", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"], Resource: "*" }],
-  });
-}
+export const loadBalancerController: AddOn = {
+  chart: {
+    repo: "https://aws.github.io/eks-charts",
+    chart: "aws-load-balancer-controller",
+    version: "1.14.0",
+    appVersion: "v2.14.0",
+    kubernetes: { min: "1.22", source: "docs/deploy/installation.md: v2.5.0+ requires Kubernetes 1.22+" },
+  },
+  releaseName: "aws-load-balancer-controller",
+  namespace: "kube-system",
+  irsa: {
+    roleName: "load-balancer-controller",
+    serviceAccount: "aws-load-balancer-controller",
+    policy: ({ aws }) => pulumi.output(aws.partition).apply(loadBalancerControllerPolicy),
+  },
+  values: ({ clusterName, aws, vpcId, controllerReplicas }, roleArn) => ({
+    clusterName,
+    region: aws.region,
+    vpcId,
+    replicaCount: controllerReplicas,
+    serviceAccount: { create: true, name: "aws-load-balancer-controller", annotations: { "eks.amazonaws.com/role-arn": roleArn } },
+    ...ON_SYSTEM_NODES,
+  }),
+};

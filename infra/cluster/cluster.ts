@@ -2,11 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "../aws-context";
+import type { AwsContext } from "../shared/aws-context";
 import { serviceTrustPolicy } from "../security/trust-policy";
-import { cpuArchitecture } from "../compute/instance-types";
+import { cpuArchitecture } from "../shared/instance-types";
 import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
+import { NODE_GROUP_LABEL, SYSTEM_NODE_TAINT } from "./node-placement";
 
 /** Every EKS control-plane log type: audit trails are worthless with gaps. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -255,9 +256,9 @@ export class Cluster extends pulumi.ComponentResource {
         // The cluster autoscaler moves desiredSize; a later `pulumi up` must not undo it.
         ignoreScalingChanges: true,
         launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-        labels: { "coupon-platform/node-group": groupName },
+        labels: { [NODE_GROUP_LABEL]: groupName },
         // Keep the system group for cluster add-ons, which tolerate CriticalAddonsOnly.
-        taints: isSystem ? [{ key: "CriticalAddonsOnly", value: "true", effect: "NO_SCHEDULE" }] : [],
+        taints: isSystem ? [{ ...SYSTEM_NODE_TAINT, effect: "NO_SCHEDULE" }] : [],
         tags: groupTags,
       },
       { parent: this },

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { analysisTemplateSpec, httpSignals, settlementSignals, smokeTestTemplateSpec } from "../delivery/analysis-template";
-import { createIrsaRole } from "../delivery/irsa-role";
-import { networkPolicySpec, smokeTestNetworkPolicySpec, type EgressTargets, type IngressSources } from "../delivery/network-policy";
-import { podTemplate } from "../delivery/pod-template";
-import { rolloutStrategy, type RolloutStrategy } from "../delivery/rollout-strategy";
+import { analysisTemplateSpec, httpSignals, settlementSignals, smokeTestTemplateSpec } from "./analysis-template";
+import { createIrsaRole } from "../cluster/irsa-role";
+import { networkPolicySpec, smokeTestNetworkPolicySpec, type EgressTargets, type IngressSources } from "./network-policy";
+import { podTemplate } from "./pod-template";
+import { rolloutStrategy, type RolloutStrategy } from "./rollout-strategy";
 
 /** How the app's replica count follows load. The Rollout never declares spec.replicas. */
 export type AppScaling =

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { consumerPolicy, producerPolicy, type KafkaContract } from "../kafka/iam-policies";
-import { serverProperties } from "../kafka/server-properties";
+import { consumerPolicy, producerPolicy, type KafkaContract } from "./kafka-iam-policies";
+import { serverProperties } from "./kafka-server-properties";
 import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createTierSecurityGroup } from "../security/tier-security-group";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "../aws-context";
-import { planSubnets, type Tier } from "../network/subnet-plan";
+import type { AwsContext } from "../shared/aws-context";
+import { planSubnets, type Tier } from "./subnet-plan";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { serviceTrustPolicy } from "../security/trust-policy";
 

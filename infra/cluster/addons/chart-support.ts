@@ -1,4 +1,5 @@
-import { CHARTS, type PinnedChart } from "./chart-versions";
+import type { PinnedChart } from "./add-on";
+import { CHARTS } from "./chart-versions";
 
 /** "1.35" → [1, 35], for comparing Kubernetes minors. */
 function minorOf(version: string): [number, number] {

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "../aws-context";
+import type { AwsContext } from "../shared/aws-context";
 import { serviceTrustPolicy } from "../security/trust-policy";
-import { cpuArchitecture } from "../compute/instance-types";
+import { cpuArchitecture } from "../shared/instance-types";
 
 export interface BastionArgs {
   readonly namePrefix: string;

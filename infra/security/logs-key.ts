@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsContext } from "../aws-context";
-import { createRotatingKey } from "../security/kms-key";
+import type { AwsContext } from "../shared/aws-context";
+import { createRotatingKey } from "./kms-key";
 
 export interface LogsKeyArgs {
   readonly namePrefix: string;

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Cache } from "../components/cache";
-import type { Database } from "../components/database";
-import type { Kafka } from "../components/kafka";
-import type { KafkaContract } from "../kafka/iam-policies";
+import type { Cache } from "./cache";
+import type { Database } from "./database";
+import type { Kafka } from "./kafka";
+import type { KafkaContract } from "./kafka-iam-policies";
 
 export interface KafkaConnection {
   readonly bootstrapBrokers: string;

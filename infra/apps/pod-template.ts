@@ -1,3 +1,4 @@
+import { ON_APP_NODES } from "../cluster/node-placement";
 /** The port every service listens on (PORT), named "http" everywhere. */
 export const APP_PORT = 8080;
 
@@ -42,7 +43,7 @@ export function podTemplate(args: PodTemplateArgs) {
         { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: args.zoneSpread, labelSelector: { matchLabels: { app: args.app } } },
         { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: args.app } } },
       ],
-      nodeSelector: { "coupon-platform/node-group": "apps" },
+      nodeSelector: ON_APP_NODES,
       containers: [
         {
           name: args.app,
