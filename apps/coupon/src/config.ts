@@ -29,6 +29,9 @@ const couponEnv = z
   })
   .superRefine(checkKafkaAuth);
 
+/** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */
+export const couponEnvSchema = couponEnv;
+
 export type CouponConfig = z.infer<typeof couponEnv>;
 
 export const loadCouponConfig = (env: NodeJS.ProcessEnv = process.env): CouponConfig => loadEnv(couponEnv, env);

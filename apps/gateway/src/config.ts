@@ -61,6 +61,9 @@ const gatewayEnv = z
       ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "must differ from JWT_ISSUER (the issuer picks the verification key)" });
   });
 
+/** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */
+export const gatewayEnvSchema = gatewayEnv;
+
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
 
 export const loadGatewayConfig = (env: NodeJS.ProcessEnv = process.env): GatewayConfig => loadEnv(gatewayEnv, env);

@@ -32,6 +32,9 @@ const paymentEnv = z
   })
   .superRefine(checkKafkaAuth);
 
+/** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */
+export const paymentEnvSchema = paymentEnv;
+
 export type PaymentConfig = z.infer<typeof paymentEnv>;
 
 export const loadPaymentConfig = (env: NodeJS.ProcessEnv = process.env): PaymentConfig => loadEnv(paymentEnv, env);
