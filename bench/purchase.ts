@@ -47,7 +47,7 @@ async function resetState(): Promise<void> {
 function startService(): ChildProcess {
   const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
   return spawn(tsx, [join(__dirname, "..", "apps", "coupon", "src", "main.ts")], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", REDIS_URL, MYSQL_DATABASE: DATABASE, ORDERS_TOPIC: "coupon.orders.bench", ORDERS_TOPIC_PARTITIONS: "3" },
+    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", REDIS_URL, MYSQL_DATABASE: DATABASE, KAFKA_ORDERS_TOPIC: "coupon.orders.bench", KAFKA_TOPIC_PARTITIONS: "3" },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }

@@ -4,7 +4,7 @@ import { createPlatform } from "./platform";
 
 // Config is read and validated first: a bad stack fails here, before any resource exists.
 const config = loadPlatformConfig();
-const { aws, network, bastion, cluster, kafka, cache, database, connections, delivery } = createPlatform(config);
+const { aws, network, bastion, cluster, kafka, cache, database, connections, registry, apps } = createPlatform(config);
 
 export const profile = config.profile;
 export const region = aws.region;
@@ -37,13 +37,13 @@ export const databaseReaderEndpoint = database.readerEndpoint;
 export const databaseName = database.databaseName;
 export const databaseCredentialsSecretArn = database.credentialsSecretArn;
 /** Secret: what each service needs to reach Kafka, Redis and MySQL. */
-export const appConnections = pulumi.secret(pulumi.output(connections));
+export const appConnections = connections;
 
 /** The platform's public address, and the load balancer's DNS name to point it at (CNAME / alias). */
-export const publicUrl = delivery.publicUrl;
-export const loadBalancerHostname = delivery.loadBalancerHostname;
+export const publicUrl = apps.publicUrl;
+export const loadBalancerHostname = apps.loadBalancerHostname;
 /** Where to push images: one ECR repository per app; tags are immutable. */
-export const imageRepositories = delivery.registry.repositoryUrls;
+export const imageRepositories = registry.repositoryUrls;
 export const imageTag = config.delivery.imageTag;
 /** Watch, promote, abort or roll back a rollout (kubectl with the Argo Rollouts plugin). */
-export const rolloutCommands = delivery.rolloutCommands;
+export const rolloutCommands = apps.rolloutCommands;

@@ -1,24 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import { currentAwsContext } from "./shared/aws-context";
-import { Bastion } from "./network/bastion";
+import { KAFKA_NAMES } from "../apps/lib/flash-sale/kafka-names";
+import { ImageRegistry } from "./apps/image-registry";
+import { APPS, deployPlatformApps } from "./apps/platform-apps";
+import { ClusterAddons } from "./cluster/addons/cluster-addons";
 import { Cluster } from "./cluster/cluster";
-import { LogsKey } from "./security/logs-key";
-import { Network } from "./network/network";
 import type { PlatformConfig } from "./config";
 import { Cache } from "./data/cache";
+import { connectionsOutput, serviceConnections } from "./data/connections";
 import { Database, MYSQL_PORT } from "./data/database";
 import { Kafka } from "./data/kafka";
-import type { KafkaContract } from "./data/kafka-iam-policies";
-import { deployPlatformApps } from "./apps/platform-apps";
 import { resolveAvailabilityZones } from "./network/availability-zones";
-import { appConnections } from "./data/connections";
-
-/** The topics and consumer group the services use; the services create the topics at start. */
-export const KAFKA_CONTRACT: KafkaContract = {
-  ordersTopic: "coupon.orders",
-  deadLetterTopic: "coupon.orders.dlq",
-  settlementGroup: "payment-settlement",
-};
+import { Bastion } from "./network/bastion";
+import { Network } from "./network/network";
+import { LogsKey } from "./security/logs-key";
+import { currentAwsContext } from "./shared/aws-context";
 
 /** Declares the whole platform for one validated config. */
 export function createPlatform(config: PlatformConfig) {
@@ -90,7 +85,7 @@ export function createPlatform(config: PlatformConfig) {
     protect,
     tags,
   };
-  const kafka = new Kafka("kafka", { ...dataTierPlacement, ...config.kafka, contract: KAFKA_CONTRACT });
+  const kafka = new Kafka("kafka", { ...dataTierPlacement, ...config.kafka, names: KAFKA_NAMES });
   const cache = new Cache("cache", { ...dataTierPlacement, ...config.cache, availabilityZones: network.availabilityZones });
   const database = new Database("database", {
     ...dataTierPlacement,
@@ -99,21 +94,20 @@ export function createPlatform(config: PlatformConfig) {
     availabilityZones: network.availabilityZones,
     bastionSecurityGroupId: bastion?.securityGroupId,
   });
-  const connections = appConnections({ kafka, cache, database, contract: KAFKA_CONTRACT });
-  const delivery = deployPlatformApps({
-    namePrefix,
+  const connections = serviceConnections({ kafka, cache, database, names: KAFKA_NAMES, orderPartitions: config.delivery.orderPartitions, region: aws.region });
+
+  const registry = new ImageRegistry("images", { namePrefix, apps: APPS, tags });
+  const addons = new ClusterAddons("addons", {
+    clusterName: cluster.clusterName,
     aws,
-    network,
-    cluster,
-    kafka,
-    cache,
-    database,
-    contract: KAFKA_CONTRACT,
-    brokerCount: config.kafka.brokerCount,
-    delivery: config.delivery,
-    interfaceEndpoints: config.network.interfaceEndpoints,
+    vpcId: network.vpcId,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcProviderUrl: cluster.oidcProviderUrl,
+    provider: cluster.provider,
+    controllerReplicas: config.delivery.highAvailability ? 2 : 1,
     tags,
   });
+  const apps = deployPlatformApps({ network, cluster, addons, registry, kafka, cache, database, connections, settings: config.delivery, tags });
 
-  return { aws, network, bastion, cluster, kafka, cache, database, connections, delivery };
+  return { aws, network, bastion, cluster, kafka, cache, database, connections: connectionsOutput(connections), registry, addons, apps };
 }

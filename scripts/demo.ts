@@ -58,7 +58,7 @@ async function main(): Promise<number> {
   const buyers: Buyer[] = [];
   try {
     log(`starting coupon, payment and two gateways (logs in ${logDir})…`);
-    const coupon = await startService("coupon", "coupon", { ...shared, ORDERS_TOPIC: topic, ORDERS_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" }, logDir);
+    const coupon = await startService("coupon", "coupon", { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" }, logDir);
     services.push(coupon);
     await waitReady(coupon);
     const payment = await startService(

@@ -21,32 +21,38 @@ export type AppScaling =
       readonly region: pulumi.Input<string>;
     };
 
-export interface AppServiceArgs {
-  readonly app: string;
+/** What every app on the platform shares: where it runs and what it waits for. */
+export interface PlatformContext {
   /** The namespace all the platform's apps share (its IRSA trust names it). */
   readonly namespace: string;
-  readonly image: pulumi.Input<string>;
   readonly provider: k8s.Provider;
-  /** Non-secret settings (ConfigMap) and credentials (Secret), as environment variables. */
-  readonly env: Record<string, pulumi.Input<string>>;
-  readonly secretEnv: Record<string, pulumi.Input<string>>;
+  /** What every Kubernetes object of an app waits for: its namespace (and through it the LB controller's webhooks). */
+  readonly namespaceReady: pulumi.Resource[];
+  /** The Helm releases whose CRDs (Rollout, AnalysisTemplate, ScaledObject) the apps use. */
+  readonly crdReleases: pulumi.Resource[];
+  /** Where canary analyses query. */
+  readonly prometheusUrl: string;
+  readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
+  /** The cluster's OIDC provider, which IRSA roles trust. */
+  readonly oidc: { readonly providerArn: pulumi.Input<string>; readonly providerUrl: pulumi.Input<string> };
+  readonly tags: Record<string, string>;
+}
+
+export interface AppServiceArgs {
+  readonly platform: PlatformContext;
+  readonly app: string;
+  readonly image: pulumi.Input<string>;
+  /** Settings (ConfigMap) and credentials (Secret), as environment variables. */
+  readonly env: { readonly config: Record<string, pulumi.Input<string> | undefined>; readonly secrets: Record<string, pulumi.Input<string> | undefined> };
+  /** Variables from the pod's own fields (the Downward API), e.g. its name. */
   readonly fieldEnv?: Record<string, string>;
-  /** AWS permissions through IRSA; none for an app that never calls AWS. */
-  readonly iam?: { readonly oidcProviderArn: pulumi.Input<string>; readonly oidcProviderUrl: pulumi.Input<string>; readonly policies: Record<string, pulumi.Input<string>> };
+  /** Inline IAM policies (JSON) of the app's IRSA role, by name; none for an app that never calls AWS. */
+  readonly iamPolicies?: Record<string, pulumi.Input<string>>;
   readonly resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
   readonly scaling: AppScaling;
   readonly strategy: RolloutStrategy;
-  readonly prometheusUrl: string;
-  /** What a canary is judged on: its HTTP answers, or (a consumer) its settlements. */
-  readonly analysis: "http" | "settlements";
-  readonly zoneSpread: "DoNotSchedule" | "ScheduleAnyway";
   readonly ingressFrom: IngressSources;
   readonly egressTo: EgressTargets;
-  /** The Helm releases whose CRDs (Rollout, AnalysisTemplate, ScaledObject) this app uses. */
-  readonly crdReleases: pulumi.Resource[];
-  /** What every Kubernetes object of the app waits for: its namespace (and through it the LB controller's webhooks). */
-  readonly namespaceReady: pulumi.Resource[];
-  readonly tags: Record<string, string>;
 }
 
 /**
@@ -68,32 +74,32 @@ export class AppService extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coupon-platform:delivery:AppService", name, {}, opts);
-    const app = args.app;
-    const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.namespaceReady };
-    const crOpts = { ...k8sOpts, dependsOn: [...args.namespaceReady, ...args.crdReleases] };
+    const { app, platform, strategy } = args;
+    const k8sOpts = { parent: this, provider: platform.provider, dependsOn: platform.namespaceReady };
+    const crOpts = { ...k8sOpts, dependsOn: [...platform.namespaceReady, ...platform.crdReleases] };
     const labels = { app, "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": "coupon-platform" };
     const metadata = (resourceName: string, extra: Record<string, pulumi.Input<string>> = {}) => ({
       name: resourceName,
-      namespace: args.namespace,
+      namespace: platform.namespace,
       labels,
       annotations: extra,
     });
 
     this.rolloutName = app;
     this.serviceName = app;
-    this.secondServiceName = args.strategy.kind === "blueGreen" ? `${app}-preview` : `${app}-canary`;
+    this.secondServiceName = strategy.kind === "blueGreen" ? `${app}-preview` : `${app}-canary`;
     this.serviceAccountName = app;
 
-    if (args.iam) {
+    if (args.iamPolicies) {
       const role = createIrsaRole(
         `${name}-role`,
         {
-          oidcProviderArn: args.iam.oidcProviderArn,
-          oidcProviderUrl: args.iam.oidcProviderUrl,
-          namespace: args.namespace,
+          oidcProviderArn: platform.oidc.providerArn,
+          oidcProviderUrl: platform.oidc.providerUrl,
+          namespace: platform.namespace,
           serviceAccount: app,
-          policies: args.iam.policies,
-          tags: { ...args.tags, app },
+          policies: args.iamPolicies,
+          tags: { ...platform.tags, app },
         },
         { parent: this },
       );
@@ -109,10 +115,10 @@ export class AppService extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: metadata(`${app}-config`), data: args.env }, k8sOpts);
+    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: metadata(`${app}-config`), data: definedOnly(args.env.config) }, k8sOpts);
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
-      { metadata: metadata(`${app}-secret`), type: "Opaque", stringData: pulumi.secret(args.secretEnv) },
+      { metadata: metadata(`${app}-secret`), type: "Opaque", stringData: pulumi.secret(definedOnly(args.env.secrets)) },
       k8sOpts,
     );
 
@@ -135,9 +141,9 @@ export class AppService extends pulumi.ComponentResource {
         kind: "AnalysisTemplate",
         metadata: metadata(analysisName),
         spec:
-          args.strategy.kind === "blueGreen"
-            ? smokeTestTemplateSpec(app, `http://${this.secondServiceName}.${args.namespace}.svc.cluster.local`)
-            : analysisTemplateSpec(args.analysis === "settlements" ? settlementSignals(app) : httpSignals(app), args.prometheusUrl),
+          strategy.kind === "blueGreen"
+            ? smokeTestTemplateSpec(app, `http://${this.secondServiceName}.${platform.namespace}.svc.cluster.local`)
+            : analysisTemplateSpec(strategy.analysis === "settlements" ? settlementSignals(app) : httpSignals(app), platform.prometheusUrl),
       },
       crOpts,
     );
@@ -151,7 +157,7 @@ export class AppService extends pulumi.ComponentResource {
         secretName,
         fieldEnv: args.fieldEnv,
         resources: args.resources,
-        zoneSpread: args.zoneSpread,
+        zoneSpread: platform.zoneSpread,
       }),
     );
     const rollout = new k8s.apiextensions.CustomResource(
@@ -166,7 +172,7 @@ export class AppService extends pulumi.ComponentResource {
           progressDeadlineSeconds: 600,
           selector: { matchLabels: { app } },
           template,
-          strategy: rolloutStrategy(args.strategy, { stableService: this.serviceName, secondService: this.secondServiceName, analysisTemplate: analysisName }, 80),
+          strategy: rolloutStrategy(strategy, { stableService: this.serviceName, secondService: this.secondServiceName, analysisTemplate: analysisName }, 80),
         },
       },
       crOpts,
@@ -179,8 +185,8 @@ export class AppService extends pulumi.ComponentResource {
       { metadata: metadata(app), spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } },
       k8sOpts,
     );
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadata(app), spec: networkPolicySpec(app, args.ingressFrom, args.egressTo) }, k8sOpts);
-    if (args.strategy.kind === "blueGreen") {
+    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadata(app), spec: networkPolicySpec(app, args.ingressFrom, args.egressTo, { smokeTests: strategy.kind === "blueGreen" }) }, k8sOpts);
+    if (strategy.kind === "blueGreen") {
       // The namespace denies every pod by default: the pre-promotion smoke Job needs its own way to the preview.
       new k8s.networking.v1.NetworkPolicy(`${name}-smoke-test-netpol`, { metadata: metadata(`${app}-smoke-test`), spec: smokeTestNetworkPolicySpec(app) }, k8sOpts);
     }
@@ -217,7 +223,7 @@ export class AppService extends pulumi.ComponentResource {
             behavior,
           },
         },
-        { ...k8sOpts, dependsOn: [...args.namespaceReady, rollout] },
+        { ...k8sOpts, dependsOn: [...args.platform.namespaceReady, rollout] },
       );
       return;
     }
@@ -268,8 +274,12 @@ export class AppService extends pulumi.ComponentResource {
           ],
         },
       },
-      { ...crOpts, dependsOn: [...args.namespaceReady, ...args.crdReleases, rollout, auth] },
+      { ...crOpts, dependsOn: [...args.platform.namespaceReady, ...args.platform.crdReleases, rollout, auth] },
     );
   }
 }
 
+/** Variables an env renderer left out (undefined) are not rendered at all. */
+function definedOnly(env: Record<string, pulumi.Input<string> | undefined>): Record<string, pulumi.Input<string>> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined));
+}

@@ -4,7 +4,7 @@ import { APP_PORT } from "./pod-template";
 /** Who may open connections to an app's pods. */
 export type IngressSources =
   /** From outside the cluster through an ALB in IP mode: its nodes live in these subnets. */
-  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[]; readonly smokeTests?: boolean }
+  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[] }
   /** From other apps of the platform, by their `app` label. */
   | { readonly kind: "apps"; readonly apps: readonly string[]; readonly loadBalancerSubnetCidrs?: readonly string[] }
   | { readonly kind: "none" };
@@ -55,7 +55,7 @@ export function smokeTestNetworkPolicySpec(app: string) {
  * ingress from its callers on the app port, scraping by Prometheus, egress to DNS,
  * the data tier and the apps it calls.
  */
-export function networkPolicySpec(app: string, ingress: IngressSources, egress: EgressTargets) {
+export function networkPolicySpec(app: string, ingress: IngressSources, egress: EgressTargets, options: { readonly smokeTests: boolean }) {
   const appPort = [{ protocol: "TCP", port: APP_PORT }];
   const fromPrometheus = {
     from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
@@ -64,16 +64,16 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
   const ingressRules: object[] = [fromPrometheus];
   if (ingress.kind === "loadBalancer") {
     ingressRules.push({ from: ingress.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
-    if (ingress.smokeTests) {
-      // The blue-green pre-promotion Job asks the preview from inside the namespace.
-      ingressRules.push({ from: [{ podSelector: { matchLabels: { [SMOKE_TEST_LABEL]: app } } }], ports: appPort });
-    }
   }
   if (ingress.kind === "apps") {
     ingressRules.push({ from: ingress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });
     if (ingress.loadBalancerSubnetCidrs) {
       ingressRules.push({ from: ingress.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
     }
+  }
+  if (options.smokeTests) {
+    // The blue-green pre-promotion Job asks the preview from inside the namespace.
+    ingressRules.push({ from: [{ podSelector: { matchLabels: { [SMOKE_TEST_LABEL]: app } } }], ports: appPort });
   }
 
   const egressRules: object[] = [

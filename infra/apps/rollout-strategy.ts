@@ -11,9 +11,13 @@
  *   before promotion, and the old one stays up scaleDownDelaySeconds for rollback.
  */
 export type RolloutStrategy =
-  | { readonly kind: "albCanary"; readonly steps: readonly number[]; readonly ingressName: string }
-  | { readonly kind: "replicaCanary"; readonly steps: readonly number[] }
+  | { readonly kind: "albCanary"; readonly steps: readonly number[]; readonly ingressName: string; readonly analysis: CanaryAnalysis }
+  | { readonly kind: "replicaCanary"; readonly steps: readonly number[]; readonly analysis: CanaryAnalysis }
+  /** Judged before promotion by smoke tests against the preview (a Job the analysis runs). */
   | { readonly kind: "blueGreen"; readonly autoPromotion: boolean; readonly scaleDownDelaySeconds: number };
+
+/** What a canary is judged on between steps: its HTTP answers, or (a consumer) its settlements. */
+export type CanaryAnalysis = "http" | "settlements";
 
 export interface StrategyNames {
   readonly stableService: string;

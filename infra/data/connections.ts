@@ -1,75 +1,94 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { KafkaEnv } from "../../apps/lib/config/common-env";
+import type { KafkaNames } from "../../apps/lib/flash-sale/kafka-names";
 import type { Cache } from "./cache";
 import type { Database } from "./database";
 import type { Kafka } from "./kafka";
-import type { KafkaContract } from "./kafka-iam-policies";
 
-export interface KafkaConnection {
-  readonly bootstrapBrokers: string;
-  /** Clients authenticate with SASL/OAUTHBEARER tokens signed for MSK IAM, over TLS. */
-  readonly auth: "aws-msk-iam";
-  readonly tls: true;
-  readonly ordersTopic: string;
-  readonly deadLetterTopic: string;
-  readonly settlementGroup: string;
-}
-
-export interface RedisConnection {
-  readonly host: string;
-  readonly readerHost: string;
-  readonly port: number;
-  readonly tls: true;
-  readonly authToken: string;
-}
-
-export interface MysqlConnection {
-  readonly writerHost: string;
-  readonly readerHost: string;
-  readonly port: number;
-  readonly database: string;
-  readonly username: string;
-  readonly password: string;
-  /** Where the same credentials live in Secrets Manager. */
-  readonly credentialsSecretArn: string;
-  readonly tls: true;
-}
-
-/** Everything a service needs to reach the data tier; every field travels as a secret. */
-export interface AppConnections {
-  readonly kafka: pulumi.Output<KafkaConnection>;
-  readonly redis: pulumi.Output<RedisConnection>;
-  readonly mysql: pulumi.Output<MysqlConnection>;
+export interface TopicSettings {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
 }
 
 /**
- * The one place that turns the data tier into what the services consume. The app
- * layer renders these into Kubernetes Secrets; they are secret outputs so that no
- * token or password reaches a plain stack output or a log.
+ * What the services need to reach the data tier, built once from the data-tier
+ * components. The pods' environment is rendered from it (infra/apps/env/) and the
+ * secret stack output `appConnections` is this same object, so the two cannot drift.
  */
-export function appConnections(parts: { kafka: Kafka; cache: Cache; database: Database; contract: KafkaContract }): AppConnections {
-  const { kafka, cache, database, contract } = parts;
-  return {
-    kafka: pulumi.secret(
-      kafka.bootstrapBrokers.apply((bootstrapBrokers): KafkaConnection => ({ bootstrapBrokers, auth: "aws-msk-iam", tls: true, ...contract })),
-    ),
-    redis: pulumi.secret(
-      pulumi.all([cache.primaryEndpoint, cache.readerEndpoint, cache.authToken]).apply(
-        ([host, readerHost, authToken]): RedisConnection => ({ host, readerHost, port: cache.port, tls: true, authToken }),
-      ),
-    ),
-    mysql: pulumi.secret(
-      pulumi.all([database.writerEndpoint, database.readerEndpoint, database.masterPassword, database.credentialsSecretArn]).apply(
-        ([writerHost, readerHost, password, credentialsSecretArn]): MysqlConnection => ({
-          writerHost,
-          readerHost,
-          port: database.port,
-          database: database.databaseName,
-          username: database.masterUsername,
-          password,
-          credentialsSecretArn,
-          tls: true,
-        }),
-      ),
-    ),
+export interface ServiceConnections {
+  readonly kafka: {
+    readonly bootstrapBrokers: pulumi.Output<string>;
+    /** SASL/OAUTHBEARER tokens signed for MSK IAM, over TLS (the services' KAFKA_AUTH value). */
+    readonly auth: Extract<KafkaEnv["KAFKA_AUTH"], "msk-iam">;
+    readonly tls: true;
+    readonly region: pulumi.Input<string>;
+    /** CloudWatch's consumer-lag metrics are keyed by it. */
+    readonly clusterName: string;
+    readonly ordersTopic: TopicSettings;
+    readonly deadLetterTopic: TopicSettings;
+    readonly settlementGroup: string;
   };
+  readonly redis: {
+    readonly host: pulumi.Output<string>;
+    readonly readerHost: pulumi.Output<string>;
+    readonly port: number;
+    readonly tls: true;
+    readonly authToken: pulumi.Output<string>;
+  };
+  readonly mysql: {
+    readonly writerHost: pulumi.Output<string>;
+    /** The read replica, where the stack has one: reads that tolerate its lag go there. */
+    readonly readerHost?: pulumi.Output<string>;
+    readonly port: number;
+    readonly database: string;
+    readonly username: string;
+    readonly password: pulumi.Output<string>;
+    /** Where the same credentials live in Secrets Manager. */
+    readonly credentialsSecretArn: pulumi.Output<string>;
+    readonly tls: true;
+  };
+}
+
+export interface ServiceConnectionsArgs {
+  readonly kafka: Kafka;
+  readonly cache: Cache;
+  readonly database: Database;
+  readonly names: KafkaNames;
+  /** Partitions of the orders topic: payment's consumers scale up to this many. */
+  readonly orderPartitions: number;
+  readonly region: pulumi.Input<string>;
+}
+
+export function serviceConnections(args: ServiceConnectionsArgs): ServiceConnections {
+  const { kafka, cache, database, names } = args;
+  const topic = (name: string): TopicSettings => ({ name, partitions: args.orderPartitions, replicationFactor: kafka.replicationFactor });
+  return {
+    kafka: {
+      bootstrapBrokers: kafka.bootstrapBrokers,
+      auth: "msk-iam",
+      tls: true,
+      region: args.region,
+      clusterName: kafka.clusterName,
+      ordersTopic: topic(names.ordersTopic),
+      deadLetterTopic: topic(names.deadLetterTopic),
+      settlementGroup: names.settlementGroup,
+    },
+    redis: { host: cache.primaryEndpoint, readerHost: cache.readerEndpoint, port: cache.port, tls: true, authToken: cache.authToken },
+    mysql: {
+      writerHost: database.writerEndpoint,
+      ...(database.hasReadReplica ? { readerHost: database.readerEndpoint } : {}),
+      port: database.port,
+      database: database.databaseName,
+      username: database.masterUsername,
+      password: database.masterPassword,
+      credentialsSecretArn: database.credentialsSecretArn,
+      tls: true,
+    },
+  };
+}
+
+/** The stack output: the same object, every field secret, so no token or password reaches a plain output or a log. */
+export function connectionsOutput(connections: ServiceConnections): pulumi.Output<unknown> {
+  return pulumi.secret(pulumi.output(connections));
 }

@@ -1,14 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-
-/** The topics and consumer group the platform's services use on MSK. */
-export interface KafkaContract {
-  /** coupon → payment: one event per accepted purchase. */
-  readonly ordersTopic: string;
-  /** payment's dead letters: orders it could not parse or settle. */
-  readonly deadLetterTopic: string;
-  /** payment's consumer group on the orders topic. */
-  readonly settlementGroup: string;
-}
+import type { KafkaNames } from "../../apps/lib/flash-sale/kafka-names";
 
 /**
  * MSK IAM resources are ARNs derived from the cluster's:
@@ -30,7 +21,7 @@ const connect = (clusterArn: string) => ({
 });
 
 /** What the coupon service needs: create (if missing) and write the orders topic. */
-export function producerPolicy(clusterArn: pulumi.Input<string>, contract: KafkaContract): pulumi.Output<string> {
+export function producerPolicy(clusterArn: pulumi.Input<string>, names: KafkaNames): pulumi.Output<string> {
   return pulumi.output(clusterArn).apply((arn) =>
     policy([
       connect(arn),
@@ -38,14 +29,14 @@ export function producerPolicy(clusterArn: pulumi.Input<string>, contract: Kafka
         Sid: "WriteOrders",
         Effect: "Allow",
         Action: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
-        Resource: resourceArn(arn, "topic", contract.ordersTopic),
+        Resource: resourceArn(arn, "topic", names.ordersTopic),
       },
     ]),
   );
 }
 
 /** What the payment service needs: read orders in its group, write dead letters. */
-export function consumerPolicy(clusterArn: pulumi.Input<string>, contract: KafkaContract): pulumi.Output<string> {
+export function consumerPolicy(clusterArn: pulumi.Input<string>, names: KafkaNames): pulumi.Output<string> {
   return pulumi.output(clusterArn).apply((arn) =>
     policy([
       connect(arn),
@@ -53,19 +44,19 @@ export function consumerPolicy(clusterArn: pulumi.Input<string>, contract: Kafka
         Sid: "ReadOrders",
         Effect: "Allow",
         Action: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"],
-        Resource: resourceArn(arn, "topic", contract.ordersTopic),
+        Resource: resourceArn(arn, "topic", names.ordersTopic),
       },
       {
         Sid: "WriteDeadLetters",
         Effect: "Allow",
         Action: ["kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"],
-        Resource: resourceArn(arn, "topic", contract.deadLetterTopic),
+        Resource: resourceArn(arn, "topic", names.deadLetterTopic),
       },
       {
         Sid: "JoinTheSettlementGroup",
         Effect: "Allow",
         Action: ["kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"],
-        Resource: resourceArn(arn, "group", contract.settlementGroup),
+        Resource: resourceArn(arn, "group", names.settlementGroup),
       },
     ]),
   );

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { consumerPolicy, producerPolicy, type KafkaContract } from "./kafka-iam-policies";
-import { serverProperties } from "./kafka-server-properties";
+import type { KafkaNames } from "../../apps/lib/flash-sale/kafka-names";
+import { consumerPolicy, producerPolicy } from "./kafka-iam-policies";
+import { brokerDurability, serverProperties } from "./kafka-server-properties";
 import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createTierSecurityGroup } from "../security/tier-security-group";
@@ -21,7 +22,8 @@ export interface KafkaArgs extends DataStoreArgs {
   readonly maxStorageGiB: number;
   readonly enhancedMonitoring: string;
   readonly logRetentionDays: number;
-  readonly contract: KafkaContract;
+  /** The topics and consumer group the services' IAM policies name. */
+  readonly names: KafkaNames;
 }
 
 /**
@@ -37,6 +39,10 @@ export class Kafka extends pulumi.ComponentResource {
   readonly bootstrapBrokers: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
   readonly port = KAFKA_IAM_PORT;
+  /** Copies of every partition, from the broker count: topics the services create use it. */
+  readonly replicationFactor: number;
+  /** Copies that must acknowledge a write (acks=all) before it counts. */
+  readonly minInSyncReplicas: number;
   /** IAM policy (JSON) for the coupon service's role: write the orders topic. */
   readonly producerPolicyJson: pulumi.Output<string>;
   /** IAM policy (JSON) for the payment service's role: read orders in its group, write dead letters. */
@@ -46,6 +52,9 @@ export class Kafka extends pulumi.ComponentResource {
     super("coupon-platform:data:Kafka", name, {}, opts);
     const parent = { parent: this };
     this.clusterName = `${args.namePrefix}-kafka`;
+    const durability = brokerDurability(args.brokerCount);
+    this.replicationFactor = durability.replicationFactor;
+    this.minInSyncReplicas = durability.minInSyncReplicas;
     const tags = { ...args.tags, Name: this.clusterName };
 
     const key = createRotatingKey(
@@ -139,8 +148,8 @@ export class Kafka extends pulumi.ComponentResource {
     this.clusterArn = cluster.arn;
     this.bootstrapBrokers = cluster.bootstrapBrokersSaslIam;
     this.securityGroupId = securityGroup.id;
-    this.producerPolicyJson = producerPolicy(cluster.arn, args.contract);
-    this.consumerPolicyJson = consumerPolicy(cluster.arn, args.contract);
+    this.producerPolicyJson = producerPolicy(cluster.arn, args.names);
+    this.consumerPolicyJson = consumerPolicy(cluster.arn, args.names);
     this.registerOutputs({ clusterArn: this.clusterArn, bootstrapBrokers: this.bootstrapBrokers });
   }
 }

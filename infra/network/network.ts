@@ -28,7 +28,7 @@ export interface NetworkArgs {
 }
 
 /**
- * A VPC with three tiers of subnets in every AZ:
+ * A VPC with four tiers of subnets in every AZ:
  * - public: the internet-facing load balancers and the NAT gateways;
  * - private: EKS nodes, pods and the bastion; internet egress only through NAT;
  * - data: RDS, ElastiCache and MSK; no route out of the VPC at all;
@@ -50,12 +50,18 @@ export class Network extends pulumi.ComponentResource {
   readonly internalLbSubnetIds: pulumi.Output<string[]>;
   readonly publicSubnetCidrs: string[];
   readonly natGatewayIds: pulumi.Output<string[]>;
+  /**
+   * Where pods reach AWS APIs (STS for IRSA credentials, ECR, Logs): the VPC itself
+   * when interface endpoints carry that traffic, else anywhere through NAT.
+   */
+  readonly awsApiEgressCidrs: string[];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coupon-platform:network:Network", name, {}, opts);
     const parent = { parent: this };
     const tagged = (resourceName: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: resourceName, ...extra });
     const plan = planSubnets(args.vpcCidr, args.azCount);
+    this.awsApiEgressCidrs = args.interfaceEndpoints ? [args.vpcCidr] : ["0.0.0.0/0"];
     const zones = pulumi.output(args.availabilityZones).apply((names) => {
       if (names.length < args.azCount) {
         throw new Error(`the region offers ${names.length} availability zones but network.azCount is ${args.azCount}`);

@@ -487,7 +487,7 @@ function kitStack(): ResourceUnderTest[] {
   return [
     appsNamespace,
     netpol("default-deny", defaultDenySpec()),
-    ...["gateway", "coupon", "payment"].flatMap((app) => [rollout(app), pdb(app), netpol(app, networkPolicySpec(app, { kind: "none" }, egress))]),
+    ...["gateway", "coupon", "payment"].flatMap((app) => [rollout(app), pdb(app), netpol(app, networkPolicySpec(app, { kind: "none" }, egress, { smokeTests: false }))]),
     netpol("gateway-smoke-test", smokeTestNetworkPolicySpec("gateway")),
     hpa("gateway"),
     hpa("coupon"),

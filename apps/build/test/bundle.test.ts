@@ -58,7 +58,7 @@ describe("production bundles", () => {
           MYSQL_DATABASE: TEST_DATABASE,
           REDIS_URL: "redis://127.0.0.1:6379/13",
           KAFKA_BROKERS: TEST_KAFKA_BROKER,
-          ORDERS_TOPIC: uniqueTopic("bundle"),
+          KAFKA_ORDERS_TOPIC: uniqueTopic("bundle"),
           SHUTDOWN_GRACE_MS: "5000",
         },
         stdio: ["ignore", "ignore", "pipe"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkKafkaAuth, kafkaEnv, mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { checkKafkaAuth, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
 import { envBool, envInt } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
 
@@ -9,10 +9,8 @@ const couponEnv = z
     ...redisEnv.shape,
     ...mysqlEnv.shape,
     ...kafkaEnv.shape,
+    ...ordersTopicEnv.shape,
     SERVICE_NAME: z.string().min(1).default("coupon"),
-    ORDERS_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name").default("coupon.orders"),
-    ORDERS_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
-    ORDERS_TOPIC_REPLICATION: envInt(1, 5).default(1),
     MIGRATE_ON_START: envBool.default(true),
     CATALOG_LOCAL_TTL_MS: envInt(0, 600_000).default(30_000),
     CATALOG_REDIS_TTL_SECONDS: envInt(1, 86_400).default(120),

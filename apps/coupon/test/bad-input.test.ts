@@ -66,7 +66,7 @@ describe("bad input is refused with a clear 4xx before Redis or MySQL see it", (
 
   beforeAll(async () => {
     // No relay: nothing in the background talks to Redis while commands are counted.
-    service = await startTestService({ ORDERS_TOPIC: uniqueTopic("bad-input"), OUTBOX_RELAY_ENABLED: "false" });
+    service = await startTestService({ KAFKA_ORDERS_TOPIC: uniqueTopic("bad-input"), OUTBOX_RELAY_ENABLED: "false" });
     const send = service.redis.sendCommand.bind(service.redis);
     service.redis.sendCommand = (command, stream) => {
       redisCommands.push(command.name);

@@ -24,8 +24,8 @@ describe("catalog browsing through the two cache levels", () => {
 
   beforeAll(async () => {
     // A generous wait: every reader should get the rebuilt page, none a 503.
-    first = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000" });
-    second = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000", MIGRATE_ON_START: "false" });
+    first = await startTestService({ KAFKA_ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000" });
+    second = await startTestService({ KAFKA_ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "15000", MIGRATE_ON_START: "false" });
     for (let i = 0; i < 12; i++) await createSale(first.port, { stock: 10, name: `Catalog coupon ${i}` });
   });
 
@@ -72,7 +72,7 @@ describe("catalog browsing through the two cache levels", () => {
   });
 
   it("answers 503 with Retry-After when another process holds the rebuild lock too long", async () => {
-    const impatient = await startTestService({ ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "100", MIGRATE_ON_START: "false", OUTBOX_RELAY_ENABLED: "false" });
+    const impatient = await startTestService({ KAFKA_ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "100", MIGRATE_ON_START: "false", OUTBOX_RELAY_ENABLED: "false" });
     try {
       // Play the other process: hold the lock for this page and never fill it.
       const version = (await impatient.redis.get(catalogKeys.version)) ?? "0";

@@ -24,7 +24,7 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
   let lowestStockSeen = Number.POSITIVE_INFINITY;
 
   beforeAll(async () => {
-    service = await startTestService({ ORDERS_TOPIC: topic });
+    service = await startTestService({ KAFKA_ORDERS_TOPIC: topic });
     couponId = (await createSale(service.port, { stock: STOCK, priceCents: PRICE_CENTS })).id;
     const stockKey = couponKeys(couponId).stock;
 
@@ -78,7 +78,7 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
     if (!winner) throw new Error("no accepted attempt");
     // This instance has seen the sell-out and would answer 410 from memory; a second
     // instance without the flag asks Redis, which knows the buyer.
-    const unflagged = await startTestService({ ORDERS_TOPIC: topic, SOLD_OUT_FLAG_TTL_MS: "0", OUTBOX_RELAY_ENABLED: "false" });
+    const unflagged = await startTestService({ KAFKA_ORDERS_TOPIC: topic, SOLD_OUT_FLAG_TTL_MS: "0", OUTBOX_RELAY_ENABLED: "false" });
     const again = await httpRequest(unflagged.port, `/coupons/${couponId}/purchase`, { method: "POST", headers: asUser(winner.userId) });
     await unflagged.shutdown();
     expect(again.status).toBe(409);

@@ -40,7 +40,7 @@ describe("Kafka stops in the middle of a sale", () => {
 
   beforeAll(async () => {
     await startKafka(log, OUTAGE_BROKER);
-    service = await startTestService({ ORDERS_TOPIC: topic, KAFKA_BROKERS: BROKER });
+    service = await startTestService({ KAFKA_ORDERS_TOPIC: topic, KAFKA_BROKERS: BROKER });
     couponId = (await createSale(service.port, { stock: 3 * WAVE })).id;
   });
 

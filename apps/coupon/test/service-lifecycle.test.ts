@@ -9,7 +9,7 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
   let service: CouponService;
 
   beforeAll(async () => {
-    service = await startTestService({ ORDERS_TOPIC: uniqueTopic("lifecycle") });
+    service = await startTestService({ KAFKA_ORDERS_TOPIC: uniqueTopic("lifecycle") });
   });
 
   afterAll(async () => {
@@ -53,7 +53,7 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
   });
 
   it("shuts down gracefully: stops accepting, closes its clients, and can be asked twice", async () => {
-    const doomed = await startTestService({ ORDERS_TOPIC: uniqueTopic("shutdown"), MIGRATE_ON_START: "false" });
+    const doomed = await startTestService({ KAFKA_ORDERS_TOPIC: uniqueTopic("shutdown"), MIGRATE_ON_START: "false" });
     await Promise.all([doomed.shutdown(), doomed.shutdown()]);
     expect(doomed.server.listening).toBe(false);
     expect(doomed.redis.status).toBe("end");

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { KAFKA_NAMES } from "../flash-sale/kafka-names";
 import { envBool, envInt, envList } from "./env-types";
+
+export const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name");
 
 /** Variables every service reads: HTTP server, logging and shutdown. */
 export const serverEnv = z.object({
@@ -42,6 +45,16 @@ export const kafkaEnv = z.object({
   KAFKA_AUTH: z.enum(["none", "msk-iam"], { message: 'must be "none" or "msk-iam"' }).default("none"),
   KAFKA_TLS: envBool.default(false),
   AWS_REGION: z.string().min(1).optional(),
+});
+
+/**
+ * The orders topic coupon writes and payment reads. Whichever service starts first
+ * creates it, with these partitions and copies, so both read the same variables.
+ */
+export const ordersTopicEnv = z.object({
+  KAFKA_ORDERS_TOPIC: topicName.default(KAFKA_NAMES.ordersTopic),
+  KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
+  KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1),
 });
 
 /**

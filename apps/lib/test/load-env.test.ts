@@ -17,7 +17,7 @@ describe("environment config", () => {
     const config = loadCouponConfig({});
     expect(config.PORT).toBe(8080);
     expect(config.KAFKA_BROKERS).toEqual(["127.0.0.1:9092"]);
-    expect(config.ORDERS_TOPIC).toBe("coupon.orders");
+    expect(config.KAFKA_ORDERS_TOPIC).toBe("coupon.orders");
     expect(config.KAFKA_AUTH).toBe("none");
   });
 

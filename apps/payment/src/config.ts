@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { checkKafkaAuth, kafkaEnv, mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { KAFKA_NAMES } from "../../lib/flash-sale/kafka-names";
+import { checkKafkaAuth, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv, topicName } from "../../lib/config/common-env";
 import { envBool, envInt } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
-
-const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name");
 
 const paymentEnv = z
   .object({
@@ -11,14 +10,11 @@ const paymentEnv = z
     ...redisEnv.shape,
     ...mysqlEnv.shape,
     ...kafkaEnv.shape,
+    // Payment creates the orders topic too when it starts before coupon, and its dead-letter topic with the same settings.
+    ...ordersTopicEnv.shape,
     SERVICE_NAME: z.string().min(1).default("payment"),
-    // The names the infrastructure's Kafka contract fixes (infra/platform.ts KAFKA_CONTRACT).
-    KAFKA_ORDERS_TOPIC: topicName.default("coupon.orders"),
-    KAFKA_DEAD_LETTER_TOPIC: topicName.default("coupon.orders.dlq"),
-    KAFKA_CONSUMER_GROUP: z.string().min(1).max(200).default("payment-settlement"),
-    // Used only when payment has to create a topic itself (it starts before coupon).
-    KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
-    KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1),
+    KAFKA_DEAD_LETTER_TOPIC: topicName.default(KAFKA_NAMES.deadLetterTopic),
+    KAFKA_CONSUMER_GROUP: z.string().min(1).max(200).default(KAFKA_NAMES.settlementGroup),
     KAFKA_SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000),
     KAFKA_HEARTBEAT_INTERVAL_MS: envInt(500, 60_000).default(3_000),
     KAFKA_COMMIT_INTERVAL_MS: envInt(100, 60_000).default(1_000),

@@ -226,9 +226,31 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
 
   it("hands the services every connection detail as secrets, TLS on", async () => {
     const connections = (await valueOf(getRun().outputs.appConnections as pulumi.Output<any>))!;
-    expect(connections.kafka).toMatchObject({ auth: "aws-msk-iam", tls: true, ordersTopic: "coupon.orders", settlementGroup: "payment-settlement" });
+    expect(connections.kafka).toMatchObject({ auth: "msk-iam", tls: true, ordersTopic: { name: "coupon.orders" }, deadLetterTopic: { name: "coupon.orders.dlq" }, settlementGroup: "payment-settlement" });
     expect(connections.kafka.bootstrapBrokers).toMatch(/:9098(,|$)/);
     expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: expect.stringMatching(/^S3cret-cache-auth-token/) });
     expect(connections.mysql).toMatchObject({ port: 3306, database: "coupon", username: "coupon_admin", tls: true, password: expect.stringMatching(/^S3cret-database/) });
+  });
+
+  it("gives the pods exactly what the appConnections output says (one source for both)", async () => {
+    const run = getRun();
+    const connections = (await valueOf(run.outputs.appConnections as pulumi.Output<any>))!;
+    const configOf = (app: string) => run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === `${app}-config`)!.inputs.data;
+    const secretOf = (app: string) => run.ofType("kubernetes:core/v1:Secret").find((c) => c.inputs.metadata.name === `${app}-secret`)!.inputs.stringData;
+    const { kafka, redis, mysql } = connections;
+    for (const app of ["coupon", "payment"]) {
+      expect(configOf(app)).toMatchObject({
+        KAFKA_BROKERS: kafka.bootstrapBrokers,
+        KAFKA_AUTH: kafka.auth,
+        KAFKA_ORDERS_TOPIC: kafka.ordersTopic.name,
+        KAFKA_TOPIC_PARTITIONS: String(kafka.ordersTopic.partitions),
+        KAFKA_TOPIC_REPLICATION: String(kafka.ordersTopic.replicationFactor),
+      });
+    }
+    expect(configOf("payment")).toMatchObject({ KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic.name, KAFKA_CONSUMER_GROUP: kafka.settlementGroup });
+    for (const app of ["coupon", "payment", "gateway"]) {
+      expect(configOf(app)).toMatchObject({ MYSQL_HOST: mysql.writerHost, MYSQL_PORT: String(mysql.port), MYSQL_USER: mysql.username, MYSQL_DATABASE: mysql.database });
+      expect(secretOf(app)).toMatchObject({ MYSQL_PASSWORD: mysql.password, REDIS_URL: `rediss://:${redis.authToken}@${redis.host}:${redis.port}` });
+    }
   });
 }

@@ -246,7 +246,7 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       expect(config).toMatchObject({ KAFKA_AUTH: "msk-iam", KAFKA_TLS: true, MYSQL_TLS: true, MYSQL_DATABASE: "coupon" });
       expect(config.REDIS_URL).toMatch(/^rediss:\/\//);
     }
-    expect(coupon.ORDERS_TOPIC_REPLICATION).toBe(Math.min(3, getConfig().kafka.brokerCount));
+    expect(coupon.KAFKA_TOPIC_REPLICATION).toBe(Math.min(3, getConfig().kafka.brokerCount));
     // The catalog reads from the read replica where the stack has one; payment and the gateway never do.
     const replica = run.ofType("aws:rds/instance:Instance").find((instance) => instance.inputs.replicateSourceDb !== undefined);
     expect(coupon.MYSQL_READER_HOST).toBe(getConfig().database.readReplica ? replica?.outputs.address : undefined);

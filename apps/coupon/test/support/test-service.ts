@@ -12,7 +12,7 @@ export async function startTestService(overrides: Record<string, string> = {}): 
     REDIS_URL: TEST_REDIS_URL,
     MYSQL_DATABASE: TEST_DATABASE,
     KAFKA_BROKERS: TEST_KAFKA_BROKER,
-    ORDERS_TOPIC_PARTITIONS: "3",
+    KAFKA_TOPIC_PARTITIONS: "3",
     OUTBOX_POLL_MS: "50",
     OUTBOX_RETRY_BACKOFF_MS: "200",
     SHUTDOWN_GRACE_MS: "2000",

@@ -64,7 +64,7 @@ export function couponOverrides(env: TestPlatformEnv, overrides: Record<string, 
   return {
     REDIS_URL: PLATFORM_TEST_REDIS_URL,
     MYSQL_DATABASE: env.database,
-    ORDERS_TOPIC: env.topic,
+    KAFKA_ORDERS_TOPIC: env.topic,
     // A unit returned by a refused payment must be buyable again quickly.
     SOLD_OUT_FLAG_TTL_MS: "100",
     ...overrides,

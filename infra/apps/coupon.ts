@@ -1,0 +1,64 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { couponEnvSchema } from "../../apps/coupon/src/config";
+import type { ServiceConnections } from "../data/connections";
+import type { Kafka } from "../data/kafka";
+import type { Network } from "../network/network";
+import type { CouponSettings } from "./app-settings";
+import { AppService, type PlatformContext } from "./app-service";
+import { envFor, type AppEnv } from "./env/app-env";
+import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+import { internalIngress } from "./ingresses";
+
+/** coupon's environment: MySQL (catalog reads from the replica), Redis, Kafka, and the orders topic it creates. */
+export function couponEnv(connections: ServiceConnections): AppEnv<typeof couponEnvSchema> {
+  return envFor<typeof couponEnvSchema>()({
+    config: {
+      ...serverSettings("coupon"),
+      ...mysqlSettings(connections, { readReplica: true }),
+      ...kafkaSettings(connections),
+      ...ordersTopicSettings(connections.kafka.ordersTopic),
+    },
+    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections) },
+  });
+}
+
+export interface CouponArgs {
+  readonly platform: PlatformContext;
+  readonly image: pulumi.Input<string>;
+  readonly settings: CouponSettings;
+  readonly connections: ServiceConnections;
+  readonly kafka: Kafka;
+  readonly network: Network;
+  /** The data tier's ports, which the app's egress policy opens. */
+  readonly dataPorts: number[];
+  /** Waits for the load balancer controller, whose webhook admits the Ingress. */
+  readonly ingressReady: pulumi.Resource[];
+}
+
+/** coupon: ALB canary behind an internal ALB that the gateway calls. */
+export function deployCoupon(args: CouponArgs) {
+  const { platform, settings, network } = args;
+  const ingressName = "coupon-internal";
+  const coupon = new AppService("coupon", {
+    platform,
+    app: "coupon",
+    image: args.image,
+    env: couponEnv(args.connections),
+    iamPolicies: { kafka: args.kafka.producerPolicyJson },
+    resources: settings.resources,
+    scaling: { kind: "cpu", minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, cpuTargetPercent: settings.cpuTargetPercent },
+    strategy: { kind: "albCanary", steps: settings.canarySteps, ingressName, analysis: "http" },
+    // The gateway reaches coupon through the internal ALB, whose nodes live only in the internal-LB subnets.
+    ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: network.internalLbSubnetCidrs },
+    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }] },
+  });
+  const ingress = internalIngress(ingressName, {
+    namespace: platform.namespace,
+    service: coupon.serviceName,
+    allowedCidrs: network.privateSubnetCidrs,
+    subnetIds: network.internalLbSubnetIds,
+    provider: platform.provider,
+    dependsOn: [...platform.namespaceReady, ...args.ingressReady, coupon],
+  });
+  return { service: coupon, ingress };
+}

@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { gatewayEnvSchema } from "../../apps/gateway/src/config";
+import type { ServiceConnections } from "../data/connections";
+import type { Network } from "../network/network";
+import type { GatewaySettings } from "./app-settings";
+import { AppService, type PlatformContext } from "./app-service";
+import { envFor, type AppEnv } from "./env/app-env";
+import { mysqlCredentials, mysqlSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+import { publicIngress } from "./ingresses";
+
+export interface GatewayEnvArgs {
+  readonly connections: ServiceConnections;
+  /** The internal ALB's DNS name in front of coupon. */
+  readonly couponHost: pulumi.Input<string>;
+  readonly hostname: string;
+  readonly jwtSecret: pulumi.Input<string>;
+}
+
+/** The gateway's environment: accounts in MySQL, limits and results in Redis, coupon behind its ALB. */
+export function gatewayEnv(args: GatewayEnvArgs): AppEnv<typeof gatewayEnvSchema> {
+  const { connections } = args;
+  return envFor<typeof gatewayEnvSchema>()({
+    config: {
+      ...serverSettings("gateway"),
+      ...mysqlSettings(connections, { readReplica: false }),
+      COUPON_URL: pulumi.interpolate`http://${args.couponHost}`,
+      JWT_ISSUER: `https://${args.hostname}`,
+      JWT_AUDIENCE: "coupon-platform",
+      // One proxy (the ALB) stands in front: rate limits then key on the client's own address.
+      TRUSTED_PROXY_HOPS: "1",
+    },
+    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections), JWT_SECRET: args.jwtSecret },
+  });
+}
+
+export interface GatewayArgs {
+  readonly platform: PlatformContext;
+  readonly image: pulumi.Input<string>;
+  readonly settings: GatewaySettings;
+  readonly hostname: string;
+  readonly certificateArn: string;
+  /** Deletion protection on the public load balancer. */
+  readonly deletionProtection: boolean;
+  readonly connections: ServiceConnections;
+  readonly network: Network;
+  /** The ports of the stores the gateway uses (Redis, MySQL). */
+  readonly dataPorts: number[];
+  /** The internal ALB's DNS name in front of coupon. */
+  readonly couponHost: pulumi.Input<string>;
+  readonly ingressReady: pulumi.Resource[];
+}
+
+/** The gateway: blue-green, the only public entry, behind an internet-facing ALB. */
+export function deployGateway(args: GatewayArgs) {
+  const { platform, settings, network } = args;
+  const jwtKey = new random.RandomPassword("gateway-jwt-key", { length: 64, special: false });
+  const gateway = new AppService("gateway", {
+    platform,
+    app: "gateway",
+    image: args.image,
+    env: gatewayEnv({
+      connections: args.connections,
+      couponHost: args.couponHost,
+      hostname: args.hostname,
+      jwtSecret: jwtKey.result,
+    }),
+    // Each gateway instance is named after its pod, so payment results reach the instance holding the socket.
+    fieldEnv: { GATEWAY_ID: "metadata.name" },
+    resources: settings.resources,
+    scaling: { kind: "cpu", minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, cpuTargetPercent: settings.cpuTargetPercent },
+    strategy: { kind: "blueGreen", autoPromotion: settings.autoPromotion, scaleDownDelaySeconds: settings.scaleDownDelaySeconds },
+    ingressFrom: { kind: "loadBalancer", subnetCidrs: network.publicSubnetCidrs },
+    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, apps: ["coupon"], cidrs: [{ cidrs: network.internalLbSubnetCidrs, port: 80 }] },
+  });
+  const ingress = publicIngress("gateway-public", {
+    namespace: platform.namespace,
+    service: gateway.serviceName,
+    hostname: args.hostname,
+    certificateArn: args.certificateArn,
+    deletionProtection: args.deletionProtection,
+    provider: platform.provider,
+    dependsOn: [...platform.namespaceReady, ...args.ingressReady, gateway],
+  });
+  return { service: gateway, ingress };
+}

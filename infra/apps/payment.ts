@@ -1,0 +1,63 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { paymentEnvSchema } from "../../apps/payment/src/config";
+import type { ServiceConnections } from "../data/connections";
+import type { Kafka } from "../data/kafka";
+import type { Network } from "../network/network";
+import type { PaymentSettings } from "./app-settings";
+import { AppService, type PlatformContext } from "./app-service";
+import { envFor, type AppEnv } from "./env/app-env";
+import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+
+/** payment's environment: it consumes orders in its group and writes dead letters. */
+export function paymentEnv(connections: ServiceConnections): AppEnv<typeof paymentEnvSchema> {
+  const { kafka } = connections;
+  return envFor<typeof paymentEnvSchema>()({
+    config: {
+      ...serverSettings("payment"),
+      ...mysqlSettings(connections, { readReplica: false }),
+      ...kafkaSettings(connections),
+      ...ordersTopicSettings(kafka.ordersTopic),
+      KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic.name,
+      KAFKA_CONSUMER_GROUP: kafka.settlementGroup,
+    },
+    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections) },
+  });
+}
+
+export interface PaymentArgs {
+  readonly platform: PlatformContext;
+  readonly image: pulumi.Input<string>;
+  readonly settings: PaymentSettings;
+  readonly connections: ServiceConnections;
+  readonly kafka: Kafka;
+  readonly network: Network;
+  readonly dataPorts: number[];
+}
+
+/** payment: replica canary, scaled by KEDA on its consumer group's lag. */
+export function deployPayment(args: PaymentArgs): AppService {
+  const { settings, network } = args;
+  const { kafka } = args.connections;
+  return new AppService("payment", {
+    platform: args.platform,
+    app: "payment",
+    image: args.image,
+    env: paymentEnv(args.connections),
+    iamPolicies: { kafka: args.kafka.consumerPolicyJson },
+    resources: settings.resources,
+    scaling: {
+      kind: "kafkaLag",
+      minReplicas: settings.minReplicas,
+      maxReplicas: settings.maxReplicas,
+      lagPerReplica: settings.lagPerReplica,
+      mskClusterName: kafka.clusterName,
+      consumerGroup: kafka.settlementGroup,
+      topic: kafka.ordersTopic.name,
+      region: kafka.region,
+    },
+    strategy: { kind: "replicaCanary", steps: settings.canarySteps, analysis: "settlements" },
+    // A consumer: nothing calls it but Prometheus.
+    ingressFrom: { kind: "none" },
+    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }] },
+  });
+}
