@@ -50,7 +50,7 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
   const redis = createRedis(config, config.SERVICE_NAME);
   const pool = createMysqlPool(config);
   const kafka = createKafka(config, logger);
-  const topic = { topic: config.ORDERS_TOPIC, partitions: config.ORDERS_TOPIC_PARTITIONS, replicationFactor: config.ORDERS_TOPIC_REPLICATION };
+  const topic = { topic: config.KAFKA_ORDERS_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION };
 
   // Kafka may be down at start: purchases still work (the outbox holds events), so
   // topic creation failing here is logged and retried by the relay, not fatal.
@@ -64,7 +64,7 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
     logger: logger.child({ component: "outbox-relay" }),
     metrics,
     settings: {
-      topic: config.ORDERS_TOPIC,
+      topic: config.KAFKA_ORDERS_TOPIC,
       pollMs: config.OUTBOX_POLL_MS,
       batchSize: config.OUTBOX_BATCH_SIZE,
       leaseMs: config.OUTBOX_LEASE_MS,
@@ -138,7 +138,7 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
   const server = createServer(app);
   const port = await listen(server, config.PORT, config.HOST);
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
-  logger.info({ port, topic: config.ORDERS_TOPIC }, "coupon service listening");
+  logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC }, "coupon service listening");
 
   const shutdown = createShutdown({
     server,
