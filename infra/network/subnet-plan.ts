@@ -25,7 +25,7 @@ export interface AzSubnets {
 }
 
 /**
- * Splits the VPC into three tiers per AZ:
+ * Splits the VPC into four tiers per AZ:
  * - private (workloads): the first half of the VPC, one /(p+3) per slot — EKS pods
  *   take VPC addresses through the VPC CNI, so this tier gets almost all the space
  *   (a /19 = 8,192 addresses per AZ in a /16);

@@ -13,7 +13,7 @@ export interface LogsKeyArgs {
 
 /**
  * A customer-managed KMS key for every CloudWatch Logs group the platform writes
- * (VPC flow logs, EKS control plane, later the data tier's logs). CloudWatch Logs can
+ * (VPC flow logs, EKS control plane, MSK broker, ElastiCache and RDS logs). CloudWatch Logs can
  * use it only for this account's log groups in this region.
  */
 export class LogsKey extends pulumi.ComponentResource {
