@@ -75,8 +75,10 @@ export function parsePlatformConfig(source: ConfigSource): PlatformConfig {
   const result = platformConfigSchema.safeParse(merged);
   if (result.success) return result.data;
 
-  const problems = result.error.issues.map((issue) => describeIssue(issue, merged, overrides, profileName as string));
-  throw new PlatformConfigError(problems, `${context}, profile "${profileName}"`);
+  // A profile was read above, so its name is a string here.
+  const name = String(profileName);
+  const problems = result.error.issues.map((issue) => describeIssue(issue, merged, overrides, name));
+  throw new PlatformConfigError(problems, `${context}, profile "${name}"`);
 }
 
 function stackOverrides(values: Readonly<Record<string, string>>): Record<string, unknown> {

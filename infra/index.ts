@@ -1,4 +1,3 @@
-import * as pulumi from "@pulumi/pulumi";
 import { loadPlatformConfig } from "./config";
 import { createPlatform } from "./platform";
 

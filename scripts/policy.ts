@@ -58,7 +58,8 @@ function report(check: StackCheck): string {
 /** "type::name" from a URN: the part a reader recognises. */
 function resourceOf(urn: string): string {
   const parts = urn.split("::");
-  return parts.length >= 4 ? `${parts[2]?.split("$").pop()}::${parts[3]}` : urn;
+  const [, , type, name] = parts;
+  return type !== undefined && name !== undefined ? `${type.split("$").at(-1) ?? type}::${name}` : urn;
 }
 
 function formatCounts(levels: readonly EnforcementLevel[]): string {

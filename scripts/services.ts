@@ -73,4 +73,4 @@ async function main(): Promise<number> {
   return 1;
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

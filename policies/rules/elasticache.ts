@@ -74,7 +74,7 @@ const encryptionAtRestCmk: Rule = {
       // Unset, the engine decides: Valkey groups are encrypted at rest by default, Redis OSS groups are not.
       const engine = enabled === undefined ? (group.engine ?? "redis").toLowerCase() : undefined;
       if (enabled === false || (enabled === undefined && engine !== "valkey")) {
-        const why = enabled === false ? "atRestEncryptionEnabled is false" : `atRestEncryptionEnabled is not set, and ${engine} groups are unencrypted by default`;
+        const why = enabled === false ? "atRestEncryptionEnabled is false" : `atRestEncryptionEnabled is not set, and ${engine ?? "redis"} groups are unencrypted by default`;
         report(`The replication group's data at rest is not encrypted: ${why}.`);
         return;
       }

@@ -69,7 +69,8 @@ function adminGrant(statement: Statement): string | undefined {
   const onEverything = resources.includes("*") ? 'on Resource "*"' : statement.NotResource !== undefined ? `on every resource but NotResource ${JSON.stringify(listOf(statement.NotResource))}` : undefined;
   if (!onEverything) return undefined;
   const actions = listOf(statement.Action).filter((action) => ANY_ACTION.has(action));
-  if (actions.length > 0) return `allows Action "${actions[0]}" ${onEverything}`;
+  const [first] = actions;
+  if (first !== undefined) return `allows Action "${first}" ${onEverything}`;
   // Allow + NotAction grants every action but the listed ones, including every action AWS adds later:
   // on every resource that is administrator access minus a few exceptions (PowerUserAccess is built so).
   if (statement.NotAction !== undefined) return `allows every action but NotAction ${JSON.stringify(listOf(statement.NotAction))} ${onEverything}`;
@@ -187,7 +188,7 @@ function pinningProblems(statement: Statement, issuer: string): string[] {
   } else if (subjects.length !== 1) {
     problems.push(`admits ${subjects.length} subjects in StringEquals ${sub} (${JSON.stringify(subjects)}); exactly one service account is allowed`);
   } else if (!SERVICE_ACCOUNT_SUBJECT.test(subjects[0]!)) {
-    problems.push(`pins ${sub} to "${subjects[0]}", which is not one service account (system:serviceaccount:<namespace>:<name>, no wildcards)`);
+    problems.push(`pins ${sub} to "${subjects.join(", ")}", which is not one service account (system:serviceaccount:<namespace>:<name>, no wildcards)`);
   }
   const audiences = conditionValues(condition.StringEquals, aud);
   if (audiences === undefined) {

@@ -109,7 +109,7 @@ const HELM_TYPES: readonly string[] = [HELM_RELEASE, HELM_V4_CHART];
 /** "a", "a and b", "a, b and c". */
 function listed(items: readonly string[]): string {
   if (items.length <= 1) return items.join("");
-  return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1) ?? ""}`;
 }
 
 function capitalized(text: string): string {

@@ -308,7 +308,7 @@ const tlsRequired: Rule = {
         if (set.length === 0) {
           report(`${label} uses parameter group "${settings.group}", which does not set ${parameters.join(" or ")}: unencrypted connections are accepted.`, database.urn);
         } else if (!set.some((name) => TRUTHY.has((group.parameters.get(name) ?? "").toLowerCase()))) {
-          const values = set.map((name) => `${name} = ${group.parameters.get(name)}`).join(", ");
+          const values = set.map((name) => `${name} = ${group.parameters.get(name) ?? "(unset)"}`).join(", ");
           report(`${label} uses parameter group "${settings.group}", which sets ${values}: unencrypted connections are accepted.`, database.urn);
         }
       }

@@ -57,9 +57,9 @@ export function parseFlags(argv: readonly string[]): DemoFlags {
       case "--help":
       case "-h":
         console.log(USAGE);
-        process.exit(0);
+        return process.exit(0);
       default:
-        throw new Error(`unknown flag ${name}\n${USAGE}`);
+        throw new Error(`unknown flag ${name ?? ""}\n${USAGE}`);
     }
   }
   return flags;

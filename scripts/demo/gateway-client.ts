@@ -39,7 +39,7 @@ export function openSocket(port: number, token: string): Promise<BuyerSocket> {
       if (message.type === "welcome") resolve({ socket, results });
       if (message.type === "payment_update" && message.orderId && message.status) results.set(message.orderId, message.status);
     });
-    socket.once("unexpected-response", (_req, res) => reject(new Error(`WebSocket refused with ${res.statusCode}`)));
+    socket.once("unexpected-response", (_req, res) => reject(new Error(`WebSocket refused with ${res.statusCode ?? "no status"}`)));
     socket.once("error", reject);
   });
 }

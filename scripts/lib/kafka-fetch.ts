@@ -40,7 +40,7 @@ export function fetchKafka(log: (line: string) => void): void {
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   if (result.error) throw new Error(`could not run mvn (${result.error.message}); install Maven, e.g. apt-get install maven`);
-  if (result.status !== 0) throw new Error(`mvn exited with ${result.status} while fetching Kafka jars`);
+  if (result.status !== 0) throw new Error(`mvn exited with ${result.status ?? `signal ${result.signal ?? "?"}`} while fetching Kafka jars`);
   const jars = readdirSync(libsDir()).filter((f) => f.endsWith(".jar"));
   if (!jars.includes(`kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar`)) throw new Error("mvn finished but the Kafka jar is missing");
   writeFileSync(completeMarker(), `${jars.length} jars\n`);

@@ -31,7 +31,7 @@ export function componentGraph(declared: readonly DeclaredResource[], componentO
     const provider = resource.provider ? componentByUrn.get(resource.provider) : undefined;
     if (provider) uses.add(provider);
     for (const text of stringsIn(withReferences(resource.inputs))) {
-      for (const [, type, name] of text.matchAll(REFERENCE)) {
+      for (const [, type = "", name = ""] of text.matchAll(REFERENCE)) {
         const owner = componentByReference.get(`${type}::${name}`);
         if (owner) uses.add(owner);
       }

@@ -20,7 +20,7 @@ export function renderDiffMarkdown(diff: PlanDiff, context: { stack: string; bas
   const lines = [`### Plan diff: stack \`${context.stack}\` against \`${context.base}\``, "", headline];
   if (diff.dangers.length > 0) {
     lines.push("", "#### Dangerous: a stateful resource would be deleted or replaced", "", "| resource | type | why |", "|---|---|---|");
-    for (const danger of diff.dangers) lines.push(`| \`${danger.urn.split("::").pop()}\` | \`${danger.type}\` | ${danger.reason} |`);
+    for (const danger of diff.dangers) lines.push(`| \`${danger.urn.split("::").at(-1) ?? danger.urn}\` | \`${danger.type}\` | ${danger.reason} |`);
   }
   if (diff.added.length > 0) {
     lines.push("", "#### Added", "", "| type | name | component |", "|---|---|---|");
@@ -33,7 +33,7 @@ export function renderDiffMarkdown(diff: PlanDiff, context: { stack: string; bas
   if (diff.changed.length > 0) {
     lines.push("", "#### Changed", "", "| resource | input | before | after |", "|---|---|---|---|");
     for (const change of diff.changed) {
-      const label = `\`${change.resource.type.split(":").pop()}\` \`${change.resource.name}\``;
+      const label = `\`${change.resource.type.split(":").at(-1) ?? change.resource.type}\` \`${change.resource.name}\``;
       if (change.movedFrom) lines.push(`| ${label} | (moved from \`${change.movedFrom}\` through an alias) | | |`);
       for (const input of change.inputs) lines.push(`| ${label} | \`${input.path}\` | ${show(input.before)} | ${show(input.after)} |`);
     }

@@ -70,7 +70,7 @@ export function renderPlanMarkdown(facts: PlanFacts): string {
   ];
   if (facts.violations.length > 0) {
     lines.push("", "| rule | level | resource | message |", "|---|---|---|---|");
-    for (const v of facts.violations) lines.push(`| \`${v.rule}\` | ${v.level} | \`${v.urn.split("::").slice(-1)[0]}\` | ${v.message.replace(/\|/g, "\\|")} |`);
+    for (const v of facts.violations) lines.push(`| \`${v.rule}\` | ${v.level} | \`${v.urn.split("::").at(-1) ?? v.urn}\` | ${v.message.replace(/\|/g, "\\|")} |`);
   }
   lines.push("", "## Architecture", "", "```mermaid", facts.mermaid.trimEnd(), "```", "", "## Profile switches", "", "| key | value |", "|---|---|");
   for (const [key, value] of facts.switches) lines.push(`| \`${key}\` | ${value} |`);
