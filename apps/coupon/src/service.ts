@@ -3,14 +3,11 @@ import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { createKafka } from "../../lib/clients/kafka";
-import { createMysqlPool, createMysqlReaderPool } from "../../lib/clients/mysql";
+import { createMysqlReaderPool } from "../../lib/clients/mysql";
 import { ReplicaReads } from "../../lib/db/replica-reads";
-import { closeRedis, createRedis } from "../../lib/clients/redis";
-import { migrate } from "../../lib/db/migrate";
-import { createApp, finishApp } from "../../lib/http/create-app";
-import { createShutdown } from "../../lib/http/graceful-shutdown";
-import { createMetricsRegistry } from "../../lib/http/metrics";
+import { finishApp } from "../../lib/http/create-app";
 import { type Logger, createLogger } from "../../lib/logger";
+import { ServiceRuntime } from "../../lib/service-runtime";
 import { adminRoutes } from "./admin/admin-routes";
 import { StockLoader } from "./admin/stock-loader";
 import { CatalogReader } from "./catalog/catalog-reader";
@@ -43,12 +40,9 @@ export interface CouponService {
 
 /** Wires the coupon service from its config and starts it; the entry point and the tests both use this. */
 export async function startCouponService(config: CouponConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<CouponService> {
-  if (config.MIGRATE_ON_START) await migrate(config, logger);
-
-  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const runtime = await ServiceRuntime.start(config, logger);
+  const { registry, redis, pool } = runtime;
   const metrics = createCouponMetrics(registry);
-  const redis = createRedis(config, config.SERVICE_NAME);
-  const pool = createMysqlPool(config);
   const kafka = createKafka(config, logger);
   const topic = { topic: config.KAFKA_ORDERS_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION };
 
@@ -96,29 +90,18 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
   );
   const catalog = new CatalogReader(cache, redis, repository, config.CATALOG_WRITER_WINDOW_MS);
 
-  let accepting = true;
-  const app = createApp({
-    logger,
-    metrics: registry,
-    bodyLimit: config.HTTP_BODY_LIMIT,
-    health: {
-      isAcceptingTraffic: () => accepting,
-      required: {
-        redis: async () => void (await redis.ping()),
-        mysql: async () => void (await pool.query("SELECT 1")),
-      },
-      // Kafka down degrades nothing a buyer sees: events wait in the outbox.
-      // Failing readiness on it would pull every pod out of the load balancer.
-      optional: {
-        kafka: async () => {
-          const admin = kafka.admin();
-          await admin.connect();
-          try {
-            await admin.describeCluster();
-          } finally {
-            await admin.disconnect();
-          }
-        },
+  const app = runtime.createApp({
+    // Kafka down degrades nothing a buyer sees: events wait in the outbox.
+    // Failing readiness on it would pull every pod out of the load balancer.
+    optional: {
+      kafka: async () => {
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          await admin.describeCluster();
+        } finally {
+          await admin.disconnect();
+        }
       },
     },
   });
@@ -140,15 +123,11 @@ export async function startCouponService(config: CouponConfig, logger: Logger = 
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
   logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC }, "coupon service listening");
 
-  const shutdown = createShutdown({
-    server,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    onBegin: () => (accepting = false),
+  const shutdown = runtime.shutdownFor(server, {
     steps: [
+      // The relay stops before Redis closes: a batch in flight finishes or stays leased for the next relay.
       { name: "outbox relay", run: () => relay.stop() },
-      { name: "redis", run: () => closeRedis(redis) },
-      { name: "mysql", run: async () => void (await Promise.all([pool.end(), reads.end()])) },
+      { name: "mysql reader", run: () => reads.end() },
     ],
   });
   return { server, port, redis, pool, registry, metrics, relay, logger, shutdown };

@@ -3,13 +3,9 @@ import cors from "cors";
 import type { Redis } from "ioredis";
 import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
-import { createMysqlPool } from "../../lib/clients/mysql";
-import { closeRedis, createRedis } from "../../lib/clients/redis";
-import { migrate } from "../../lib/db/migrate";
-import { createApp, finishApp } from "../../lib/http/create-app";
-import { createShutdown } from "../../lib/http/graceful-shutdown";
-import { createMetricsRegistry } from "../../lib/http/metrics";
+import { finishApp } from "../../lib/http/create-app";
 import { type Logger, createLogger } from "../../lib/logger";
+import { ServiceRuntime } from "../../lib/service-runtime";
 import { Accounts } from "./auth/accounts";
 import { principalOf } from "./auth/authenticate";
 import { authRoutes } from "./auth/auth-routes";
@@ -42,12 +38,9 @@ export interface GatewayService {
 
 /** Wires the gateway from its config and starts it; the entry point and the tests both use this. */
 export async function startGatewayService(config: GatewayConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<GatewayService> {
-  if (config.MIGRATE_ON_START) await migrate(config, logger);
-
-  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const runtime = await ServiceRuntime.start(config, logger);
+  const { registry, redis, pool } = runtime;
   const metrics = createGatewayMetrics(registry);
-  const redis = createRedis(config, config.SERVICE_NAME);
-  const pool = createMysqlPool(config);
   const gatewayId = config.GATEWAY_ID;
 
   const keys = await loadSigningKeys(config);
@@ -68,22 +61,12 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger 
   const updates = new PaymentUpdates(redis.duplicate(), gatewayId, hub, metrics, logger.child({ component: "payment-updates" }));
 
   let accepting = true;
-  const app = createApp({
-    logger,
-    metrics: registry,
-    bodyLimit: config.HTTP_BODY_LIMIT,
-    health: {
-      isAcceptingTraffic: () => accepting,
-      required: {
-        redis: async () => void (await redis.ping()),
-        mysql: async () => void (await pool.query("SELECT 1")),
-      },
-      // A coupon outage shows as 502s, but dropping every gateway from the load balancer would not help.
-      optional: {
-        coupon: async () => {
-          const response = await fetch(new URL("/health/ready", config.COUPON_URL), { signal: AbortSignal.timeout(2_000) });
-          if (!response.ok) throw new Error(`coupon answered ${response.status}`);
-        },
+  const app = runtime.createApp({
+    // A coupon outage shows as 502s, but dropping every gateway from the load balancer would not help.
+    optional: {
+      coupon: async () => {
+        const response = await fetch(new URL("/health/ready", config.COUPON_URL), { signal: AbortSignal.timeout(2_000) });
+        if (!response.ok) throw new Error(`coupon answered ${response.status}`);
       },
     },
   });
@@ -137,10 +120,7 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger 
   const port = await listen(server, config.PORT, config.HOST);
   logger.info({ port, gatewayId, coupon: config.COUPON_URL }, "gateway listening");
 
-  const shutdown = createShutdown({
-    server,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
+  const shutdown = runtime.shutdownFor(server, {
     onBegin: () => {
       accepting = false;
       // Upgraded sockets are not HTTP requests: close them now or the HTTP drain would wait for them.
@@ -150,8 +130,6 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger 
       { name: "websocket server", run: () => new Promise<void>((resolve) => wss.close(() => resolve())) },
       { name: "payment updates", run: () => updates.stop() },
       { name: "upstream connections", run: async () => coupon.close() },
-      { name: "redis", run: () => closeRedis(redis) },
-      { name: "mysql", run: () => pool.end() },
     ],
   });
   return { server, port, gatewayId, redis, pool, registry, metrics, logger, shutdown };

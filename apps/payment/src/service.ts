@@ -4,13 +4,9 @@ import type { Pool } from "mysql2/promise";
 import type { Registry } from "prom-client";
 import { ensureTopic } from "../../lib/flash-sale/orders-topic";
 import { createKafka } from "../../lib/clients/kafka";
-import { createMysqlPool } from "../../lib/clients/mysql";
-import { closeRedis, createRedis } from "../../lib/clients/redis";
-import { migrate } from "../../lib/db/migrate";
-import { createApp, finishApp } from "../../lib/http/create-app";
-import { createShutdown } from "../../lib/http/graceful-shutdown";
-import { createMetricsRegistry } from "../../lib/http/metrics";
+import { finishApp } from "../../lib/http/create-app";
 import { type Logger, createLogger } from "../../lib/logger";
+import { ServiceRuntime } from "../../lib/service-runtime";
 import type { PaymentConfig } from "./config";
 import { DeadLetters } from "./consumer/dead-letters";
 import { SettlementConsumer } from "./consumer/settlement-consumer";
@@ -34,12 +30,9 @@ export interface PaymentService {
 
 /** Wires the payment service from its config and starts consuming; the entry point and the tests both use this. */
 export async function startPaymentService(config: PaymentConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<PaymentService> {
-  if (config.MIGRATE_ON_START) await migrate(config, logger);
-
-  const registry = createMetricsRegistry(config.SERVICE_NAME);
+  const runtime = await ServiceRuntime.start(config, logger);
+  const { registry, redis, pool } = runtime;
   const metrics = createPaymentMetrics(registry);
-  const redis = createRedis(config, config.SERVICE_NAME);
-  const pool = createMysqlPool(config);
   const kafka = createKafka(config, logger);
   const topics = [config.KAFKA_ORDERS_TOPIC, config.KAFKA_DEAD_LETTER_TOPIC];
   // Subscribing to a missing topic fails (auto-creation is off): create both, as coupon does for its own.
@@ -70,19 +63,10 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger 
     logger.child({ component: "consumer" }),
   );
 
-  let accepting = true;
-  const app = createApp({
-    logger,
-    metrics: registry,
-    bodyLimit: config.HTTP_BODY_LIMIT,
-    health: {
-      isAcceptingTraffic: () => accepting,
-      required: {
-        redis: async () => void (await redis.ping()),
-        mysql: async () => void (await pool.query("SELECT 1")),
-        consumer: async () => {
-          if (!consumer.isHealthy()) throw new Error("not consuming (crashed or not yet in its group)");
-        },
+  const app = runtime.createApp({
+    required: {
+      consumer: async () => {
+        if (!consumer.isHealthy()) throw new Error("not consuming (crashed or not yet in its group)");
       },
     },
   });
@@ -93,17 +77,11 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger 
   await consumer.start();
   logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC, group: config.KAFKA_CONSUMER_GROUP }, "payment service consuming");
 
-  const shutdown = createShutdown({
-    server,
-    logger,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    onBegin: () => (accepting = false),
+  const shutdown = runtime.shutdownFor(server, {
     steps: [
       // Order matters: the consumer finishes its order and commits before the clients it uses close.
       { name: "kafka consumer", run: () => consumer.stop() },
       { name: "dead-letter producer", run: () => deadLetters.close() },
-      { name: "redis", run: () => closeRedis(redis) },
-      { name: "mysql", run: () => pool.end() },
     ],
   });
   return { server, port, redis, pool, registry, metrics, logger, shutdown };

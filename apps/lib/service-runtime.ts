@@ -1,0 +1,90 @@
+import type { Server } from "node:http";
+import type { Express } from "express";
+import type { Redis } from "ioredis";
+import type { Pool } from "mysql2/promise";
+import type { Registry } from "prom-client";
+import { createMysqlPool } from "./clients/mysql";
+import { closeRedis, createRedis } from "./clients/redis";
+import type { MysqlEnv, RedisEnv, ServerEnv } from "./config/common-env";
+import { migrate } from "./db/migrate";
+import { createApp } from "./http/create-app";
+import { createShutdown, type ShutdownStep } from "./http/graceful-shutdown";
+import type { HealthCheck } from "./http/health";
+import { createMetricsRegistry } from "./http/metrics";
+import type { Logger } from "./logger";
+
+export type RuntimeConfig = ServerEnv & RedisEnv & MysqlEnv & { readonly MIGRATE_ON_START: boolean };
+
+export interface ServiceHealth {
+  /** Checks besides Redis and MySQL that must pass for the service to take traffic. */
+  readonly required?: Record<string, HealthCheck>;
+  /** Dependencies whose loss degrades but does not stop the service: reported, never failing readiness. */
+  readonly optional?: Record<string, HealthCheck>;
+}
+
+export interface ShutdownPlan {
+  /** Run first, as shutdown begins (readiness already answers 503). */
+  readonly onBegin?: () => void;
+  /** The service's own steps, after HTTP has drained and before Redis and MySQL close. */
+  readonly steps: readonly ShutdownStep[];
+}
+
+/**
+ * What every service starts with, in the same order: migrations (when asked), its
+ * metrics registry, a Redis client and a MySQL pool, an app whose readiness needs
+ * both, and a shutdown that drains HTTP, runs the service's own steps and closes
+ * the clients last. Each service.ts keeps only its own wiring.
+ */
+export class ServiceRuntime {
+  readonly registry: Registry;
+  readonly redis: Redis;
+  readonly pool: Pool;
+  private accepting = true;
+
+  private constructor(
+    private readonly config: RuntimeConfig,
+    readonly logger: Logger,
+  ) {
+    this.registry = createMetricsRegistry(config.SERVICE_NAME);
+    this.redis = createRedis(config, config.SERVICE_NAME);
+    this.pool = createMysqlPool(config);
+  }
+
+  /** Migrates first: no client exists if the schema cannot be brought up to date. */
+  static async start(config: RuntimeConfig, logger: Logger): Promise<ServiceRuntime> {
+    if (config.MIGRATE_ON_START) await migrate(config, logger);
+    return new ServiceRuntime(config, logger);
+  }
+
+  /** The shared app (security headers, logs, metrics, health) with Redis and MySQL required for readiness. */
+  createApp(health: ServiceHealth = {}): Express {
+    return createApp({
+      logger: this.logger,
+      metrics: this.registry,
+      bodyLimit: this.config.HTTP_BODY_LIMIT,
+      health: {
+        isAcceptingTraffic: () => this.accepting,
+        required: {
+          redis: async () => void (await this.redis.ping()),
+          mysql: async () => void (await this.pool.query("SELECT 1")),
+          ...health.required,
+        },
+        optional: health.optional,
+      },
+    });
+  }
+
+  /** An idempotent shutdown for the server: stop taking traffic, drain, the service's steps, then Redis and MySQL. */
+  shutdownFor(server: Server, plan: ShutdownPlan): () => Promise<void> {
+    return createShutdown({
+      server,
+      logger: this.logger,
+      graceMs: this.config.SHUTDOWN_GRACE_MS,
+      onBegin: () => {
+        this.accepting = false;
+        plan.onBegin?.();
+      },
+      steps: [...plan.steps, { name: "redis", run: () => closeRedis(this.redis) }, { name: "mysql", run: () => this.pool.end() }],
+    });
+  }
+}
