@@ -28,19 +28,16 @@ export const MIN_AZS = 2;
 export const MAX_AZS = 3;
 
 const encryptionSchema = z.strictObject({
-  /** How long a deleted customer KMS key stays restorable (AWS allows 7–30 days). */
-  keyDeletionWindowDays: intRange(7, 30),
+  keyDeletionWindowDays: intRange(7, 30).describe("How long a deleted customer KMS key stays restorable (AWS allows 7–30 days)."),
 });
 
 const networkSchema = z.strictObject({
-  vpcCidr: cidr({ privateOnly: true, minPrefix: MIN_VPC_PREFIX, maxPrefix: MAX_VPC_PREFIX }),
-  azCount: intRange(MIN_AZS, Math.min(MAX_AZS, AZ_SLOTS)),
-  /** Empty: the first `azCount` AZs the region offers without opt-in. */
-  availabilityZones: z.array(availabilityZone(), accepted("a list of availability zone names")),
-  natGateways: oneOf(["perAz", "single"]),
-  flowLogRetentionDays: retentionDays(),
-  /** Interface endpoints for SSM, ECR, STS and Logs keep that traffic off the NAT gateways. */
-  interfaceEndpoints: bool(),
+  vpcCidr: cidr({ privateOnly: true, minPrefix: MIN_VPC_PREFIX, maxPrefix: MAX_VPC_PREFIX }).describe("The VPC's address range; the subnet plan carves four tiers per AZ out of it, so it cannot change on a live stack."),
+  azCount: intRange(MIN_AZS, Math.min(MAX_AZS, AZ_SLOTS)).describe("Availability zones used; raising it later adds subnets and moves none."),
+  availabilityZones: z.array(availabilityZone(), accepted("a list of availability zone names")).describe("Zone names to use, exactly azCount of them; [] takes the first azCount zones the region offers without opt-in."),
+  natGateways: oneOf(["perAz", "single"]).describe("perAz keeps private egress alive through an AZ outage; single costs less."),
+  flowLogRetentionDays: retentionDays().describe("Days the VPC flow logs are kept."),
+  interfaceEndpoints: bool().describe("Interface endpoints for SSM, ECR, STS and Logs keep that traffic inside the VPC instead of going through NAT."),
 });
 
 /**
@@ -56,135 +53,109 @@ export const KAFKA_VERSIONS = ["3.8.x", "3.9.x", "3.9.x.kraft", "4.0.x.kraft", "
 export const RDS_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 const kafkaSchema = z.strictObject({
-  kafkaVersion: oneOf(KAFKA_VERSIONS),
-  /** Brokers in all; MSK needs a multiple of the AZ count (the same number in every AZ). */
-  brokerCount: intRange(2, 30),
-  instanceType: serviceInstanceType("kafka", "kafka.m7g.large"),
-  storageGiB: intRange(1, 16384),
-  /** Storage auto-scaling grows each broker's volume up to this size (it never shrinks). */
-  maxStorageGiB: intRange(1, 16384),
-  logRetentionDays: retentionDays(),
-  enhancedMonitoring: oneOf(["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]),
+  kafkaVersion: oneOf(KAFKA_VERSIONS).describe("MSK version; x lets MSK apply patch releases, .kraft asks for a KRaft cluster (Kafka 4 has only that mode). The metadata mode never changes on an existing cluster."),
+  brokerCount: intRange(2, 30).describe("Brokers in all, a multiple of network.azCount (MSK puts the same number in every AZ); replication factor min(3, brokers)."),
+  instanceType: serviceInstanceType("kafka", "kafka.m7g.large").describe("Broker instance type."),
+  storageGiB: intRange(1, 16384).describe("Initial EBS storage per broker."),
+  maxStorageGiB: intRange(1, 16384).describe("Ceiling storage auto-scaling grows each broker's volume to (it never shrinks); at least storageGiB."),
+  logRetentionDays: retentionDays().describe("Days the broker logs are kept in CloudWatch."),
+  enhancedMonitoring: oneOf(["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]).describe("MSK's CloudWatch metric level; PER_TOPIC_PER_BROKER or finer gives the consumer-lag metric payment scales on per topic."),
 });
 
 const cacheSchema = z.strictObject({
-  /** Valkey is the open-source, Redis-compatible engine ElastiCache prices lower; redis is Redis OSS 7. */
-  engine: oneOf(["valkey", "redis"]),
-  nodeType: serviceInstanceType("cache", "cache.r7g.large"),
-  /** Read replicas besides the primary (ElastiCache allows up to 5). */
-  replicas: intRange(0, 5),
-  /** Multi-AZ with automatic failover: needs at least one replica. */
-  multiAz: bool(),
-  snapshotRetentionDays: intRange(0, 35),
-  logRetentionDays: retentionDays(),
+  engine: oneOf(["valkey", "redis"]).describe("Valkey is the open-source, Redis-compatible engine ElastiCache prices lower; redis is Redis OSS 7."),
+  nodeType: serviceInstanceType("cache", "cache.r7g.large").describe("Cache node type."),
+  replicas: intRange(0, 5).describe("Read replicas besides the primary (ElastiCache allows up to 5)."),
+  multiAz: bool().describe("Multi-AZ with automatic failover; needs at least one replica."),
+  snapshotRetentionDays: intRange(0, 35).describe("Days of daily automatic snapshots kept; 0 turns them off."),
+  logRetentionDays: retentionDays().describe("Days the slow log is kept in CloudWatch."),
 });
 
 const databaseSchema = z.strictObject({
-  instanceClass: serviceInstanceType("db", "db.r7g.large"),
-  allocatedStorageGiB: intRange(20, 65536),
-  /** Storage auto-scaling ceiling. */
-  maxAllocatedStorageGiB: intRange(20, 65536),
-  multiAz: bool(),
-  /** A read replica in another AZ, for reads that tolerate replica lag. */
-  readReplica: bool(),
-  /** Automated backups can be shortened, never switched off (0 is refused). */
-  backupRetentionDays: intRange(1, 35),
-  deletionProtection: bool(),
-  performanceInsights: bool(),
+  instanceClass: serviceInstanceType("db", "db.r7g.large").describe("The primary's (and replica's) instance class."),
+  allocatedStorageGiB: intRange(20, 65536).describe("Initial gp3 storage."),
+  maxAllocatedStorageGiB: intRange(20, 65536).describe("Storage auto-scaling ceiling: at least 10 % above allocatedStorageGiB (RDS refuses less)."),
+  multiAz: bool().describe("A synchronous standby in another AZ that takes over when the primary fails."),
+  readReplica: bool().describe("A read replica in another AZ: the catalog's reads go there (and to the writer while it is down)."),
+  backupRetentionDays: intRange(1, 35).describe("Days of automated backups (point-in-time recovery); they can be shortened, never switched off."),
+  deletionProtection: bool().describe("RDS deletion protection on the primary and the replica; also keeps a final snapshot on delete."),
+  performanceInsights: bool().describe("Performance Insights on the primary."),
   enhancedMonitoringIntervalSeconds: z
     .number(accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`))
-    .refine((value) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(value), accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`)),
-  logRetentionDays: retentionDays(),
+    .refine((value) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(value), accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`))
+    .describe("Enhanced monitoring's sampling interval; 0 turns it off."),
+  logRetentionDays: retentionDays().describe("Days the error and slow-query logs are kept in CloudWatch."),
 });
 
 const resourcesSchema = z.strictObject({
-  cpu: cpuQuantity(),
-  memory: memoryQuantity(),
-  cpuLimit: cpuQuantity(),
-  memoryLimit: memoryQuantity(),
+  cpu: cpuQuantity().describe("CPU request per pod (what the HPA's utilisation is measured against)."),
+  memory: memoryQuantity().describe("Memory request per pod."),
+  cpuLimit: cpuQuantity().describe("CPU limit per pod."),
+  memoryLimit: memoryQuantity().describe("Memory limit per pod; the pod is killed above it."),
 });
 
 /** Canary weights (%) before 100 %; that they increase is a cross-field rule below. */
-const canarySteps = () => {
+const canarySteps = (description: string) => {
   const what = accepted("increasing canary weights between 1 and 99, such as [10, 25, 50]");
-  return z.array(intRange(1, 99), what).min(1, what);
+  return z.array(intRange(1, 99), what).min(1, what).describe(description);
 };
 
 /** Bounds shared by every app's autoscaler. */
 const scalingFields = {
-  minReplicas: intRange(1, 100),
-  maxReplicas: intRange(1, 500),
+  minReplicas: intRange(1, 100).describe("Fewest replicas the autoscaler keeps."),
+  maxReplicas: intRange(1, 500).describe("Most replicas the autoscaler may run; at least minReplicas."),
   resources: resourcesSchema,
 };
+const cpuTargetPercent = () => intRange(10, 95).describe("The HPA's CPU utilisation target (% of the request).");
 
 const deliverySchema = z.strictObject({
-  /** The image tag every app deploys; set per stack, changed per release. */
-  imageTag: imageTag(),
-  /** The public name of the gateway, served by the ALB with certificateArn. */
-  hostname: hostname(),
-  certificateArn: certificateArn(),
-  /**
-   * Two replicas of every cluster controller, pods spread hard across zones, and
-   * deletion protection on the public load balancer.
-   */
-  highAvailability: bool(),
-  /** Partitions of the orders topic: the ceiling for payment consumers. */
-  orderPartitions: intRange(1, 200),
+  imageTag: imageTag().describe("The image tag every app deploys; set per stack, changed per release."),
+  hostname: hostname().describe("The public DNS name of the gateway, served by the ALB with certificateArn."),
+  certificateArn: certificateArn().describe("The ACM certificate for hostname, in the stack's region; unset until you have one (pulumi up refuses unset)."),
+  highAvailability: bool().describe("Two replicas of every cluster controller, pods spread hard across zones, and deletion protection on the public load balancer."),
+  orderPartitions: intRange(1, 200).describe("Partitions of the orders topic: the ceiling for payment consumers."),
   gateway: z.strictObject({
     ...scalingFields,
-    cpuTargetPercent: intRange(10, 95),
-    /** false: a new version waits on its preview service until someone promotes it. */
-    autoPromotion: bool(),
-    scaleDownDelaySeconds: intRange(30, 3600),
+    cpuTargetPercent: cpuTargetPercent(),
+    autoPromotion: bool().describe("false: a new version waits on its preview service, after its smoke tests, until someone promotes it."),
+    scaleDownDelaySeconds: intRange(30, 3600).describe("How long the old version stays up after promotion, for an instant rollback."),
   }),
   coupon: z.strictObject({
     ...scalingFields,
-    cpuTargetPercent: intRange(10, 95),
-    /** Traffic weights (%) of the canary steps before 100 %, each followed by analysis. */
-    canarySteps: canarySteps(),
+    cpuTargetPercent: cpuTargetPercent(),
+    canarySteps: canarySteps("Traffic weights (%) of the canary steps before 100 %, each followed by analysis of its HTTP answers."),
   }),
   payment: z.strictObject({
     ...scalingFields,
-    /** Orders waiting per replica before KEDA adds one. */
-    lagPerReplica: intRange(1, 100000),
-    /** Share of replicas (%) running the new version at each step. */
-    canarySteps: canarySteps(),
+    lagPerReplica: intRange(1, 100000).describe("Orders waiting per replica before KEDA adds one."),
+    canarySteps: canarySteps("Share of replicas (%) running the new version at each step, each followed by analysis of its settlements."),
   }),
 });
 
 const bastionSchema = z.strictObject({
-  enabled: bool(),
-  instanceType: instanceType(),
+  enabled: bool().describe("An SSM-managed instance in a private subnet for port forwarding to MySQL and the private API endpoint; no SSH, no public address."),
+  instanceType: instanceType().describe("The bastion's instance type (Graviton types get the arm64 AMI)."),
 });
 
 const nodeGroupSchema = z.strictObject({
-  instanceTypes: z.array(instanceType(), accepted("a list of 1 to 10 EC2 instance types")).min(1, accepted("a list of 1 to 10 EC2 instance types")).max(10, accepted("a list of 1 to 10 EC2 instance types")),
-  minSize: intRange(0, 100),
-  desiredSize: intRange(0, 100),
-  maxSize: intRange(1, 100),
-  diskSizeGiB: intRange(20, 1000),
-  /**
-   * One managed node group per availability zone, the sizes split evenly between
-   * them: the Cluster Autoscaler then adds a node in the zone a pending pod needs,
-   * which a zone-spread with DoNotSchedule requires (a group spanning zones may add
-   * it in the wrong one). balance-similar-node-groups keeps the zones even.
-   */
-  perZone: bool(),
+  instanceTypes: z.array(instanceType(), accepted("a list of 1 to 10 EC2 instance types")).min(1, accepted("a list of 1 to 10 EC2 instance types")).max(10, accepted("a list of 1 to 10 EC2 instance types")).describe("Instance types of one CPU architecture (one AMI serves the group)."),
+  minSize: intRange(0, 100).describe("Fewest nodes the Cluster Autoscaler keeps (split between zones when perZone)."),
+  desiredSize: intRange(0, 100).describe("Nodes at creation; the Cluster Autoscaler moves it afterwards and `pulumi up` leaves it alone."),
+  maxSize: intRange(1, 100).describe("Most nodes the Cluster Autoscaler may add."),
+  diskSizeGiB: intRange(20, 1000).describe("Encrypted gp3 root volume per node."),
+  perZone: bool().describe("One managed node group per AZ, sizes split evenly (rounded up): the Cluster Autoscaler then adds a node in the zone a pending pod needs, which a DoNotSchedule zone spread requires; required for apps while delivery.highAvailability is true."),
 });
 
 const clusterSchema = z.strictObject({
-  kubernetesVersion: oneOf(KUBERNETES_VERSIONS),
-  /** STANDARD upgrades the control plane when standard support ends; EXTENDED pays to stay. */
-  upgradeSupport: oneOf(["STANDARD", "EXTENDED"]),
-  endpointPublicAccess: bool(),
-  publicAccessCidrs: z.array(cidr({ unsetAllowed: true }), accepted("a list of IPv4 CIDR blocks")),
-  /** An IAM role granted cluster admin through an EKS access entry; "" for none. */
-  adminRoleArn: optionalRoleArn(),
-  serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }),
-  /** Networks inside the VPC (or peered to it) that may call the private API endpoint, e.g. CI runners. The bastion always may. */
-  privateApiAccessCidrs: z.array(cidr({ privateOnly: true }), accepted("a list of private IPv4 CIDR blocks")),
-  logRetentionDays: retentionDays(),
-  deletionProtection: bool(),
+  kubernetesVersion: oneOf(KUBERNETES_VERSIONS).describe("EKS Kubernetes minor; must lie in every pinned add-on's supported window (infra/cluster/addons/)."),
+  upgradeSupport: oneOf(["STANDARD", "EXTENDED"]).describe("STANDARD upgrades the control plane when standard support ends; EXTENDED pays to stay."),
+  endpointPublicAccess: bool().describe("Whether the Kubernetes API also answers on a public endpoint (only from publicAccessCidrs)."),
+  publicAccessCidrs: z.array(cidr({ unsetAllowed: true }), accepted("a list of IPv4 CIDR blocks")).describe("Who may reach the public API endpoint: at least one CIDR while it is on, none while off; never /0 or a documentation range; unset until you know yours."),
+  adminRoleArn: optionalRoleArn().describe("An IAM role granted cluster admin through an EKS access entry; \"\" for none (the identity running pulumi up is admin anyway)."),
+  serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }).describe("Kubernetes service addresses: a private range outside the VPC."),
+  privateApiAccessCidrs: z.array(cidr({ privateOnly: true }), accepted("a list of private IPv4 CIDR blocks")).describe("Networks inside or peered with the VPC that may call the private API endpoint on 443, such as CI runners; the bastion always may."),
+  logRetentionDays: retentionDays().describe("Days the control-plane logs are kept in CloudWatch."),
+  deletionProtection: bool().describe("EKS deletion protection: the cluster cannot be deleted until it is turned off."),
   nodeGroups: z.strictObject({
     /** Cluster add-ons (CoreDNS, controllers); tainted CriticalAddonsOnly. */
     system: nodeGroupSchema,
@@ -195,15 +166,15 @@ const clusterSchema = z.strictObject({
 
 export const platformConfigSchema = z
   .strictObject({
-    profile: z.string(),
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)")),
-    tags: tags(),
-    /**
-     * Pulumi `protect` on the stateful resources (database, Kafka, cache, EKS cluster,
-     * KMS keys): `pulumi destroy` or a change that would replace one stops with an
-     * error until an operator lifts it (`pulumi state unprotect`).
-     */
-    protectStatefulResources: bool(),
+    profile: z.string(accepted("the name of a profile in stacks/ (its file name without .yaml)")).describe("The profile in stacks/ this stack starts from; the stack file overrides any of its keys."),
+    name: z
+      .string(accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)"))
+      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)"))
+      .describe("Prefixes every AWS name and is the EKS cluster's name; defaults to coupon-<stack>."),
+    tags: tags().describe("Tags added to every AWS resource the stack creates."),
+    protectStatefulResources: bool().describe(
+      "Pulumi protect on the database, Kafka, the cache, the EKS cluster and every KMS key: pulumi destroy or a replacing change stops until an operator runs pulumi state unprotect.",
+    ),
     encryption: encryptionSchema,
     network: networkSchema,
     bastion: bastionSchema,

@@ -6,45 +6,42 @@ export const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a 
 
 /** Variables every service reads: HTTP server, logging and shutdown. */
 export const serverEnv = z.object({
-  SERVICE_NAME: z.string().min(1).default("service"),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  PORT: envInt(0, 65535).default(8080),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SERVICE_NAME: z.string().min(1).default("service").describe("Names the service in logs, metrics and the Redis client."),
+  HOST: z.string().min(1).default("0.0.0.0").describe("Address the HTTP server binds."),
+  PORT: envInt(0, 65535).default(8080).describe("HTTP port: API, health and metrics."),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level."),
   HTTP_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/, 'must look like "16kb"')
-    .default("16kb"),
-  SHUTDOWN_GRACE_MS: envInt(0, 120_000).default(10_000),
+    .default("16kb").describe("Largest JSON body accepted; bigger ones get 413 before parsing."),
+  SHUTDOWN_GRACE_MS: envInt(0, 120_000).default(10_000).describe("How long in-flight requests may take after SIGTERM before their connections are closed."),
 });
 
 export const redisEnv = z.object({
-  // rediss:// turns TLS on (ElastiCache in-transit encryption).
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379").describe("Redis (ElastiCache) URL with its AUTH token; rediss:// turns TLS on."),
 });
 
 export const mysqlEnv = z.object({
-  MYSQL_HOST: z.string().min(1).default("127.0.0.1"),
-  MYSQL_PORT: envInt(1, 65535).default(3306),
-  MYSQL_USER: z.string().min(1).default("root"),
-  MYSQL_PASSWORD: z.string().default(""),
-  MYSQL_DATABASE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be a plain identifier").default("coupon_platform"),
-  MYSQL_POOL_SIZE: envInt(1, 500).default(10),
-  MYSQL_TLS: envBool.default(false),
+  MYSQL_HOST: z.string().min(1).default("127.0.0.1").describe("MySQL writer host."),
+  MYSQL_PORT: envInt(1, 65535).default(3306).describe("MySQL port."),
+  MYSQL_USER: z.string().min(1).default("root").describe("MySQL user."),
+  MYSQL_PASSWORD: z.string().default("").describe("MySQL password."),
+  MYSQL_DATABASE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be a plain identifier").default("coupon_platform").describe("Database (schema) name; migrations create it when missing."),
+  MYSQL_POOL_SIZE: envInt(1, 500).default(10).describe("Connections in the pool."),
+  MYSQL_TLS: envBool.default(false).describe("Require TLS with a verified server certificate."),
   // RDS certificates are not in Node's default trust store: point at the RDS CA bundle.
-  MYSQL_TLS_CA_FILE: z.string().min(1).optional(),
-  // A read replica for reads that tolerate its lag (same user, database and TLS); unset: every read goes to MYSQL_HOST.
-  MYSQL_READER_HOST: z.string().min(1).optional(),
-  MYSQL_READER_PORT: envInt(1, 65535).optional(),
-  // After the reader fails to connect, reads go to the writer this long before the reader is tried again.
-  MYSQL_READER_RETRY_MS: envInt(100, 600_000).default(5_000),
+  MYSQL_TLS_CA_FILE: z.string().min(1).optional().describe("CA bundle to verify MySQL's certificate (RDS's is not in Node's trust store)."),
+  MYSQL_READER_HOST: z.string().min(1).optional().describe("A read replica for reads that tolerate its lag (same user, database and TLS); unset: every read goes to MYSQL_HOST."),
+  MYSQL_READER_PORT: envInt(1, 65535).optional().describe("The read replica's port; MYSQL_PORT when unset."),
+  MYSQL_READER_RETRY_MS: envInt(100, 600_000).default(5_000).describe("After the reader fails to connect, reads go to the writer this long before the reader is tried again."),
 });
 
 export const kafkaEnv = z.object({
-  KAFKA_BROKERS: envList.default(["127.0.0.1:9092"]),
-  KAFKA_CLIENT_ID: z.string().min(1).default("coupon-platform"),
-  KAFKA_AUTH: z.enum(["none", "msk-iam"], { message: 'must be "none" or "msk-iam"' }).default("none"),
-  KAFKA_TLS: envBool.default(false),
-  AWS_REGION: z.string().min(1).optional(),
+  KAFKA_BROKERS: envList.default(["127.0.0.1:9092"]).describe("Bootstrap brokers, comma-separated."),
+  KAFKA_CLIENT_ID: z.string().min(1).default("coupon-platform").describe("Kafka client id."),
+  KAFKA_AUTH: z.enum(["none", "msk-iam"], { message: 'must be "none" or "msk-iam"' }).default("none").describe("none (local Kafka) or msk-iam (SASL/OAUTHBEARER signed for MSK IAM; needs KAFKA_TLS and AWS_REGION)."),
+  KAFKA_TLS: envBool.default(false).describe("TLS to the brokers."),
+  AWS_REGION: z.string().min(1).optional().describe("Region MSK IAM tokens are signed for."),
 });
 
 /**
@@ -52,9 +49,9 @@ export const kafkaEnv = z.object({
  * creates it, with these partitions and copies, so both read the same variables.
  */
 export const ordersTopicEnv = z.object({
-  KAFKA_ORDERS_TOPIC: topicName.default(KAFKA_NAMES.ordersTopic),
-  KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6),
-  KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1),
+  KAFKA_ORDERS_TOPIC: topicName.default(KAFKA_NAMES.ordersTopic).describe("The orders topic (coupon writes, payment reads)."),
+  KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6).describe("Partitions the orders topic is created with, by whichever service starts first."),
+  KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1).describe("Copies of each partition the topics are created with."),
 });
 
 /**
