@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runStack, type StackRun } from "../../scripts/lib/mock-stack/run-stack";
+import { clusterSecurityGroupId } from "./harness/finders";
 
 describe("a stack that lets CI runners call the private API", () => {
   let run: StackRun;
@@ -11,6 +12,6 @@ describe("a stack that lets CI runners call the private API", () => {
 
   it("opens 443 on the cluster security group to that network", () => {
     const rules = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4);
-    expect(rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.securityGroupId])).toEqual([["10.99.0.0/24", 443, "sg-0eksmanagedcluster"]]);
+    expect(rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.securityGroupId])).toEqual([["10.99.0.0/24", 443, clusterSecurityGroupId(run)]]);
   });
 });

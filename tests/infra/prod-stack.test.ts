@@ -3,6 +3,7 @@ import { parsePlatformConfig, type PlatformConfig } from "../../infra/config";
 import { runStack, stackConfig, type StackRun } from "../../scripts/lib/mock-stack/run-stack";
 import { D, itHoldsDataTierInvariants, primaryDatabase, readReplicas } from "./harness/data-tier-invariants";
 import { itHoldsDeliveryInvariants } from "./harness/delivery-invariants";
+import { managedPoliciesOf, rolesTrusting } from "./harness/finders";
 import { itHoldsPlatformInvariants, subnetsOf, T } from "./harness/stack-invariants";
 
 describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
@@ -77,9 +78,12 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
     expect(primary.finalSnapshotIdentifier).toBe("coupon-prod-mysql-final");
     expect(primary.backupRetentionPeriod).toBe(30);
     expect(primary.performanceInsightsEnabled).toBe(true);
-    expect(primary.performanceInsightsKmsKeyId).toMatch(/key\/database-key-id$/);
+    expect(primary.performanceInsightsKmsKeyId).toBe(primary.kmsKeyId);
     expect(primary.monitoringInterval).toBe(60);
-    expect(primary.monitoringRoleArn).toMatch(/database-monitoring-role/);
+    // The role enhanced monitoring runs as: trusted by the RDS monitoring service and nothing else.
+    const [monitoringRole] = rolesTrusting(run, "monitoring.rds.amazonaws.com");
+    expect(primary.monitoringRoleArn).toBe(monitoringRole?.outputs.arn);
+    expect(managedPoliciesOf(run, monitoringRole!)).toEqual([expect.stringMatching(/:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/)]);
 
     const replicas = readReplicas(run);
     expect(replicas).toHaveLength(1);

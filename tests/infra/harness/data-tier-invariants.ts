@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { clusterSecurityGroupId, generatedSecrets, kmsKeyByArn, usersOf } from "./finders";
 import { expect, it } from "vitest";
 import type { PlatformConfig } from "../../../infra/config";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
@@ -21,8 +22,6 @@ export const D = {
   password: "random:index/randomPassword:RandomPassword",
 } as const;
 
-/** The EKS-managed cluster security group the mocks hand out: what managed nodes carry. */
-export const NODE_SG = "sg-0eksmanagedcluster";
 
 const securityGroupOf = (run: StackRun, id: string): CapturedResource => {
   const group = run.ofType(T.securityGroup).find((g) => g.id === id);
@@ -68,6 +67,8 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
   it("admits only the EKS nodes' security group to Kafka and Redis, and the nodes plus the bastion to MySQL", () => {
     const run = getRun();
     const bastionSg = run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0];
+    // The security group the cluster reports for its nodes (EKS's cluster security group).
+    const NODE_SG = clusterSecurityGroupId(run);
     const cases: Array<[string, string[], number]> = [
       [run.ofType(D.msk)[0]!.inputs.brokerNodeGroupInfo.securityGroups[0], [NODE_SG], 9098],
       [run.ofType(D.cacheGroup)[0]!.inputs.securityGroupIds[0], [NODE_SG], 6379],
@@ -96,19 +97,28 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
   });
 
   it("encrypts Kafka at rest with its own key and in transit everywhere, and accepts IAM-authenticated clients only", () => {
-    const msk = getRun().ofType(D.msk)[0]!.inputs;
-    expect(msk.encryptionInfo.encryptionAtRestKmsKeyArn).toMatch(/^arn:aws:kms:.*key\/kafka-key-id$/);
-    expect(msk.encryptionInfo.encryptionInTransit).toEqual({ clientBroker: "TLS", inCluster: true });
-    expect(msk.clientAuthentication).toEqual({ sasl: { iam: true }, unauthenticated: false });
+    const run = getRun();
+    const msk = run.ofType(D.msk)[0]!;
+    // Its own key: a rotating customer key that no other resource uses.
+    const key = kmsKeyByArn(run, msk.inputs.encryptionInfo.encryptionAtRestKmsKeyArn);
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    expect(usersOf(run, key.outputs.arn).map((user) => user.type)).toEqual([D.msk]);
+    const { inputs: mskInputs } = msk;
+    expect(mskInputs.encryptionInfo.encryptionInTransit).toEqual({ clientBroker: "TLS", inCluster: true });
+    expect(mskInputs.clientAuthentication).toEqual({ sasl: { iam: true }, unauthenticated: false });
   });
 
   it("encrypts the cache at rest and requires TLS and an AUTH token", () => {
-    const cache = getRun().ofType(D.cacheGroup)[0]!.inputs;
+    const run = getRun();
+    const cache = run.ofType(D.cacheGroup)[0]!.inputs;
     expect(cache.atRestEncryptionEnabled).toBe(true);
-    expect(cache.kmsKeyId).toMatch(/key\/cache-key-id$/);
+    // Its own key: the cache and the secret holding its token are the key's only users.
+    const key = kmsKeyByArn(run, cache.kmsKeyId);
+    expect(usersOf(run, key.outputs.arn).map((user) => user.type).sort()).toEqual([D.cacheGroup, D.secret].sort());
     expect(cache.transitEncryptionEnabled).toBe(true);
     expect(cache.transitEncryptionMode).toBe("required");
-    expect(cache.authToken).toMatch(/^S3cret-/);
+    // The token is a generated password, never a literal in the program.
+    expect(generatedSecrets(run)).toContain(cache.authToken);
     expect(cache.authToken.length).toBeGreaterThanOrEqual(16);
   });
 
@@ -123,9 +133,12 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(params.family).toBe("mysql8.4");
     expect(params.parameters).toContainEqual({ name: "require_secure_transport", value: "1" });
     expect(params.parameters).toContainEqual({ name: "character_set_server", value: "utf8mb4" });
+    // Its own key: the instances, the credentials secret and Performance Insights are its only users.
+    const key = kmsKeyByArn(run, primaryDatabase(run).inputs.kmsKeyId);
+    expect(new Set(usersOf(run, key.outputs.arn).map((user) => user.type))).toEqual(new Set([D.rds, D.secret]));
     for (const db of run.ofType(D.rds)) {
       expect(db.inputs.storageEncrypted).toBe(true);
-      expect(db.inputs.kmsKeyId).toMatch(/key\/database-key-id$/);
+      expect(db.inputs.kmsKeyId).toBe(key.outputs.arn);
       expect(db.inputs.storageType).toBe("gp3");
       expect(db.inputs.parameterGroupName).toBe(params.name);
       expect(db.inputs.iamDatabaseAuthenticationEnabled).toBe(true);
@@ -202,15 +215,18 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     const run = getRun();
     const secrets = run.ofType(D.secret);
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual([`${getConfig().name}/cache/auth-token`, `${getConfig().name}/mysql/master`]);
-    expect(secrets.find((s) => s.name === "cache-auth-token-secret")!.inputs.kmsKeyId).toMatch(/key\/cache-key-id$/);
-    expect(secrets.find((s) => s.name === "database-credentials")!.inputs.kmsKeyId).toMatch(/key\/database-key-id$/);
-    const stored = run.one(D.secretVersion, "database-credentials-value").inputs.secretString;
-    expect(JSON.parse(stored)).toMatchObject({ username: "coupon_admin", password: expect.stringMatching(/^S3cret-/), port: 3306, dbname: "coupon" });
+    const secretNamed = (suffix: string) => secrets.find((s) => s.inputs.name === `${getConfig().name}/${suffix}`)!;
+    expect(secretNamed("cache/auth-token").inputs.kmsKeyId).toBe(run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId);
+    const primary = primaryDatabase(run).inputs;
+    expect(secretNamed("mysql/master").inputs.kmsKeyId).toBe(primary.kmsKeyId);
+    const versions = run.ofType(D.secretVersion).filter((version) => version.inputs.secretId === secretNamed("mysql/master").id);
+    expect(versions).toHaveLength(1);
+    expect(JSON.parse(versions[0]!.inputs.secretString)).toMatchObject({ username: "coupon_admin", password: primary.password, port: 3306, dbname: "coupon" });
   });
 
   it("lets no password or token reach a stack output that is not secret", async () => {
     const run = getRun();
-    const secretValues = run.ofType(D.password).map((p) => `S3cret-${p.name}-`.slice(0, 12 + p.name.length));
+    const secretValues = generatedSecrets(run);
     expect(secretValues.length).toBeGreaterThanOrEqual(2);
     let outputsCarryingSecrets = 0;
     for (const [name, output] of leafOutputs(run.outputs)) {
@@ -228,8 +244,9 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     const connections = (await valueOf(getRun().outputs.appConnections as pulumi.Output<any>))!;
     expect(connections.kafka).toMatchObject({ auth: "msk-iam", tls: true, ordersTopic: { name: "coupon.orders" }, deadLetterTopic: { name: "coupon.orders.dlq" }, settlementGroup: "payment-settlement" });
     expect(connections.kafka.bootstrapBrokers).toMatch(/:9098(,|$)/);
-    expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: expect.stringMatching(/^S3cret-cache-auth-token/) });
-    expect(connections.mysql).toMatchObject({ port: 3306, database: "coupon", username: "coupon_admin", tls: true, password: expect.stringMatching(/^S3cret-database/) });
+    const run = getRun();
+    expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: run.ofType(D.cacheGroup)[0]!.inputs.authToken });
+    expect(connections.mysql).toMatchObject({ port: 3306, database: "coupon", username: "coupon_admin", tls: true, password: primaryDatabase(run).inputs.password });
   });
 
   it("gives the pods exactly what the appConnections output says (one source for both)", async () => {

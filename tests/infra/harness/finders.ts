@@ -1,0 +1,80 @@
+import { expect } from "vitest";
+import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
+import type { StackRun } from "../../../scripts/lib/mock-stack/run-stack";
+
+/*
+ * Finding resources by what they are and what refers to them — the key an ARN
+ * names, the role a node group or an instance profile uses — never by logical-name
+ * substrings or the mock's id formats, so a renamed resource cannot make a test
+ * check nothing.
+ */
+
+const ROLE = "aws:iam/role:Role";
+
+/** The KMS key with this ARN; fails when the stack declares none. */
+export function kmsKeyByArn(run: StackRun, arn: string): CapturedResource {
+  const key = run.ofType("aws:kms/key:Key").find((candidate) => candidate.outputs.arn === arn);
+  expect(key, `no KMS key with ARN ${arn}`).toBeDefined();
+  return key!;
+}
+
+/** The resources (other than the key itself) whose inputs name this ARN anywhere. */
+export function usersOf(run: StackRun, arn: string): CapturedResource[] {
+  return run.resources.filter((resource) => resource.outputs.arn !== arn && JSON.stringify(resource.inputs).includes(arn));
+}
+
+/** A role by its name or ARN, as other resources refer to it. */
+export function roleByReference(run: StackRun, nameOrArn: string): CapturedResource {
+  const role = run.ofType(ROLE).find((candidate) => [candidate.outputs.name, candidate.outputs.arn, candidate.id].includes(nameOrArn));
+  expect(role, `no IAM role ${nameOrArn}`).toBeDefined();
+  return role!;
+}
+
+const refersTo = (role: CapturedResource) => (value: unknown) => [role.outputs.name, role.outputs.arn, role.id].includes(value);
+
+/** The managed policy ARNs attached to a role. */
+export function managedPoliciesOf(run: StackRun, role: CapturedResource): string[] {
+  return run
+    .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    .filter((attachment) => refersTo(role)(attachment.inputs.role))
+    .map((attachment) => attachment.inputs.policyArn as string);
+}
+
+/** The inline policies of a role. */
+export function inlinePoliciesOf(run: StackRun, role: CapturedResource): CapturedResource[] {
+  return run.ofType("aws:iam/rolePolicy:RolePolicy").filter((policy) => refersTo(role)(policy.inputs.role));
+}
+
+/** Roles a service may assume: their trust policy names it as principal. */
+export function rolesTrusting(run: StackRun, service: string): CapturedResource[] {
+  return run.ofType(ROLE).filter((role) => JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((st: any) => st.Principal?.Service)).includes(service));
+}
+
+/** The role the managed node groups run as (the reference each node group holds). */
+export function nodeRole(run: StackRun): CapturedResource {
+  const names = new Set(run.ofType("eks:index:ManagedNodeGroup").map((group) => group.inputs.nodeRole?.__name as string | undefined));
+  expect(names.size, "every node group uses one role").toBe(1);
+  const role = run.ofType(ROLE).find((candidate) => candidate.name === [...names][0]);
+  expect(role, "the node groups' role").toBeDefined();
+  return role!;
+}
+
+/** The bastion's role: the one behind the stack's only instance profile (the nodes' come from their launch template, not a profile). */
+export function bastionRole(run: StackRun): CapturedResource {
+  const profiles = run.ofType("aws:iam/instanceProfile:InstanceProfile");
+  expect(profiles).toHaveLength(1);
+  return roleByReference(run, profiles[0]!.inputs.role);
+}
+
+/** The EKS-managed cluster security group, as the cluster reports it (the nodes carry it). */
+export function clusterSecurityGroupId(run: StackRun): string {
+  const [cluster] = run.ofType("eks:index:Cluster");
+  const id = cluster?.outputs.eksCluster?.vpcConfig?.clusterSecurityGroupId as string | undefined;
+  expect(id, "the cluster's security group").toBeDefined();
+  return id!;
+}
+
+/** The values of every generated password (random.RandomPassword) in the stack. */
+export function generatedSecrets(run: StackRun): string[] {
+  return run.ofType("random:index/randomPassword:RandomPassword").map((password) => password.outputs.result as string);
+}
