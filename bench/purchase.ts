@@ -47,14 +47,26 @@ async function resetState(): Promise<void> {
 function startService(): ChildProcess {
   const tsx = join(__dirname, "..", "node_modules", ".bin", "tsx");
   return spawn(tsx, [join(__dirname, "..", "apps", "coupon", "src", "main.ts")], {
-    env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", LOG_LEVEL: "warn", REDIS_URL, MYSQL_DATABASE: DATABASE, KAFKA_ORDERS_TOPIC: "coupon.orders.bench", KAFKA_TOPIC_PARTITIONS: "3" },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      REDIS_URL,
+      MYSQL_DATABASE: DATABASE,
+      KAFKA_ORDERS_TOPIC: "coupon.orders.bench",
+      KAFKA_TOPIC_PARTITIONS: "3",
+    },
     stdio: ["ignore", "ignore", "inherit"],
   });
 }
 
 async function waitReady(poster: ReturnType<typeof createPoster>): Promise<void> {
   for (let i = 0; i < 120; i++) {
-    const ok = await poster.get("/health/ready").then((r) => r.status === 200, () => false);
+    const ok = await poster.get("/health/ready").then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return;
     await sleep(500);
   }
@@ -70,11 +82,19 @@ async function httpRuns(): Promise<LoadResult[]> {
     const created = await poster.post(
       "/coupons",
       { "x-user-id": "1", "x-user-role": "admin", "x-gateway-id": "bench" },
-      JSON.stringify({ name: "hot", priceCents: 100, stock: HTTP_ATTEMPTS, saleStartsAt: new Date(now - 60_000).toISOString(), saleEndsAt: new Date(now + 3_600_000).toISOString() }),
+      JSON.stringify({
+        name: "hot",
+        priceCents: 100,
+        stock: HTTP_ATTEMPTS,
+        saleStartsAt: new Date(now - 60_000).toISOString(),
+        saleEndsAt: new Date(now + 3_600_000).toISOString(),
+      }),
     );
     const couponId = (JSON.parse(created.body) as { id: string }).id;
     const attempt = (userOffset: number) => async (i: number) =>
-      String((await poster.post(`/coupons/${couponId}/purchase`, { "x-user-id": String(userOffset + i), "x-gateway-id": "gw-bench" })).status);
+      String(
+        (await poster.post(`/coupons/${couponId}/purchase`, { "x-user-id": String(userOffset + i), "x-gateway-id": "gw-bench" })).status,
+      );
     // Warm-up (JIT, connections, script cache) on a few units; not reported.
     await runLoad("warm-up", 2_000, HTTP_CONCURRENCY, attempt(90_000_000));
     const remaining = HTTP_ATTEMPTS - 2_000;
@@ -92,7 +112,13 @@ async function evalshaCeiling(): Promise<LoadResult> {
   const redis = new Redis(REDIS_URL);
   try {
     const couponId = "900000001";
-    await new StockLoader(redis).load({ couponId, stock: EVALSHA_ATTEMPTS, priceCents: 100, startsAtMs: Date.now() - 60_000, endsAtMs: Date.now() + 3_600_000 });
+    await new StockLoader(redis).load({
+      couponId,
+      stock: EVALSHA_ATTEMPTS,
+      priceCents: 100,
+      startsAtMs: Date.now() - 60_000,
+      endsAtMs: Date.now() + 3_600_000,
+    });
     const script = new PurchaseScript(redis);
     return await runLoad("raw EVALSHA, same Lua, one connection", EVALSHA_ATTEMPTS, EVALSHA_CONCURRENCY, async (i) => {
       const outcome = await script.run({ couponId, userId: String(2_000_000 + i), orderId: newOrderId(couponId), gatewayId: "gw-bench" });
@@ -124,8 +150,12 @@ async function main(): Promise<void> {
   const evalsha = await evalshaCeiling();
   log("MySQL baseline run ...");
   const mysql = await mysqlBaseline();
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, loopback`);
-  console.log(`concurrency: HTTP ${HTTP_CONCURRENCY} keep-alive connections, EVALSHA ${EVALSHA_CONCURRENCY} in flight on one connection, MySQL ${MYSQL_CONCURRENCY} connections`);
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, loopback`,
+  );
+  console.log(
+    `concurrency: HTTP ${HTTP_CONCURRENCY} keep-alive connections, EVALSHA ${EVALSHA_CONCURRENCY} in flight on one connection, MySQL ${MYSQL_CONCURRENCY} connections`,
+  );
   console.log(formatTable([...http, evalsha, mysql]));
 }
 

@@ -33,7 +33,10 @@ export function loadPlatformConfig(): PlatformConfig {
   const unset = unsetKeys(config);
   if (unset.length > 0 && process.env[OFFLINE_PLAN_ENV] !== "1") {
     throw new PlatformConfigError(
-      unset.map((key) => `${PROJECT}:${key} = "${UNSET}": set it for this stack before \`pulumi preview\` or \`pulumi up\` (\`pulumi config set --path '${PROJECT}:${key}' <value>\`); stacks/README.md says what it accepts`),
+      unset.map(
+        (key) =>
+          `${PROJECT}:${key} = "${UNSET}": set it for this stack before \`pulumi preview\` or \`pulumi up\` (\`pulumi config set --path '${PROJECT}:${key}' <value>\`); stacks/README.md says what it accepts`,
+      ),
       `stack "${stack}"`,
     );
   }
@@ -54,7 +57,10 @@ export function parsePlatformConfig(source: ConfigSource): PlatformConfig {
   const unknownKeys = Object.keys(overrides).filter((key) => !STACK_KEYS.includes(key));
   if (unknownKeys.length > 0) {
     throw new PlatformConfigError(
-      unknownKeys.map((key) => `${PROJECT}:${key} = ${show(overrides[key])}: unknown key; accepted keys: ${STACK_KEYS.map((k) => `${PROJECT}:${k}`).join(", ")}`),
+      unknownKeys.map(
+        (key) =>
+          `${PROJECT}:${key} = ${show(overrides[key])}: unknown key; accepted keys: ${STACK_KEYS.map((k) => `${PROJECT}:${k}`).join(", ")}`,
+      ),
       context,
     );
   }

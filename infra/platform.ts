@@ -94,7 +94,14 @@ export function createPlatform(config: PlatformConfig) {
     availabilityZones: network.availabilityZones,
     bastionSecurityGroupId: bastion?.securityGroupId,
   });
-  const connections = serviceConnections({ kafka, cache, database, names: KAFKA_NAMES, orderPartitions: config.delivery.orderPartitions, region: aws.region });
+  const connections = serviceConnections({
+    kafka,
+    cache,
+    database,
+    names: KAFKA_NAMES,
+    orderPartitions: config.delivery.orderPartitions,
+    region: aws.region,
+  });
 
   const registry = new ImageRegistry("images", { namePrefix, apps: APPS, tags });
   const addons = new ClusterAddons("addons", {
@@ -107,7 +114,18 @@ export function createPlatform(config: PlatformConfig) {
     controllerReplicas: config.delivery.highAvailability ? 2 : 1,
     tags,
   });
-  const apps = deployPlatformApps({ network, cluster, addons, registry, kafka, cache, database, connections, settings: config.delivery, tags });
+  const apps = deployPlatformApps({
+    network,
+    cluster,
+    addons,
+    registry,
+    kafka,
+    cache,
+    database,
+    connections,
+    settings: config.delivery,
+    tags,
+  });
 
   return { aws, network, bastion, cluster, kafka, cache, database, connections: connectionsOutput(connections), registry, addons, apps };
 }

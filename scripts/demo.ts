@@ -54,17 +54,37 @@ async function main(): Promise<number> {
   const shared = { REDIS_URL: DEMO_REDIS_URL, MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
   const services: ServiceProcess[] = [];
   const redis = new Redis(DEMO_REDIS_URL);
-  const pool = createPool({ host: "127.0.0.1", port: 3306, user: "root", password: "", database: DEMO_DATABASE, connectionLimit: 8, supportBigNumbers: true, bigNumberStrings: true });
+  const pool = createPool({
+    host: "127.0.0.1",
+    port: 3306,
+    user: "root",
+    password: "",
+    database: DEMO_DATABASE,
+    connectionLimit: 8,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
   const buyers: Buyer[] = [];
   try {
     log(`starting coupon, payment and two gateways (logs in ${logDir})…`);
-    const coupon = await startService("coupon", "coupon", { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" }, logDir);
+    const coupon = await startService(
+      "coupon",
+      "coupon",
+      { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" },
+      logDir,
+    );
     services.push(coupon);
     await waitReady(coupon);
     const payment = await startService(
       "payment",
       "payment",
-      { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`, KAFKA_CONSUMER_GROUP: `payment-settlement-demo-${runId}`, KAFKA_TOPIC_PARTITIONS: "3" },
+      {
+        ...shared,
+        KAFKA_ORDERS_TOPIC: topic,
+        KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`,
+        KAFKA_CONSUMER_GROUP: `payment-settlement-demo-${runId}`,
+        KAFKA_TOPIC_PARTITIONS: "3",
+      },
       logDir,
     );
     services.push(payment);
@@ -89,17 +109,30 @@ async function main(): Promise<number> {
     const created = await call(gatewayPorts[0] as number, "/api/coupons", {
       method: "POST",
       token: adminToken,
-      body: { name: "Demo flash sale", priceCents: flags.priceCents, stock: flags.stock, saleStartsAt: new Date(now - 60_000).toISOString(), saleEndsAt: new Date(now + 3_600_000).toISOString() },
+      body: {
+        name: "Demo flash sale",
+        priceCents: flags.priceCents,
+        stock: flags.stock,
+        saleStartsAt: new Date(now - 60_000).toISOString(),
+        saleEndsAt: new Date(now + 3_600_000).toISOString(),
+      },
     });
     if (created.status !== 201) throw new Error(`creating the coupon failed: ${created.status} ${JSON.stringify(created.body)}`);
     const couponId = String(created.body.id);
     log(`coupon ${couponId}: ${flags.stock} units; registering ${flags.buyers} buyers and opening their WebSockets…`);
     buyers.push(...(await prepareBuyers(flags, gatewayPorts, pool, runId)));
 
-    const orderStatus = async (buyer: Buyer, orderId: string) => String((await call(buyer.socketPort, `/api/orders/${orderId}`, { token: buyer.token })).body.status);
+    const orderStatus = async (buyer: Buyer, orderId: string) =>
+      String((await call(buyer.socketPort, `/api/orders/${orderId}`, { token: buyer.token })).body.status);
     const unitsLeft = async () => Number(await redis.get(couponKeys(couponId).stock));
     log(`flash sale: ${flags.buyers} buyers at once, retries for up to ${flags.durationSeconds} s…`);
-    const sale = await runFlashSale(buyers, { couponId, gatewayPorts, orderStatus, unitsLeft, deadline: performance.now() + flags.durationSeconds * 1000 });
+    const sale = await runFlashSale(buyers, {
+      couponId,
+      gatewayPorts,
+      orderStatus,
+      unitsLeft,
+      deadline: performance.now() + flags.durationSeconds * 1000,
+    });
 
     log("waiting for settlement and the last WebSocket pushes…");
     const settleDeadline = performance.now() + SETTLE_TIMEOUT_MS;
@@ -107,7 +140,16 @@ async function main(): Promise<number> {
     const pushedAll = () => buyers.every((b) => b.orders.every((orderId) => b.socket.results.has(orderId)));
     for (let i = 0; i < 50 && !pushedAll(); i++) await new Promise((r) => setTimeout(r, 100));
 
-    const report = await buildReport({ pool, couponId, stock: flags.stock, priceCents: flags.priceCents, stockLeftInRedis: await unitsLeft(), buyers, sale, orderStatus });
+    const report = await buildReport({
+      pool,
+      couponId,
+      stock: flags.stock,
+      priceCents: flags.priceCents,
+      stockLeftInRedis: await unitsLeft(),
+      buyers,
+      sale,
+      orderStatus,
+    });
     console.log(`\n${report.lines.join("\n")}\n`);
     return report.healthy ? 0 : 1;
   } finally {

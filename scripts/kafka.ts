@@ -19,7 +19,11 @@ async function main(command: string | undefined): Promise<number> {
       return 0;
     case "status": {
       const status = await kafkaStatus();
-      log(status.answers ? `answers on 127.0.0.1:9092${status.ownPid ? ` (pid ${status.ownPid}, started by this script)` : ""}` : "not running");
+      log(
+        status.answers
+          ? `answers on 127.0.0.1:9092${status.ownPid ? ` (pid ${status.ownPid}, started by this script)` : ""}`
+          : "not running",
+      );
       return status.answers ? 0 : 1;
     }
     default:

@@ -7,7 +7,9 @@ import { createLogger } from "../apps/lib/logger";
 async function main(): Promise<void> {
   const env = loadEnv(mysqlEnv);
   const result = await migrate(env, createLogger("migrate", process.env.LOG_LEVEL ?? "warn"));
-  console.log(`database ${env.MYSQL_DATABASE}: applied [${result.applied.join(", ")}], already applied [${result.alreadyApplied.join(", ")}]`);
+  console.log(
+    `database ${env.MYSQL_DATABASE}: applied [${result.applied.join(", ")}], already applied [${result.alreadyApplied.join(", ")}]`,
+  );
 }
 
 main().catch((err: unknown) => {

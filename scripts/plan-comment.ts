@@ -29,7 +29,10 @@ async function main(): Promise<number> {
   }
   const stacks = parsed.positionals.length > 0 ? parsed.positionals : definedStacks();
   const results = await Promise.all(stacks.map((stack) => runScriptAsync("plan-diff.ts", ["--stack", stack, "--base", base])));
-  const { worst, comment } = renderComment(base, stacks.map((stack, i) => ({ stack, result: results[i] as ScriptResult })));
+  const { worst, comment } = renderComment(
+    base,
+    stacks.map((stack, i) => ({ stack, result: results[i] as ScriptResult })),
+  );
   if (out) {
     fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     fs.writeFileSync(out, comment);

@@ -61,7 +61,10 @@ function planAtRef(stack: string, ref: string): Plan {
       }
     })();
     if (!stackExisted) return { project: "coupon-platform", stack, profile: "", resources: [] };
-    throw new Error(`${ref} has no ${snapshot} (${(error as Error).message.split("\n")[0] ?? ""}); diff against a ref that has plan snapshots`, { cause: error });
+    throw new Error(
+      `${ref} has no ${snapshot} (${(error as Error).message.split("\n")[0] ?? ""}); diff against a ref that has plan snapshots`,
+      { cause: error },
+    );
   }
 }
 

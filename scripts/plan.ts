@@ -18,7 +18,10 @@ const USAGE = "usage: npm run plan -- --stack <name> [--out dist/plan] [--snapsh
 async function main(): Promise<number> {
   let values: { stack?: string; out?: string; snapshot?: boolean };
   try {
-    ({ values } = parseArgs({ options: { stack: { type: "string" }, out: { type: "string" }, snapshot: { type: "boolean" } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { stack: { type: "string" }, out: { type: "string" }, snapshot: { type: "boolean" } },
+      strict: true,
+    }));
   } catch (error) {
     console.error(`plan: ${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -49,7 +52,11 @@ async function main(): Promise<number> {
   fs.writeFileSync(files.markdown, renderPlanMarkdown(facts));
   fs.writeFileSync(files.mermaid, facts.mermaid);
   console.log(renderSummary(facts));
-  console.log(`wrote ${Object.values(files).map((file) => path.relative(process.cwd(), file)).join(", ")}`);
+  console.log(
+    `wrote ${Object.values(files)
+      .map((file) => path.relative(process.cwd(), file))
+      .join(", ")}`,
+  );
   return 0;
 }
 

@@ -28,7 +28,9 @@ async function main(): Promise<number> {
     return 2;
   }
   if (!fs.existsSync(path.join(REPO_ROOT, `Pulumi.${values.stack}.yaml`))) {
-    console.error(`policy: no stack file Pulumi.${values.stack}.yaml (create one with \`npm run stack:new -- ${values.stack} --from <profile>\`)`);
+    console.error(
+      `policy: no stack file Pulumi.${values.stack}.yaml (create one with \`npm run stack:new -- ${values.stack} --from <profile>\`)`,
+    );
     return 2;
   }
   let check: StackCheck;
@@ -50,9 +52,17 @@ function report(check: StackCheck): string {
   ];
   if (check.violations.length === 0) return [...lines, "no violations"].join("\n");
   const rows = [...check.violations]
-    .sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.rule.localeCompare(b.rule) || a.urn.localeCompare(b.urn))
+    .sort(
+      (a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.rule.localeCompare(b.rule) || a.urn.localeCompare(b.urn),
+    )
     .map((v) => [v.rule, v.level, resourceOf(v.urn), v.message]);
-  return [...lines, "", table(["rule", "level", "resource", "message"], rows), "", `violations: ${formatCounts(check.violations.map((v) => v.level))}`].join("\n");
+  return [
+    ...lines,
+    "",
+    table(["rule", "level", "resource", "message"], rows),
+    "",
+    `violations: ${formatCounts(check.violations.map((v) => v.level))}`,
+  ].join("\n");
 }
 
 /** "type::name" from a URN: the part a reader recognises. */
@@ -72,7 +82,8 @@ function formatCounts(levels: readonly EnforcementLevel[]): string {
 /** A plain-text table; the message column is last so long messages do not push the others. */
 function table(header: readonly string[], rows: readonly string[][]): string {
   const widths = header.slice(0, -1).map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: readonly string[]) => cells.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] as number) : cell)).join("  ");
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i < widths.length ? cell.padEnd(widths[i] as number) : cell)).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w)).concat("-------")), ...rows.map(line)].join("\n");
 }
 

@@ -21,7 +21,14 @@ const checks: Check[] = [
     address: "127.0.0.1:6379",
     howToStart: "service redis-server start   (or: docker compose up -d redis)",
     check: async () => {
-      const redis = new Redis({ host: "127.0.0.1", port: 6379, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2_000 });
+      const redis = new Redis({
+        host: "127.0.0.1",
+        port: 6379,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 2_000,
+      });
       try {
         await redis.connect();
         await redis.ping();

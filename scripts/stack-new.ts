@@ -22,7 +22,11 @@ const USAGE = "usage: npm run stack:new -- <name> --from <profile> [--region <aw
 function main(): number {
   let parsed: { values: { from?: string; region?: string; set?: string[] }; positionals: string[] };
   try {
-    parsed = parseArgs({ options: { from: { type: "string" }, region: { type: "string" }, set: { type: "string", multiple: true } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      options: { from: { type: "string" }, region: { type: "string" }, set: { type: "string", multiple: true } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     return fail(`${(error as Error).message}\n${USAGE}`);
   }
@@ -30,15 +34,20 @@ function main(): number {
   const { from: profile, set = [] } = parsed.values;
   if (!stack || extra.length > 0 || !profile) return fail(USAGE);
   if (!STACK_NAME.test(stack)) {
-    return fail(`stack name "${stack}" is not accepted: 2–25 lowercase letters, digits or dashes, starting with a letter and not ending with a dash (it prefixes AWS names as coupon-${stack})`);
+    return fail(
+      `stack name "${stack}" is not accepted: 2–25 lowercase letters, digits or dashes, starting with a letter and not ending with a dash (it prefixes AWS names as coupon-${stack})`,
+    );
   }
   const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
   if (fs.existsSync(file)) return fail(`Pulumi.${stack}.yaml exists already; pick another name or edit that file (nothing was written)`);
   const profiles = availableProfiles();
-  if (!profiles.includes(profile)) return fail(`--from ${profile}: unknown profile; accepted: ${profiles.join(", ")} (the files in stacks/)`);
+  if (!profiles.includes(profile))
+    return fail(`--from ${profile}: unknown profile; accepted: ${profiles.join(", ")} (the files in stacks/)`);
   const region = parsed.values.region ?? regionOfProfileStack(profile);
-  if (!region) return fail(`--region is required (no Pulumi.${profile}.yaml to take a region from); accepted: an AWS region such as eu-west-1`);
-  if (!AWS_REGION.test(region)) return fail(`--region ${region}: not an AWS region name; accepted: such as eu-west-1, us-east-2, ap-southeast-1`);
+  if (!region)
+    return fail(`--region is required (no Pulumi.${profile}.yaml to take a region from); accepted: an AWS region such as eu-west-1`);
+  if (!AWS_REGION.test(region))
+    return fail(`--region ${region}: not an AWS region name; accepted: such as eu-west-1, us-east-2, ap-southeast-1`);
 
   const overrides: Record<string, unknown> = { tags: { environment: stack } };
   let toSet: string[];
@@ -86,7 +95,8 @@ function regionOfProfileStack(profile: string): string | undefined {
 }
 
 function nextSteps(stack: string, profile: string, toSet: readonly string[]): string {
-  const unset = toSet.length > 0 ? `set what is still "${UNSET}" (${toSet.join(", ")}): \`pulumi preview\` and \`pulumi up\` refuse it; ` : "";
+  const unset =
+    toSet.length > 0 ? `set what is still "${UNSET}" (${toSet.join(", ")}): \`pulumi preview\` and \`pulumi up\` refuse it; ` : "";
   return [
     "",
     "next steps:",

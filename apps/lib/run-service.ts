@@ -6,10 +6,7 @@ import { shutdownOnSignals } from "./http/graceful-shutdown";
  * A service's entry point: load its config, start it, drain on SIGTERM/SIGINT.
  * Config errors name the variable; they are printed plainly, without a stack trace.
  */
-export function runService<C>(
-  loadConfig: () => C,
-  start: (config: C) => Promise<{ shutdown: () => Promise<void>; logger: Logger }>,
-): void {
+export function runService<C>(loadConfig: () => C, start: (config: C) => Promise<{ shutdown: () => Promise<void>; logger: Logger }>): void {
   const main = async () => {
     const service = await start(loadConfig());
     shutdownOnSignals(service.shutdown, service.logger);

@@ -4,9 +4,17 @@ import { Agent, request } from "node:http";
 export function createPoster(port: number, maxSockets: number) {
   const agent = new Agent({ keepAlive: true, maxSockets });
   /** GET without a body, POST with one (or with none, like a purchase). */
-  const send = (method: "GET" | "POST", path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> =>
+  const send = (
+    method: "GET" | "POST",
+    path: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<{ status: number; body: string }> =>
     new Promise((resolve, reject) => {
-      const allHeaders = body === undefined ? headers : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
+      const allHeaders =
+        body === undefined
+          ? headers
+          : { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) };
       const req = request({ host: "127.0.0.1", port, path, method, headers: allHeaders, agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));

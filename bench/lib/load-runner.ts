@@ -20,7 +20,12 @@ function percentile(sorted: number[], p: number): number {
  * starts its next operation when the previous one answers). Bounded by count.
  * `operation` returns an outcome label, tallied for the report.
  */
-export async function runLoad(label: string, total: number, concurrency: number, operation: (i: number) => Promise<string>): Promise<LoadResult> {
+export async function runLoad(
+  label: string,
+  total: number,
+  concurrency: number,
+  operation: (i: number) => Promise<string>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
   let next = 0;
@@ -37,7 +42,15 @@ export async function runLoad(label: string, total: number, concurrency: number,
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { label, operations: total, seconds, perSecond: total / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), outcomes };
+  return {
+    label,
+    operations: total,
+    seconds,
+    perSecond: total / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    outcomes,
+  };
 }
 
 export function formatTable(results: LoadResult[]): string {
@@ -53,6 +66,10 @@ export function formatTable(results: LoadResult[]): string {
   ]);
   const header = ["path", "ops", "ops/s", "p50 ms", "p99 ms", "outcomes"];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

@@ -8,7 +8,10 @@ import { runLoad, type LoadResult } from "./load-runner";
  * serialises every buyer.
  */
 export async function mysqlPurchaseBaseline(pool: Pool, total: number, concurrency: number): Promise<LoadResult> {
-  await pool.query("INSERT INTO coupons (name, price_cents, initial_stock, stock, sale_starts_at, sale_ends_at) VALUES ('bench baseline', 100, ?, ?, NOW(), NOW() + INTERVAL 1 DAY)", [total, total]);
+  await pool.query(
+    "INSERT INTO coupons (name, price_cents, initial_stock, stock, sale_starts_at, sale_ends_at) VALUES ('bench baseline', 100, ?, ?, NOW(), NOW() + INTERVAL 1 DAY)",
+    [total, total],
+  );
   const [[row]] = await pool.query<RowDataPacket[]>("SELECT MAX(id) AS id FROM coupons");
   const couponId = String(row?.id);
   const userBase = 10_000_000;
@@ -20,12 +23,18 @@ export async function mysqlPurchaseBaseline(pool: Pool, total: number, concurren
     const connection = await pool.getConnection();
     try {
       await connection.beginTransaction();
-      const [update] = await connection.execute<ResultSetHeader>("UPDATE coupons SET stock = stock - 1 WHERE id = ? AND stock > 0", [couponId]);
+      const [update] = await connection.execute<ResultSetHeader>("UPDATE coupons SET stock = stock - 1 WHERE id = ? AND stock > 0", [
+        couponId,
+      ]);
       if (update.affectedRows !== 1) {
         await connection.rollback();
         return "sold_out";
       }
-      await connection.execute("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES (?, ?, ?, 100)", [`bench-${couponId}-${i}`, userBase + i, couponId]);
+      await connection.execute("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES (?, ?, ?, 100)", [
+        `bench-${couponId}-${i}`,
+        userBase + i,
+        couponId,
+      ]);
       await connection.commit();
       return "accepted";
     } catch (err) {

@@ -106,7 +106,11 @@ export function smokeTestTemplateSpec(app: string, previewUrl: string) {
                     {
                       name: "smoke",
                       image: SMOKE_TEST_IMAGE,
-                      command: ["sh", "-c", `for i in 1 2 3 4 5; do curl --fail --silent --show-error --max-time 5 ${previewUrl}/health/ready || exit 1; sleep 2; done`],
+                      command: [
+                        "sh",
+                        "-c",
+                        `for i in 1 2 3 4 5; do curl --fail --silent --show-error --max-time 5 ${previewUrl}/health/ready || exit 1; sleep 2; done`,
+                      ],
                       resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
                       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
                     },

@@ -43,7 +43,10 @@ export interface AppServiceArgs {
   readonly app: string;
   readonly image: pulumi.Input<string>;
   /** Settings (ConfigMap) and credentials (Secret), as environment variables. */
-  readonly env: { readonly config: Record<string, pulumi.Input<string> | undefined>; readonly secrets: Record<string, pulumi.Input<string> | undefined> };
+  readonly env: {
+    readonly config: Record<string, pulumi.Input<string> | undefined>;
+    readonly secrets: Record<string, pulumi.Input<string> | undefined>;
+  };
   /** Variables from the pod's own fields (the Downward API), e.g. its name. */
   readonly fieldEnv?: Record<string, string>;
   /** Inline IAM policies (JSON) of the app's IRSA role, by name; none for an app that never calls AWS. */
@@ -115,7 +118,11 @@ export class AppService extends pulumi.ComponentResource {
       },
       k8sOpts,
     );
-    const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, { metadata: metadata(`${app}-config`), data: definedOnly(args.env.config) }, k8sOpts);
+    const configMap = new k8s.core.v1.ConfigMap(
+      `${name}-config`,
+      { metadata: metadata(`${app}-config`), data: definedOnly(args.env.config) },
+      k8sOpts,
+    );
     const secret = new k8s.core.v1.Secret(
       `${name}-secret`,
       { metadata: metadata(`${app}-secret`), type: "Opaque", stringData: pulumi.secret(definedOnly(args.env.secrets)) },
@@ -172,7 +179,11 @@ export class AppService extends pulumi.ComponentResource {
           progressDeadlineSeconds: 600,
           selector: { matchLabels: { app } },
           template,
-          strategy: rolloutStrategy(strategy, { stableService: this.serviceName, secondService: this.secondServiceName, analysisTemplate: analysisName }, 80),
+          strategy: rolloutStrategy(
+            strategy,
+            { stableService: this.serviceName, secondService: this.secondServiceName, analysisTemplate: analysisName },
+            80,
+          ),
         },
       },
       crOpts,
@@ -185,10 +196,21 @@ export class AppService extends pulumi.ComponentResource {
       { metadata: metadata(app), spec: { maxUnavailable: 1, selector: { matchLabels: { app } } } },
       k8sOpts,
     );
-    new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadata(app), spec: networkPolicySpec(app, args.ingressFrom, args.egressTo, { smokeTests: strategy.kind === "blueGreen" }) }, k8sOpts);
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-netpol`,
+      {
+        metadata: metadata(app),
+        spec: networkPolicySpec(app, args.ingressFrom, args.egressTo, { smokeTests: strategy.kind === "blueGreen" }),
+      },
+      k8sOpts,
+    );
     if (strategy.kind === "blueGreen") {
       // The namespace denies every pod by default: the pre-promotion smoke Job needs its own way to the preview.
-      new k8s.networking.v1.NetworkPolicy(`${name}-smoke-test-netpol`, { metadata: metadata(`${app}-smoke-test`), spec: smokeTestNetworkPolicySpec(app) }, k8sOpts);
+      new k8s.networking.v1.NetworkPolicy(
+        `${name}-smoke-test-netpol`,
+        { metadata: metadata(`${app}-smoke-test`), spec: smokeTestNetworkPolicySpec(app) },
+        k8sOpts,
+      );
     }
 
     this.registerOutputs({});
@@ -206,7 +228,14 @@ export class AppService extends pulumi.ComponentResource {
     // Spikes: add up to double the pods (or 10) every 15 s with no stabilisation; shed at most
     // 10 % a minute after 5 quiet minutes, so a sale's second wave finds the pods still there.
     const behavior = {
-      scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: "Max", policies: [{ type: "Percent", value: 100, periodSeconds: 15 }, { type: "Pods", value: 10, periodSeconds: 15 }] },
+      scaleUp: {
+        stabilizationWindowSeconds: 0,
+        selectPolicy: "Max",
+        policies: [
+          { type: "Percent", value: 100, periodSeconds: 15 },
+          { type: "Pods", value: 10, periodSeconds: 15 },
+        ],
+      },
       scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Min", policies: [{ type: "Percent", value: 10, periodSeconds: 60 }] },
     };
 
@@ -219,7 +248,12 @@ export class AppService extends pulumi.ComponentResource {
             scaleTargetRef: target,
             minReplicas: args.scaling.minReplicas,
             maxReplicas: args.scaling.maxReplicas,
-            metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.scaling.cpuTargetPercent } } }],
+            metrics: [
+              {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.scaling.cpuTargetPercent } },
+              },
+            ],
             behavior,
           },
         },

@@ -46,11 +46,20 @@ export function deployCoupon(args: CouponArgs) {
     env: couponEnv(args.connections),
     iamPolicies: { kafka: args.kafka.producerPolicyJson },
     resources: settings.resources,
-    scaling: { kind: "cpu", minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, cpuTargetPercent: settings.cpuTargetPercent },
+    scaling: {
+      kind: "cpu",
+      minReplicas: settings.minReplicas,
+      maxReplicas: settings.maxReplicas,
+      cpuTargetPercent: settings.cpuTargetPercent,
+    },
     strategy: { kind: "albCanary", steps: settings.canarySteps, ingressName, analysis: "http" },
     // The gateway reaches coupon through the internal ALB, whose nodes live only in the internal-LB subnets.
     ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: network.internalLbSubnetCidrs },
-    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }] },
+    egressTo: {
+      dataSubnetCidrs: network.dataSubnetCidrs,
+      dataPorts: args.dataPorts,
+      cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
+    },
   });
   const ingress = internalIngress(ingressName, {
     namespace: platform.namespace,

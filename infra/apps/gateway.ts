@@ -68,10 +68,20 @@ export function deployGateway(args: GatewayArgs) {
     // Each gateway instance is named after its pod, so payment results reach the instance holding the socket.
     fieldEnv: { GATEWAY_ID: "metadata.name" },
     resources: settings.resources,
-    scaling: { kind: "cpu", minReplicas: settings.minReplicas, maxReplicas: settings.maxReplicas, cpuTargetPercent: settings.cpuTargetPercent },
+    scaling: {
+      kind: "cpu",
+      minReplicas: settings.minReplicas,
+      maxReplicas: settings.maxReplicas,
+      cpuTargetPercent: settings.cpuTargetPercent,
+    },
     strategy: { kind: "blueGreen", autoPromotion: settings.autoPromotion, scaleDownDelaySeconds: settings.scaleDownDelaySeconds },
     ingressFrom: { kind: "loadBalancer", subnetCidrs: network.publicSubnetCidrs },
-    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, apps: ["coupon"], cidrs: [{ cidrs: network.internalLbSubnetCidrs, port: 80 }] },
+    egressTo: {
+      dataSubnetCidrs: network.dataSubnetCidrs,
+      dataPorts: args.dataPorts,
+      apps: ["coupon"],
+      cidrs: [{ cidrs: network.internalLbSubnetCidrs, port: 80 }],
+    },
   });
   const ingress = publicIngress("gateway-public", {
     namespace: platform.namespace,

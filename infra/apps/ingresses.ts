@@ -81,7 +81,11 @@ function albIngress(
   annotations: Record<string, pulumi.Input<string>>,
   rule: { host?: string; servicePort: { name: string }; paths: readonly string[] },
 ): k8s.networking.v1.Ingress {
-  const paths = rule.paths.map((path) => ({ path, pathType: "Prefix", backend: { service: { name: args.service, port: rule.servicePort } } }));
+  const paths = rule.paths.map((path) => ({
+    path,
+    pathType: "Prefix",
+    backend: { service: { name: args.service, port: rule.servicePort } },
+  }));
   return new k8s.networking.v1.Ingress(
     name,
     {

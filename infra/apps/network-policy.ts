@@ -21,7 +21,12 @@ export interface EgressTargets {
 
 /** Egress to the cluster's DNS (CoreDNS in kube-system), which every pod needs to resolve a name. */
 const TO_CLUSTER_DNS = {
-  to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  to: [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+    },
+  ],
   ports: [
     { protocol: "UDP", port: 53 },
     { protocol: "TCP", port: 53 },

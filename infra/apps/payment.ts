@@ -58,6 +58,10 @@ export function deployPayment(args: PaymentArgs): AppService {
     strategy: { kind: "replicaCanary", steps: settings.canarySteps, analysis: "settlements" },
     // A consumer: nothing calls it but Prometheus.
     ingressFrom: { kind: "none" },
-    egressTo: { dataSubnetCidrs: network.dataSubnetCidrs, dataPorts: args.dataPorts, cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }] },
+    egressTo: {
+      dataSubnetCidrs: network.dataSubnetCidrs,
+      dataPorts: args.dataPorts,
+      cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
+    },
   });
 }

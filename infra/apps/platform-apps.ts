@@ -79,8 +79,25 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
   const ingressReady = [addons.loadBalancerController];
   const allDataPorts = [kafka.port, cache.port, database.port];
 
-  const coupon = deployCoupon({ platform, image: image("coupon"), settings: settings.coupon, connections, kafka, network, dataPorts: allDataPorts, ingressReady });
-  const payment = deployPayment({ platform, image: image("payment"), settings: settings.payment, connections, kafka, network, dataPorts: allDataPorts });
+  const coupon = deployCoupon({
+    platform,
+    image: image("coupon"),
+    settings: settings.coupon,
+    connections,
+    kafka,
+    network,
+    dataPorts: allDataPorts,
+    ingressReady,
+  });
+  const payment = deployPayment({
+    platform,
+    image: image("payment"),
+    settings: settings.payment,
+    connections,
+    kafka,
+    network,
+    dataPorts: allDataPorts,
+  });
   const gateway = deployGateway({
     platform,
     image: image("gateway"),

@@ -38,10 +38,26 @@ export function podTemplate(args: PodTemplateArgs) {
       serviceAccountName: args.serviceAccountName,
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
-      securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        runAsGroup: 10001,
+        fsGroup: 10001,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
       topologySpreadConstraints: [
-        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: args.zoneSpread, labelSelector: { matchLabels: { app: args.app } } },
-        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: args.app } } },
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: args.zoneSpread,
+          labelSelector: { matchLabels: { app: args.app } },
+        },
+        {
+          maxSkew: 1,
+          topologyKey: "kubernetes.io/hostname",
+          whenUnsatisfiable: "ScheduleAnyway",
+          labelSelector: { matchLabels: { app: args.app } },
+        },
       ],
       nodeSelector: ON_APP_NODES,
       containers: [

@@ -138,23 +138,41 @@ export class Cluster extends pulumi.ComponentResource {
     // The private endpoint's network interfaces carry the cluster security group, which
     // admits only itself: open 443 to the named API clients, nobody else.
     const clusterSecurityGroupId = cluster.eksCluster.apply((c) => pulumi.output(c.vpcConfig).apply((vpc) => vpc.clusterSecurityGroupId));
-    args.apiClients.securityGroupIds.forEach((sourceId, i) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-api-from-sg-${i}`,
-        { securityGroupId: clusterSecurityGroupId, referencedSecurityGroupId: sourceId, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from an operator host" },
-        { parent: this },
-      ),
+    args.apiClients.securityGroupIds.forEach(
+      (sourceId, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-api-from-sg-${i}`,
+          {
+            securityGroupId: clusterSecurityGroupId,
+            referencedSecurityGroupId: sourceId,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: "Kubernetes API from an operator host",
+          },
+          { parent: this },
+        ),
     );
-    args.apiClients.cidrBlocks.forEach((cidrIpv4, i) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-api-from-cidr-${i}`,
-        { securityGroupId: clusterSecurityGroupId, cidrIpv4, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "Kubernetes API from a CI network" },
-        { parent: this },
-      ),
+    args.apiClients.cidrBlocks.forEach(
+      (cidrIpv4, i) =>
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-api-from-cidr-${i}`,
+          {
+            securityGroupId: clusterSecurityGroupId,
+            cidrIpv4,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: "Kubernetes API from a CI network",
+          },
+          { parent: this },
+        ),
     );
 
     const nodeRole = this.createNodeRole(name, args, tags);
-    const nodeGroups = Object.entries(args.nodeGroups).flatMap(([groupName, spec]) => this.createNodeGroups(name, groupName, spec, cluster, nodeRole, args, tags));
+    const nodeGroups = Object.entries(args.nodeGroups).flatMap(([groupName, spec]) =>
+      this.createNodeGroups(name, groupName, spec, cluster, nodeRole, args, tags),
+    );
 
     this.clusterName = args.clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -162,7 +180,11 @@ export class Cluster extends pulumi.ComponentResource {
     // Helm releases do not race node creation, and on destroy every Kubernetes object
     // (the load balancer controller's Ingresses, whose ALBs it deletes) goes before the nodes.
     // pulumi-eks makes its kubeconfig wait only for its default node group, which the kit skips.
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { ...parent, dependsOn: nodeGroups });
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { ...parent, dependsOn: nodeGroups },
+    );
     this.nodeSecurityGroupId = clusterSecurityGroupId;
     this.oidcProviderArn = cluster.oidcProviderArn;
     this.oidcProviderUrl = cluster.oidcProviderUrl;
@@ -240,28 +262,31 @@ export class Cluster extends pulumi.ComponentResource {
           share: (size: number) => Math.ceil(size / args.zoneCount),
         }))
       : [{ suffix: "", subnetIds: pulumi.output(args.privateSubnetIds), share: (size: number) => size }];
-    return placements.map(({ suffix, subnetIds, share }) => new eks.ManagedNodeGroup(
-      `${name}-${groupName}${suffix}`,
-      {
-        cluster,
-        nodeGroupNamePrefix: `${groupName}${suffix}-`,
-        nodeRole,
-        // Nodes follow the control plane's version: changing it rolls both.
-        version: args.kubernetesVersion,
-        subnetIds,
-        instanceTypes: spec.instanceTypes,
-        amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
-        capacityType: "ON_DEMAND",
-        scalingConfig: { minSize: share(spec.minSize), desiredSize: share(spec.desiredSize), maxSize: share(spec.maxSize) },
-        // The cluster autoscaler moves desiredSize; a later `pulumi up` must not undo it.
-        ignoreScalingChanges: true,
-        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
-        labels: { [NODE_GROUP_LABEL]: groupName },
-        // Keep the system group for cluster add-ons, which tolerate CriticalAddonsOnly.
-        taints: isSystem ? [{ ...SYSTEM_NODE_TAINT, effect: "NO_SCHEDULE" }] : [],
-        tags: groupTags,
-      },
-      { parent: this },
-    ));
+    return placements.map(
+      ({ suffix, subnetIds, share }) =>
+        new eks.ManagedNodeGroup(
+          `${name}-${groupName}${suffix}`,
+          {
+            cluster,
+            nodeGroupNamePrefix: `${groupName}${suffix}-`,
+            nodeRole,
+            // Nodes follow the control plane's version: changing it rolls both.
+            version: args.kubernetesVersion,
+            subnetIds,
+            instanceTypes: spec.instanceTypes,
+            amiType: architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+            capacityType: "ON_DEMAND",
+            scalingConfig: { minSize: share(spec.minSize), desiredSize: share(spec.desiredSize), maxSize: share(spec.maxSize) },
+            // The cluster autoscaler moves desiredSize; a later `pulumi up` must not undo it.
+            ignoreScalingChanges: true,
+            launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
+            labels: { [NODE_GROUP_LABEL]: groupName },
+            // Keep the system group for cluster add-ons, which tolerate CriticalAddonsOnly.
+            taints: isSystem ? [{ ...SYSTEM_NODE_TAINT, effect: "NO_SCHEDULE" }] : [],
+            tags: groupTags,
+          },
+          { parent: this },
+        ),
+    );
   }
 }

@@ -5,7 +5,10 @@ import * as pulumi from "@pulumi/pulumi";
  * message alone (no stack trace), before any resource is declared.
  */
 export class PlatformConfigError extends pulumi.RunError {
-  constructor(readonly problems: readonly string[], context: string) {
+  constructor(
+    readonly problems: readonly string[],
+    context: string,
+  ) {
     super(`Invalid stack config (${context}):\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
     this.name = "PlatformConfigError";
   }

@@ -13,6 +13,7 @@ export const OFFLINE_PLAN_ENV = "COUPON_PLATFORM_OFFLINE_PLAN";
 export function unsetKeys(value: unknown, path = ""): string[] {
   if (value === UNSET) return [path];
   if (Array.isArray(value)) return value.flatMap((item, i) => unsetKeys(item, `${path}[${i}]`));
-  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, inner]) => unsetKeys(inner, path ? `${path}.${key}` : key));
+  if (typeof value === "object" && value !== null)
+    return Object.entries(value).flatMap(([key, inner]) => unsetKeys(inner, path ? `${path}.${key}` : key));
   return [];
 }

@@ -28,7 +28,10 @@ export const LOG_RETENTION_DAYS = [
 export const retentionDays = () =>
   z
     .number(accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`))
-    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`));
+    .refine(
+      (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
+      accepted(`a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.join(", ")}`),
+    );
 
 /** An IPv4 CIDR block, optionally required to be a private (RFC 1918) range. */
 /** RFC 5737's documentation ranges: examples that route nowhere, never a real client's address. */
@@ -51,7 +54,8 @@ export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPr
       const block = parseCidr(value);
       if (block.prefix < minPrefix || block.prefix > maxPrefix) reason = `prefix /${block.prefix} is out of range`;
       else if (privateOnly && !isPrivate(block)) reason = "not a private range";
-      else if (DOCUMENTATION_RANGES.some((range) => block.prefix >= range.prefix && overlaps(block, range))) reason = "inside a documentation range (RFC 5737), which no real client has";
+      else if (DOCUMENTATION_RANGES.some((range) => block.prefix >= range.prefix && overlaps(block, range)))
+        reason = "inside a documentation range (RFC 5737), which no real client has";
     } catch (error) {
       reason = (error as Error).message;
     }
@@ -60,12 +64,16 @@ export const cidr = (options: { privateOnly?: boolean; minPrefix?: number; maxPr
 };
 
 export const instanceType = () =>
-  z.string(accepted("an EC2 instance type such as m7i.large")).regex(INSTANCE_TYPE_PATTERN, accepted("an EC2 instance type such as m7i.large or t4g.small"));
+  z
+    .string(accepted("an EC2 instance type such as m7i.large"))
+    .regex(INSTANCE_TYPE_PATTERN, accepted("an EC2 instance type such as m7i.large or t4g.small"));
 
 export const AVAILABILITY_ZONE_PATTERN = /^[a-z]{2}(-[a-z]+)+-[0-9][a-z]$/;
 
 export const availabilityZone = () =>
-  z.string(accepted("an availability zone name such as eu-west-1a")).regex(AVAILABILITY_ZONE_PATTERN, accepted("an availability zone name such as eu-west-1a"));
+  z
+    .string(accepted("an availability zone name such as eu-west-1a"))
+    .regex(AVAILABILITY_ZONE_PATTERN, accepted("an availability zone name such as eu-west-1a"));
 
 export const IAM_ROLE_ARN_PATTERN = /^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/;
 
@@ -81,7 +89,12 @@ export const KUBERNETES_VERSIONS = ["1.34", "1.35", "1.36"] as const;
 /** Tag keys and values as AWS accepts them. */
 export const tags = () =>
   z.record(
-    z.string().regex(/^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, accepted("tag keys of 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:")),
+    z
+      .string()
+      .regex(
+        /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+        accepted("tag keys of 1–128 letters, digits, spaces or _.:/=+-@, not starting with aws:"),
+      ),
     z.string(accepted("tag values as strings of up to 256 characters")).max(256, accepted("tag values of up to 256 characters")),
     accepted("a map of tag keys to string values"),
   );
@@ -121,7 +134,8 @@ export const certificateArn = () => {
   return z.string(accepted(what)).superRefine((value, ctx) => {
     if (value === UNSET) return;
     if (!ACM_CERTIFICATE_ARN_PATTERN.test(value)) ctx.addIssue({ code: "custom", message: `accepted: ${what}` });
-    else if (ZERO_CERTIFICATE.test(value)) ctx.addIssue({ code: "custom", message: `is the all-zero placeholder, no certificate of yours; accepted: ${what}` });
+    else if (ZERO_CERTIFICATE.test(value))
+      ctx.addIssue({ code: "custom", message: `is the all-zero placeholder, no certificate of yours; accepted: ${what}` });
   });
 };
 

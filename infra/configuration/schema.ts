@@ -32,12 +32,20 @@ const encryptionSchema = z.strictObject({
 });
 
 const networkSchema = z.strictObject({
-  vpcCidr: cidr({ privateOnly: true, minPrefix: MIN_VPC_PREFIX, maxPrefix: MAX_VPC_PREFIX }).describe("The VPC's address range; the subnet plan carves four tiers per AZ out of it, so it cannot change on a live stack."),
-  azCount: intRange(MIN_AZS, Math.min(MAX_AZS, AZ_SLOTS)).describe("Availability zones used; raising it later adds subnets and moves none."),
-  availabilityZones: z.array(availabilityZone(), accepted("a list of availability zone names")).describe("Zone names to use, exactly azCount of them; [] takes the first azCount zones the region offers without opt-in."),
+  vpcCidr: cidr({ privateOnly: true, minPrefix: MIN_VPC_PREFIX, maxPrefix: MAX_VPC_PREFIX }).describe(
+    "The VPC's address range; the subnet plan carves four tiers per AZ out of it, so it cannot change on a live stack.",
+  ),
+  azCount: intRange(MIN_AZS, Math.min(MAX_AZS, AZ_SLOTS)).describe(
+    "Availability zones used; raising it later adds subnets and moves none.",
+  ),
+  availabilityZones: z
+    .array(availabilityZone(), accepted("a list of availability zone names"))
+    .describe("Zone names to use, exactly azCount of them; [] takes the first azCount zones the region offers without opt-in."),
   natGateways: oneOf(["perAz", "single"]).describe("perAz keeps private egress alive through an AZ outage; single costs less."),
   flowLogRetentionDays: retentionDays().describe("Days the VPC flow logs are kept."),
-  interfaceEndpoints: bool().describe("Interface endpoints for SSM, ECR, STS and Logs keep that traffic inside the VPC instead of going through NAT."),
+  interfaceEndpoints: bool().describe(
+    "Interface endpoints for SSM, ECR, STS and Logs keep that traffic inside the VPC instead of going through NAT.",
+  ),
 });
 
 /**
@@ -53,17 +61,27 @@ export const KAFKA_VERSIONS = ["3.8.x", "3.9.x", "3.9.x.kraft", "4.0.x.kraft", "
 export const RDS_MONITORING_INTERVALS = [0, 1, 5, 10, 15, 30, 60] as const;
 
 const kafkaSchema = z.strictObject({
-  kafkaVersion: oneOf(KAFKA_VERSIONS).describe("MSK version; x lets MSK apply patch releases, .kraft asks for a KRaft cluster (Kafka 4 has only that mode). The metadata mode never changes on an existing cluster."),
-  brokerCount: intRange(2, 30).describe("Brokers in all, a multiple of network.azCount (MSK puts the same number in every AZ); replication factor min(3, brokers)."),
+  kafkaVersion: oneOf(KAFKA_VERSIONS).describe(
+    "MSK version; x lets MSK apply patch releases, .kraft asks for a KRaft cluster (Kafka 4 has only that mode). The metadata mode never changes on an existing cluster.",
+  ),
+  brokerCount: intRange(2, 30).describe(
+    "Brokers in all, a multiple of network.azCount (MSK puts the same number in every AZ); replication factor min(3, brokers).",
+  ),
   instanceType: serviceInstanceType("kafka", "kafka.m7g.large").describe("Broker instance type."),
   storageGiB: intRange(1, 16384).describe("Initial EBS storage per broker."),
-  maxStorageGiB: intRange(1, 16384).describe("Ceiling storage auto-scaling grows each broker's volume to (it never shrinks); at least storageGiB."),
+  maxStorageGiB: intRange(1, 16384).describe(
+    "Ceiling storage auto-scaling grows each broker's volume to (it never shrinks); at least storageGiB.",
+  ),
   logRetentionDays: retentionDays().describe("Days the broker logs are kept in CloudWatch."),
-  enhancedMonitoring: oneOf(["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]).describe("MSK's CloudWatch metric level; PER_TOPIC_PER_BROKER or finer gives the consumer-lag metric payment scales on per topic."),
+  enhancedMonitoring: oneOf(["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"]).describe(
+    "MSK's CloudWatch metric level; PER_TOPIC_PER_BROKER or finer gives the consumer-lag metric payment scales on per topic.",
+  ),
 });
 
 const cacheSchema = z.strictObject({
-  engine: oneOf(["valkey", "redis"]).describe("Valkey is the open-source, Redis-compatible engine ElastiCache prices lower; redis is Redis OSS 7."),
+  engine: oneOf(["valkey", "redis"]).describe(
+    "Valkey is the open-source, Redis-compatible engine ElastiCache prices lower; redis is Redis OSS 7.",
+  ),
   nodeType: serviceInstanceType("cache", "cache.r7g.large").describe("Cache node type."),
   replicas: intRange(0, 5).describe("Read replicas besides the primary (ElastiCache allows up to 5)."),
   multiAz: bool().describe("Multi-AZ with automatic failover; needs at least one replica."),
@@ -74,15 +92,22 @@ const cacheSchema = z.strictObject({
 const databaseSchema = z.strictObject({
   instanceClass: serviceInstanceType("db", "db.r7g.large").describe("The primary's (and replica's) instance class."),
   allocatedStorageGiB: intRange(20, 65536).describe("Initial gp3 storage."),
-  maxAllocatedStorageGiB: intRange(20, 65536).describe("Storage auto-scaling ceiling: at least 10 % above allocatedStorageGiB (RDS refuses less)."),
+  maxAllocatedStorageGiB: intRange(20, 65536).describe(
+    "Storage auto-scaling ceiling: at least 10 % above allocatedStorageGiB (RDS refuses less).",
+  ),
   multiAz: bool().describe("A synchronous standby in another AZ that takes over when the primary fails."),
   readReplica: bool().describe("A read replica in another AZ: the catalog's reads go there (and to the writer while it is down)."),
-  backupRetentionDays: intRange(1, 35).describe("Days of automated backups (point-in-time recovery); they can be shortened, never switched off."),
+  backupRetentionDays: intRange(1, 35).describe(
+    "Days of automated backups (point-in-time recovery); they can be shortened, never switched off.",
+  ),
   deletionProtection: bool().describe("RDS deletion protection on the primary and the replica; also keeps a final snapshot on delete."),
   performanceInsights: bool().describe("Performance Insights on the primary."),
   enhancedMonitoringIntervalSeconds: z
     .number(accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`))
-    .refine((value) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(value), accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`))
+    .refine(
+      (value) => (RDS_MONITORING_INTERVALS as readonly number[]).includes(value),
+      accepted(`one of ${RDS_MONITORING_INTERVALS.join(", ")} (seconds; 0 = off)`),
+    )
     .describe("Enhanced monitoring's sampling interval; 0 turns it off."),
   logRetentionDays: retentionDays().describe("Days the error and slow-query logs are kept in CloudWatch."),
 });
@@ -111,8 +136,12 @@ const cpuTargetPercent = () => intRange(10, 95).describe("The HPA's CPU utilisat
 const deliverySchema = z.strictObject({
   imageTag: imageTag().describe("The image tag every app deploys; set per stack, changed per release."),
   hostname: hostname().describe("The public DNS name of the gateway, served by the ALB with certificateArn."),
-  certificateArn: certificateArn().describe("The ACM certificate for hostname, in the stack's region; unset until you have one (pulumi up refuses unset)."),
-  highAvailability: bool().describe("Two replicas of every cluster controller, pods spread hard across zones, and deletion protection on the public load balancer."),
+  certificateArn: certificateArn().describe(
+    "The ACM certificate for hostname, in the stack's region; unset until you have one (pulumi up refuses unset).",
+  ),
+  highAvailability: bool().describe(
+    "Two replicas of every cluster controller, pods spread hard across zones, and deletion protection on the public load balancer.",
+  ),
   orderPartitions: intRange(1, 200).describe("Partitions of the orders topic: the ceiling for payment consumers."),
   gateway: z.strictObject({
     ...scalingFields,
@@ -133,27 +162,51 @@ const deliverySchema = z.strictObject({
 });
 
 const bastionSchema = z.strictObject({
-  enabled: bool().describe("An SSM-managed instance in a private subnet for port forwarding to MySQL and the private API endpoint; no SSH, no public address."),
+  enabled: bool().describe(
+    "An SSM-managed instance in a private subnet for port forwarding to MySQL and the private API endpoint; no SSH, no public address.",
+  ),
   instanceType: instanceType().describe("The bastion's instance type (Graviton types get the arm64 AMI)."),
 });
 
 const nodeGroupSchema = z.strictObject({
-  instanceTypes: z.array(instanceType(), accepted("a list of 1 to 10 EC2 instance types")).min(1, accepted("a list of 1 to 10 EC2 instance types")).max(10, accepted("a list of 1 to 10 EC2 instance types")).describe("Instance types of one CPU architecture (one AMI serves the group)."),
+  instanceTypes: z
+    .array(instanceType(), accepted("a list of 1 to 10 EC2 instance types"))
+    .min(1, accepted("a list of 1 to 10 EC2 instance types"))
+    .max(10, accepted("a list of 1 to 10 EC2 instance types"))
+    .describe("Instance types of one CPU architecture (one AMI serves the group)."),
   minSize: intRange(0, 100).describe("Fewest nodes the Cluster Autoscaler keeps (split between zones when perZone)."),
   desiredSize: intRange(0, 100).describe("Nodes at creation; the Cluster Autoscaler moves it afterwards and `pulumi up` leaves it alone."),
   maxSize: intRange(1, 100).describe("Most nodes the Cluster Autoscaler may add."),
   diskSizeGiB: intRange(20, 1000).describe("Encrypted gp3 root volume per node."),
-  perZone: bool().describe("One managed node group per AZ, sizes split evenly (rounded up): the Cluster Autoscaler then adds a node in the zone a pending pod needs, which a DoNotSchedule zone spread requires; required for apps while delivery.highAvailability is true."),
+  perZone: bool().describe(
+    "One managed node group per AZ, sizes split evenly (rounded up): the Cluster Autoscaler then adds a node in the zone a pending pod needs, which a DoNotSchedule zone spread requires; required for apps while delivery.highAvailability is true.",
+  ),
 });
 
 const clusterSchema = z.strictObject({
-  kubernetesVersion: oneOf(KUBERNETES_VERSIONS).describe("EKS Kubernetes minor; must lie in every pinned add-on's supported window (infra/cluster/addons/)."),
-  upgradeSupport: oneOf(["STANDARD", "EXTENDED"]).describe("STANDARD upgrades the control plane when standard support ends; EXTENDED pays to stay."),
+  kubernetesVersion: oneOf(KUBERNETES_VERSIONS).describe(
+    "EKS Kubernetes minor; must lie in every pinned add-on's supported window (infra/cluster/addons/).",
+  ),
+  upgradeSupport: oneOf(["STANDARD", "EXTENDED"]).describe(
+    "STANDARD upgrades the control plane when standard support ends; EXTENDED pays to stay.",
+  ),
   endpointPublicAccess: bool().describe("Whether the Kubernetes API also answers on a public endpoint (only from publicAccessCidrs)."),
-  publicAccessCidrs: z.array(cidr({ unsetAllowed: true }), accepted("a list of IPv4 CIDR blocks")).describe("Who may reach the public API endpoint: at least one CIDR while it is on, none while off; never /0 or a documentation range; unset until you know yours."),
-  adminRoleArn: optionalRoleArn().describe("An IAM role granted cluster admin through an EKS access entry; \"\" for none (the identity running pulumi up is admin anyway)."),
-  serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }).describe("Kubernetes service addresses: a private range outside the VPC."),
-  privateApiAccessCidrs: z.array(cidr({ privateOnly: true }), accepted("a list of private IPv4 CIDR blocks")).describe("Networks inside or peered with the VPC that may call the private API endpoint on 443, such as CI runners; the bastion always may."),
+  publicAccessCidrs: z
+    .array(cidr({ unsetAllowed: true }), accepted("a list of IPv4 CIDR blocks"))
+    .describe(
+      "Who may reach the public API endpoint: at least one CIDR while it is on, none while off; never /0 or a documentation range; unset until you know yours.",
+    ),
+  adminRoleArn: optionalRoleArn().describe(
+    'An IAM role granted cluster admin through an EKS access entry; "" for none (the identity running pulumi up is admin anyway).',
+  ),
+  serviceCidr: cidr({ privateOnly: true, minPrefix: 12, maxPrefix: 24 }).describe(
+    "Kubernetes service addresses: a private range outside the VPC.",
+  ),
+  privateApiAccessCidrs: z
+    .array(cidr({ privateOnly: true }), accepted("a list of private IPv4 CIDR blocks"))
+    .describe(
+      "Networks inside or peered with the VPC that may call the private API endpoint on 443, such as CI runners; the bastion always may.",
+    ),
   logRetentionDays: retentionDays().describe("Days the control-plane logs are kept in CloudWatch."),
   deletionProtection: bool().describe("EKS deletion protection: the cluster cannot be deleted until it is turned off."),
   nodeGroups: z.strictObject({
@@ -166,10 +219,15 @@ const clusterSchema = z.strictObject({
 
 export const platformConfigSchema = z
   .strictObject({
-    profile: z.string(accepted("the name of a profile in stacks/ (its file name without .yaml)")).describe("The profile in stacks/ this stack starts from; the stack file overrides any of its keys."),
+    profile: z
+      .string(accepted("the name of a profile in stacks/ (its file name without .yaml)"))
+      .describe("The profile in stacks/ this stack starts from; the stack file overrides any of its keys."),
     name: z
       .string(accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)"))
-      .regex(/^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)"))
+      .regex(
+        /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/,
+        accepted("3–32 lowercase letters, digits or dashes, starting with a letter (used in AWS resource names)"),
+      )
       .describe("Prefixes every AWS name and is the EKS cluster's name; defaults to coupon-<stack>."),
     tags: tags().describe("Tags added to every AWS resource the stack creates."),
     protectStatefulResources: bool().describe(
@@ -195,7 +253,10 @@ export const platformConfigSchema = z
     const zones = network.availabilityZones;
     if (valid(["network", "availabilityZones"], ["network", "azCount"])) {
       if (zones.length > 0 && zones.length !== network.azCount) {
-        issue(["network", "availabilityZones"], `lists ${zones.length} zones but network.azCount is ${network.azCount}; accepted: exactly azCount distinct zones, or [] to discover them`);
+        issue(
+          ["network", "availabilityZones"],
+          `lists ${zones.length} zones but network.azCount is ${network.azCount}; accepted: exactly azCount distinct zones, or [] to discover them`,
+        );
       }
       if (new Set(zones).size !== zones.length) {
         issue(["network", "availabilityZones"], "repeats a zone; accepted: distinct availability zones");
@@ -203,28 +264,50 @@ export const platformConfigSchema = z
     }
 
     // Prod spreads pods across zones with DoNotSchedule: only per-zone groups let the autoscaler add a node where it is needed.
-    if (valid(["delivery", "highAvailability"], ["cluster", "nodeGroups", "apps", "perZone"]) && config.delivery.highAvailability && !cluster.nodeGroups.apps.perZone) {
-      issue(["cluster", "nodeGroups", "apps", "perZone"], "is false while delivery.highAvailability spreads pods across zones with DoNotSchedule, which a node group spanning zones cannot scale for (Cluster Autoscaler FAQ); accepted: true");
+    if (
+      valid(["delivery", "highAvailability"], ["cluster", "nodeGroups", "apps", "perZone"]) &&
+      config.delivery.highAvailability &&
+      !cluster.nodeGroups.apps.perZone
+    ) {
+      issue(
+        ["cluster", "nodeGroups", "apps", "perZone"],
+        "is false while delivery.highAvailability spreads pods across zones with DoNotSchedule, which a node group spanning zones cannot scale for (Cluster Autoscaler FAQ); accepted: true",
+      );
     }
     // The add-ons the kit installs are pinned; a version they do not support fails after the control plane is up.
     const unsupported = valid(["cluster", "kubernetesVersion"]) ? chartsNotSupporting(cluster.kubernetesVersion) : [];
     if (unsupported.length > 0) {
-      issue(["cluster", "kubernetesVersion"], `is outside what the pinned add-ons support: ${unsupported.join(", ")}; accepted: a version all of them support, or bump the charts in their add-on modules (infra/cluster/addons/)`);
+      issue(
+        ["cluster", "kubernetesVersion"],
+        `is outside what the pinned add-ons support: ${unsupported.join(", ")}; accepted: a version all of them support, or bump the charts in their add-on modules (infra/cluster/addons/)`,
+      );
     }
     if (valid(["cluster", "serviceCidr"], ["network", "vpcCidr"]) && overlaps(parseCidr(cluster.serviceCidr), parseCidr(network.vpcCidr))) {
-      issue(["cluster", "serviceCidr"], `overlaps network.vpcCidr ${network.vpcCidr}; accepted: a private range outside the VPC (Kubernetes service addresses must not collide with pod or node addresses)`);
+      issue(
+        ["cluster", "serviceCidr"],
+        `overlaps network.vpcCidr ${network.vpcCidr}; accepted: a private range outside the VPC (Kubernetes service addresses must not collide with pod or node addresses)`,
+      );
     }
 
     if (valid(["cluster", "endpointPublicAccess"], ["cluster", "publicAccessCidrs"])) {
       if (cluster.endpointPublicAccess && cluster.publicAccessCidrs.length === 0) {
-        issue(["cluster", "publicAccessCidrs"], "accepted: at least one CIDR (such as your egress IP as a /32) while cluster.endpointPublicAccess is true");
+        issue(
+          ["cluster", "publicAccessCidrs"],
+          "accepted: at least one CIDR (such as your egress IP as a /32) while cluster.endpointPublicAccess is true",
+        );
       }
       if (!cluster.endpointPublicAccess && cluster.publicAccessCidrs.length > 0) {
-        issue(["cluster", "publicAccessCidrs"], "has no effect while cluster.endpointPublicAccess is false; accepted: [] (or turn the public endpoint on)");
+        issue(
+          ["cluster", "publicAccessCidrs"],
+          "has no effect while cluster.endpointPublicAccess is false; accepted: [] (or turn the public endpoint on)",
+        );
       }
       cluster.publicAccessCidrs.forEach((block, index) => {
         if (block.endsWith("/0")) {
-          issue(["cluster", "publicAccessCidrs", index], "opens the Kubernetes API to the whole internet; accepted: narrower CIDRs such as your egress IP as a /32");
+          issue(
+            ["cluster", "publicAccessCidrs", index],
+            "opens the Kubernetes API to the whole internet; accepted: narrower CIDRs such as your egress IP as a /32",
+          );
         }
       });
     }
@@ -233,16 +316,25 @@ export const platformConfigSchema = z
       const path = ["cluster", "nodeGroups", groupName];
       if (!valid(path)) continue;
       if (!(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize)) {
-        issue([...path, "desiredSize"], `min ${group.minSize}, desired ${group.desiredSize}, max ${group.maxSize}; accepted: minSize <= desiredSize <= maxSize`);
+        issue(
+          [...path, "desiredSize"],
+          `min ${group.minSize}, desired ${group.desiredSize}, max ${group.maxSize}; accepted: minSize <= desiredSize <= maxSize`,
+        );
       }
       if (new Set(group.instanceTypes.map(cpuArchitecture)).size > 1) {
-        issue([...path, "instanceTypes"], "mixes arm64 (Graviton) and x86_64 types; accepted: types of one CPU architecture per node group (one AMI serves the group)");
+        issue(
+          [...path, "instanceTypes"],
+          "mixes arm64 (Graviton) and x86_64 types; accepted: types of one CPU architecture per node group (one AMI serves the group)",
+        );
       }
     }
 
     if (valid(["kafka", "brokerCount"], ["network", "azCount"]) && kafka.brokerCount % network.azCount !== 0) {
       const multiples = [1, 2, 3].map((n) => n * network.azCount).join(", ");
-      issue(["kafka", "brokerCount"], `is not a multiple of network.azCount (${network.azCount}); accepted: ${multiples}, … (MSK puts the same number of brokers in every AZ)`);
+      issue(
+        ["kafka", "brokerCount"],
+        `is not a multiple of network.azCount (${network.azCount}); accepted: ${multiples}, … (MSK puts the same number of brokers in every AZ)`,
+      );
     }
     if (valid(["kafka", "storageGiB"], ["kafka", "maxStorageGiB"]) && kafka.maxStorageGiB < kafka.storageGiB) {
       issue(["kafka", "maxStorageGiB"], `is below kafka.storageGiB (${kafka.storageGiB}); accepted: at least the initial storage`);
@@ -257,18 +349,30 @@ export const platformConfigSchema = z
         issue([...path, "maxReplicas"], `is below ${app}.minReplicas (${delivery[app].minReplicas}); accepted: at least minReplicas`);
       }
     }
-    if (valid(["delivery", "payment", "maxReplicas"], ["delivery", "orderPartitions"]) && delivery.payment.maxReplicas > delivery.orderPartitions) {
-      issue(["delivery", "payment", "maxReplicas"], `exceeds delivery.orderPartitions (${delivery.orderPartitions}); accepted: at most one consumer per partition (more would sit idle)`);
+    if (
+      valid(["delivery", "payment", "maxReplicas"], ["delivery", "orderPartitions"]) &&
+      delivery.payment.maxReplicas > delivery.orderPartitions
+    ) {
+      issue(
+        ["delivery", "payment", "maxReplicas"],
+        `exceeds delivery.orderPartitions (${delivery.orderPartitions}); accepted: at most one consumer per partition (more would sit idle)`,
+      );
     }
     for (const app of ["coupon", "payment"] as const) {
       const steps = delivery[app].canarySteps;
       if (valid(["delivery", app, "canarySteps"]) && steps.some((weight, i) => i > 0 && weight <= (steps[i - 1] as number))) {
-        issue(["delivery", app, "canarySteps"], "must increase; accepted: increasing canary weights between 1 and 99, such as [10, 25, 50]");
+        issue(
+          ["delivery", app, "canarySteps"],
+          "must increase; accepted: increasing canary weights between 1 and 99, such as [10, 25, 50]",
+        );
       }
     }
     // RDS storage autoscaling refuses a ceiling less than 10 % above the allocated storage.
     const minimumCeiling = Math.ceil((database.allocatedStorageGiB * 11) / 10);
-    if (valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) && database.maxAllocatedStorageGiB < minimumCeiling) {
+    if (
+      valid(["database", "allocatedStorageGiB"], ["database", "maxAllocatedStorageGiB"]) &&
+      database.maxAllocatedStorageGiB < minimumCeiling
+    ) {
       issue(
         ["database", "maxAllocatedStorageGiB"],
         `is less than 10 % above database.allocatedStorageGiB (${database.allocatedStorageGiB}), which RDS storage autoscaling refuses; accepted: at least ${minimumCeiling}`,

@@ -49,7 +49,12 @@ export class Cache extends pulumi.ComponentResource {
 
     const key = createRotatingKey(
       `${name}-key`,
-      { alias: `${args.namePrefix}-cache`, description: `${args.namePrefix}: ElastiCache encryption`, deletionWindowDays: args.keyDeletionWindowDays, tags },
+      {
+        alias: `${args.namePrefix}-cache`,
+        description: `${args.namePrefix}: ElastiCache encryption`,
+        deletionWindowDays: args.keyDeletionWindowDays,
+        tags,
+      },
       { parent: this, protect: args.protect },
     );
     // ElastiCache tokens: 16–128 printable characters without spaces, / " or @; letters and digits are always safe.
@@ -101,7 +106,9 @@ export class Cache extends pulumi.ComponentResource {
     );
 
     const nodeCount = 1 + args.replicas;
-    const spreadZones = pulumi.output(args.availabilityZones).apply((zones) => Array.from({ length: nodeCount }, (_, i) => zones[i % zones.length] as string));
+    const spreadZones = pulumi
+      .output(args.availabilityZones)
+      .apply((zones) => Array.from({ length: nodeCount }, (_, i) => zones[i % zones.length] as string));
     const group = new aws.elasticache.ReplicationGroup(
       `${name}-group`,
       {
@@ -127,7 +134,9 @@ export class Cache extends pulumi.ComponentResource {
         snapshotWindow: "03:00-04:00",
         maintenanceWindow: "sun:04:30-sun:05:30",
         autoMinorVersionUpgrade: true,
-        logDeliveryConfigurations: [{ destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" }],
+        logDeliveryConfigurations: [
+          { destination: slowLog.name, destinationType: "cloudwatch-logs", logFormat: "json", logType: "slow-log" },
+        ],
         tags,
       },
       { parent: this, protect: args.protect },
@@ -138,6 +147,10 @@ export class Cache extends pulumi.ComponentResource {
     this.authToken = pulumi.secret(token.result);
     this.authTokenSecretArn = tokenSecret.arn;
     this.securityGroupId = securityGroup.id;
-    this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, readerEndpoint: this.readerEndpoint, authTokenSecretArn: this.authTokenSecretArn });
+    this.registerOutputs({
+      primaryEndpoint: this.primaryEndpoint,
+      readerEndpoint: this.readerEndpoint,
+      authTokenSecretArn: this.authTokenSecretArn,
+    });
   }
 }

@@ -63,7 +63,12 @@ export class Database extends pulumi.ComponentResource {
 
     const key = createRotatingKey(
       `${name}-key`,
-      { alias: `${args.namePrefix}-mysql`, description: `${args.namePrefix}: RDS storage, Performance Insights and credentials`, deletionWindowDays: args.keyDeletionWindowDays, tags },
+      {
+        alias: `${args.namePrefix}-mysql`,
+        description: `${args.namePrefix}: RDS storage, Performance Insights and credentials`,
+        deletionWindowDays: args.keyDeletionWindowDays,
+        tags,
+      },
       { parent: this, protect: args.protect },
     );
     const securityGroup = createTierSecurityGroup(
@@ -74,13 +79,19 @@ export class Database extends pulumi.ComponentResource {
         port: MYSQL_PORT,
         sources: [
           { securityGroupId: args.clientSecurityGroupId, description: "EKS nodes (coupon, payment, gateway)" },
-          ...(args.bastionSecurityGroupId ? [{ securityGroupId: args.bastionSecurityGroupId, description: "SSM bastion port forwards" }] : []),
+          ...(args.bastionSecurityGroupId
+            ? [{ securityGroupId: args.bastionSecurityGroupId, description: "SSM bastion port forwards" }]
+            : []),
         ],
         tags,
       },
       parent,
     );
-    const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { name: identifier, description: "Data subnets only", subnetIds: args.dataSubnetIds, tags }, parent);
+    const subnetGroup = new aws.rds.SubnetGroup(
+      `${name}-subnets`,
+      { name: identifier, description: "Data subnets only", subnetIds: args.dataSubnetIds, tags },
+      parent,
+    );
     const parameters = new aws.rds.ParameterGroup(
       `${name}-params`,
       {
@@ -203,7 +214,11 @@ export class Database extends pulumi.ComponentResource {
     this.credentialsSecretArn = credentials.arn;
     this.masterPassword = pulumi.secret(password.result);
     this.securityGroupId = securityGroup.id;
-    this.registerOutputs({ writerEndpoint: this.writerEndpoint, readerEndpoint: this.readerEndpoint, credentialsSecretArn: this.credentialsSecretArn });
+    this.registerOutputs({
+      writerEndpoint: this.writerEndpoint,
+      readerEndpoint: this.readerEndpoint,
+      credentialsSecretArn: this.credentialsSecretArn,
+    });
   }
 
   /** RDS writes to /aws/rds/instance/<id>/<log>; created first, they get retention and encryption. */
@@ -228,7 +243,10 @@ export class Database extends pulumi.ComponentResource {
     );
     new aws.iam.RolePolicyAttachment(
       `${name}-monitoring-policy`,
-      { role: role.name, policyArn: pulumi.interpolate`arn:${args.aws.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole` },
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${args.aws.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+      },
       { parent: this },
     );
     return role;

@@ -59,7 +59,12 @@ export class Kafka extends pulumi.ComponentResource {
 
     const key = createRotatingKey(
       `${name}-key`,
-      { alias: `${args.namePrefix}-kafka`, description: `${args.namePrefix}: MSK storage encryption`, deletionWindowDays: args.keyDeletionWindowDays, tags },
+      {
+        alias: `${args.namePrefix}-kafka`,
+        description: `${args.namePrefix}: MSK storage encryption`,
+        deletionWindowDays: args.keyDeletionWindowDays,
+        tags,
+      },
       { parent: this, protect: args.protect },
     );
     const securityGroup = createTierSecurityGroup(

@@ -57,7 +57,13 @@ export class Bastion extends pulumi.ComponentResource {
         description: "SSM bastion: no inbound; HTTPS out for SSM, forwards to the data tier",
         ingress: [],
         egress: [
-          { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "SSM, package repositories and the EKS API over HTTPS" },
+          {
+            protocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            cidrBlocks: ["0.0.0.0/0"],
+            description: "SSM, package repositories and the EKS API over HTTPS",
+          },
           ...args.forwardTargets.ports.map((port) => ({
             protocol: "tcp",
             fromPort: port,

@@ -77,7 +77,11 @@ export class Network extends pulumi.ComponentResource {
     );
 
     // Adopt the default security group and strip its rules: nothing may fall back to "allow all within the group".
-    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], tags: tagged(`${args.namePrefix}-default-closed`) }, parent);
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: vpc.id, ingress: [], egress: [], tags: tagged(`${args.namePrefix}-default-closed`) },
+      parent,
+    );
 
     const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
     const tierTags: Record<Tier, Record<string, string>> = {
@@ -107,8 +111,14 @@ export class Network extends pulumi.ComponentResource {
     // Public tier: one route table with the internet gateway.
     const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-igw`) }, parent);
     const publicRoutes = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-public`) }, parent);
-    new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }, parent);
-    publicSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent));
+    new aws.ec2.Route(
+      `${name}-public-default`,
+      { routeTableId: publicRoutes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+      parent,
+    );
+    publicSubnets.forEach(
+      (s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-rta-${i}`, { subnetId: s.id, routeTableId: publicRoutes.id }, parent),
+    );
 
     // NAT gateways: one per AZ keeps egress alive through an AZ outage; one in total is cheaper.
     const natCount = args.natGateways === "perAz" ? args.azCount : 1;
@@ -123,20 +133,37 @@ export class Network extends pulumi.ComponentResource {
 
     // Private tier: a route table per AZ, each through its own AZ's NAT gateway when there is one.
     const privateRouteTables = privateSubnets.map((s, i) => {
-      const table = new aws.ec2.RouteTable(`${name}-private-rt-${i}`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-private-${i}`) }, parent);
+      const table = new aws.ec2.RouteTable(
+        `${name}-private-rt-${i}`,
+        { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-private-${i}`) },
+        parent,
+      );
       const nat = natGateways[i] ?? natGateways[0];
-      new aws.ec2.Route(`${name}-private-default-${i}`, { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat?.id }, parent);
+      new aws.ec2.Route(
+        `${name}-private-default-${i}`,
+        { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat?.id },
+        parent,
+      );
       new aws.ec2.RouteTableAssociation(`${name}-private-rta-${i}`, { subnetId: s.id, routeTableId: table.id }, parent);
       return table;
     });
 
     // Data tier: its own table with only the implicit local route — no way out of the VPC.
     const dataRoutes = new aws.ec2.RouteTable(`${name}-data-rt`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-data`) }, parent);
-    dataSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRoutes.id }, parent));
+    dataSubnets.forEach(
+      (s, i) => new aws.ec2.RouteTableAssociation(`${name}-data-rta-${i}`, { subnetId: s.id, routeTableId: dataRoutes.id }, parent),
+    );
 
     // Internal load balancers answer inside the VPC only: local routes suffice.
-    const internalLbRoutes = new aws.ec2.RouteTable(`${name}-internal-lb-rt`, { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-internal-lb`) }, parent);
-    internalLbSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-internal-lb-rta-${i}`, { subnetId: s.id, routeTableId: internalLbRoutes.id }, parent));
+    const internalLbRoutes = new aws.ec2.RouteTable(
+      `${name}-internal-lb-rt`,
+      { vpcId: vpc.id, tags: tagged(`${args.namePrefix}-internal-lb`) },
+      parent,
+    );
+    internalLbSubnets.forEach(
+      (s, i) =>
+        new aws.ec2.RouteTableAssociation(`${name}-internal-lb-rta-${i}`, { subnetId: s.id, routeTableId: internalLbRoutes.id }, parent),
+    );
 
     this.createFlowLogs(name, args, vpc, tagged);
     this.createEndpoints(name, args, vpc, privateSubnets, privateRouteTables, tagged);
@@ -166,7 +193,12 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
     const logGroup = createEncryptedLogGroup(
       `${name}-flow-logs`,
-      { logGroupName: `/${args.namePrefix}/vpc/flow-logs`, retentionDays: args.flowLogRetentionDays, kmsKeyArn: args.logsKeyArn, tags: tagged(`${args.namePrefix}-flow-logs`) },
+      {
+        logGroupName: `/${args.namePrefix}/vpc/flow-logs`,
+        retentionDays: args.flowLogRetentionDays,
+        kmsKeyArn: args.logsKeyArn,
+        tags: tagged(`${args.namePrefix}-flow-logs`),
+      },
       parent,
     );
     const role = new aws.iam.Role(

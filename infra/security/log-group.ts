@@ -14,7 +14,11 @@ export interface EncryptedLogGroupArgs {
  * a retention and KMS encryption instead of the never-expiring, unencrypted group a
  * service creates on first write.
  */
-export function createEncryptedLogGroup(name: string, args: EncryptedLogGroupArgs, opts: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
+export function createEncryptedLogGroup(
+  name: string,
+  args: EncryptedLogGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.LogGroup {
   return new aws.cloudwatch.LogGroup(
     name,
     { name: args.logGroupName, retentionInDays: args.retentionDays, kmsKeyId: args.kmsKeyArn, tags: args.tags },

@@ -14,7 +14,11 @@ export interface TierSecurityGroupArgs {
  * A data store's security group: one TCP port, open only to the named security
  * groups (never to CIDRs), and no egress — a store answers, it never calls out.
  */
-export function createTierSecurityGroup(name: string, args: TierSecurityGroupArgs, opts: pulumi.CustomResourceOptions): aws.ec2.SecurityGroup {
+export function createTierSecurityGroup(
+  name: string,
+  args: TierSecurityGroupArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.ec2.SecurityGroup {
   return new aws.ec2.SecurityGroup(
     name,
     {

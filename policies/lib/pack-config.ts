@@ -65,7 +65,9 @@ export function configProblems(rules: readonly Rule[], config: PackConfig): stri
   for (const rule of rules.filter(isLocked)) {
     const level = levelOf(rule, config);
     if (STRICTNESS[level] < STRICTNESS.mandatory) {
-      problems.push(`${rule.name}: is locked at mandatory (part of the security baseline in every profile); a config may not set it to ${level}`);
+      problems.push(
+        `${rule.name}: is locked at mandatory (part of the security baseline in every profile); a config may not set it to ${level}`,
+      );
     }
   }
   return problems;

@@ -69,7 +69,10 @@ export function toPolicy(rule: Rule): ResourceValidationPolicy | StackValidation
     ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
   };
   // Every violation ends with how to fix it, so a user reading one line knows what to do.
-  const withFix = (report: ReportViolation): ReportViolation => (message, urn) => report(`${message} Fix: ${rule.fix}`, urn);
+  const withFix =
+    (report: ReportViolation): ReportViolation =>
+    (message, urn) =>
+      report(`${message} Fix: ${rule.fix}`, urn);
   if (rule.kind === "resource") {
     return { ...common, validateResource: (args, report) => skipWhenUnknown(() => rule.validateResource(args, withFix(report))) };
   }

@@ -6,7 +6,9 @@ import type { Rule } from "../lib/rule";
  * Where each resource type names its instance types: a single type or a list, as
  * "<family>.<size>" (EC2), or with a service prefix (db., cache., kafka., express.).
  */
-const INSTANCE_TYPE_FIELDS: Readonly<Record<string, { readonly read: (props: Record<string, unknown>) => unknown; readonly field: string }>> = {
+const INSTANCE_TYPE_FIELDS: Readonly<
+  Record<string, { readonly read: (props: Record<string, unknown>) => unknown; readonly field: string }>
+> = {
   "aws:ec2/instance:Instance": { read: (p) => p.instanceType, field: "instanceType" },
   "aws:ec2/launchTemplate:LaunchTemplate": { read: (p) => p.instanceType, field: "instanceType" },
   "aws:eks/nodeGroup:NodeGroup": { read: (p) => p.instanceTypes, field: "instanceTypes" },
@@ -15,7 +17,10 @@ const INSTANCE_TYPE_FIELDS: Readonly<Record<string, { readonly read: (props: Rec
   "aws:rds/clusterInstance:ClusterInstance": { read: (p) => p.instanceClass, field: "instanceClass" },
   "aws:elasticache/replicationGroup:ReplicationGroup": { read: (p) => p.nodeType, field: "nodeType" },
   "aws:elasticache/cluster:Cluster": { read: (p) => p.nodeType, field: "nodeType" },
-  "aws:msk/cluster:Cluster": { read: (p) => (p.brokerNodeGroupInfo as { instanceType?: unknown } | undefined)?.instanceType, field: "brokerNodeGroupInfo.instanceType" },
+  "aws:msk/cluster:Cluster": {
+    read: (p) => (p.brokerNodeGroupInfo as { instanceType?: unknown } | undefined)?.instanceType,
+    field: "brokerNodeGroupInfo.instanceType",
+  },
 };
 
 /**
@@ -23,7 +28,29 @@ const INSTANCE_TYPE_FIELDS: Readonly<Record<string, { readonly read: (props: Rec
  * nodes: those the kit's profiles use and their siblings. Older generations cost more
  * per unit of work and lack Nitro features (EBS encryption by default, ENA Express).
  */
-export const DEFAULT_FAMILIES: readonly string[] = ["t3", "t3a", "t4g", "m6g", "m6i", "m7a", "m7g", "m7i", "m8g", "c6g", "c6i", "c7a", "c7g", "c7i", "c8g", "r6g", "r6i", "r7a", "r7g", "r7i", "r8g"];
+export const DEFAULT_FAMILIES: readonly string[] = [
+  "t3",
+  "t3a",
+  "t4g",
+  "m6g",
+  "m6i",
+  "m7a",
+  "m7g",
+  "m7i",
+  "m8g",
+  "c6g",
+  "c6i",
+  "c7a",
+  "c7g",
+  "c7i",
+  "c8g",
+  "r6g",
+  "r6i",
+  "r7a",
+  "r7g",
+  "r7i",
+  "r8g",
+];
 
 /** The family of an instance type: "m7i" in m7i.large, db.m7i.large, cache.m7i.large, kafka.m7i.large. */
 export function familyOf(instanceType: string): string | undefined {
@@ -72,7 +99,9 @@ const instanceFamilies: Rule = {
       if (SERVERLESS.test(value)) continue;
       const family = familyOf(value);
       if (family === undefined || !allowed.includes(family)) {
-        report(`${where.field}${at} is ${value}, of family ${family ?? "(none)"}, which is not among the allowed families (${allowed.join(", ")}).`);
+        report(
+          `${where.field}${at} is ${value}, of family ${family ?? "(none)"}, which is not among the allowed families (${allowed.join(", ")}).`,
+        );
       }
     }
   },

@@ -59,7 +59,12 @@ type AwsNodeGroup = Unwrap<aws.eks.NodeGroupArgs>;
  * must not silence a rule about another.
  */
 interface ClusterView {
-  readonly field: { readonly publicAccess: string; readonly privateAccess: string; readonly cidrs: string; readonly authenticationMode: string };
+  readonly field: {
+    readonly publicAccess: string;
+    readonly privateAccess: string;
+    readonly cidrs: string;
+    readonly authenticationMode: string;
+  };
   /** EKS turns the public endpoint on unless told otherwise. */
   readonly publicAccess: () => boolean;
   readonly privateAccess: () => boolean;
@@ -74,7 +79,12 @@ interface ClusterView {
 
 function componentCluster(cluster: ComponentCluster): ClusterView {
   return {
-    field: { publicAccess: "endpointPublicAccess", privateAccess: "endpointPrivateAccess", cidrs: "publicAccessCidrs", authenticationMode: "authenticationMode" },
+    field: {
+      publicAccess: "endpointPublicAccess",
+      privateAccess: "endpointPrivateAccess",
+      cidrs: "publicAccessCidrs",
+      authenticationMode: "authenticationMode",
+    },
     publicAccess: () => cluster.endpointPublicAccess ?? true,
     privateAccess: () => cluster.endpointPrivateAccess ?? false,
     publicAccessCidrs: () => cluster.publicAccessCidrs,
@@ -130,12 +140,16 @@ const endpointNotOpenToTheWorld: Rule = {
     if (!cluster.publicAccess()) return;
     const cidrs = cluster.publicAccessCidrs() ?? [];
     if (cidrs.length === 0) {
-      report(`The cluster's public API endpoint (${cluster.field.publicAccess}) lists no ${cluster.field.cidrs}, so EKS opens it to 0.0.0.0/0.`);
+      report(
+        `The cluster's public API endpoint (${cluster.field.publicAccess}) lists no ${cluster.field.cidrs}, so EKS opens it to 0.0.0.0/0.`,
+      );
       return;
     }
     const open = cidrs.filter(isOpenToTheWorld);
     if (open.length > 0) {
-      report(`The cluster's public API endpoint admits ${open.join(" and ")} in ${cluster.field.cidrs}: anyone on the internet can reach the Kubernetes API.`);
+      report(
+        `The cluster's public API endpoint admits ${open.join(" and ")} in ${cluster.field.cidrs}: anyone on the internet can reach the Kubernetes API.`,
+      );
     }
   }),
 };
@@ -150,11 +164,15 @@ const endpointPrivateOnly: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onClusters((cluster, _args, report) => {
     if (cluster.publicAccess()) {
-      report(`The cluster's API endpoint is public (${cluster.field.publicAccess} is true or unset): the Kubernetes API answers outside the VPC.`);
+      report(
+        `The cluster's API endpoint is public (${cluster.field.publicAccess} is true or unset): the Kubernetes API answers outside the VPC.`,
+      );
       return;
     }
     if (!cluster.privateAccess()) {
-      report(`The cluster has neither endpoint: ${cluster.field.publicAccess} is false and ${cluster.field.privateAccess} is not true, so the Kubernetes API would be unreachable (EKS refuses this).`);
+      report(
+        `The cluster has neither endpoint: ${cluster.field.publicAccess} is false and ${cluster.field.privateAccess} is not true, so the Kubernetes API would be unreachable (EKS refuses this).`,
+      );
     }
   }),
 };
@@ -172,7 +190,9 @@ const controlPlaneLogs: Rule = {
     if (missing.length === CONTROL_PLANE_LOG_TYPES.length) {
       report("The cluster sends no control-plane logs to CloudWatch (enabledClusterLogTypes is empty or unset).");
     } else if (missing.length > 0) {
-      report(`The cluster does not send the ${missing.join(", ")} control-plane log${missing.length > 1 ? "s" : ""} to CloudWatch (enabledClusterLogTypes).`);
+      report(
+        `The cluster does not send the ${missing.join(", ")} control-plane log${missing.length > 1 ? "s" : ""} to CloudWatch (enabledClusterLogTypes).`,
+      );
     }
   }),
 };
@@ -182,8 +202,8 @@ const secretsEncrypted: Rule = {
   name: "eks-secrets-encrypted",
   service: "eks",
   description:
-    "Kubernetes secrets are envelope-encrypted in etcd with a customer-managed KMS key: encryptionConfigKeyArn on the @pulumi/eks component, encryptionConfig with a provider keyArn and resources including \"secrets\" on aws.eks.Cluster. It cannot be turned off once on, and a cluster created without it must be updated to add it.",
-  fix: "set `encryptionConfigKeyArn` on the eks.Cluster to a customer-managed KMS key (infra/cluster/cluster.ts passes its rotating secrets key); on an aws.eks.Cluster set `encryptionConfig: { provider: { keyArn }, resources: [\"secrets\"] }`.",
+    'Kubernetes secrets are envelope-encrypted in etcd with a customer-managed KMS key: encryptionConfigKeyArn on the @pulumi/eks component, encryptionConfig with a provider keyArn and resources including "secrets" on aws.eks.Cluster. It cannot be turned off once on, and a cluster created without it must be updated to add it.',
+  fix: 'set `encryptionConfigKeyArn` on the eks.Cluster to a customer-managed KMS key (infra/cluster/cluster.ts passes its rotating secrets key); on an aws.eks.Cluster set `encryptionConfig: { provider: { keyArn }, resources: ["secrets"] }`.',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     const gap = cluster.secretsEncryptionGap();
@@ -215,7 +235,8 @@ const supportedVersion: Rule = {
         type: "array",
         items: { type: "string" },
         default: [...EXTENDED_SUPPORT_VERSIONS],
-        description: "Kubernetes minor versions in Amazon EKS extended support (allowed only on clusters whose upgrade policy is EXTENDED).",
+        description:
+          "Kubernetes minor versions in Amazon EKS extended support (allowed only on clusters whose upgrade policy is EXTENDED).",
       },
     },
   },
@@ -236,7 +257,9 @@ const supportedVersion: Rule = {
     onClusters((cluster) => {
       const version = cluster.version();
       if (version === undefined) {
-        report(`The cluster pins no Kubernetes version: EKS picks the newest on the day it is created and nothing keeps it in support afterwards (${supported}).`);
+        report(
+          `The cluster pins no Kubernetes version: EKS picks the newest on the day it is created and nothing keeps it in support afterwards (${supported}).`,
+        );
         return;
       }
       if (standard.includes(version)) return;
@@ -246,7 +269,9 @@ const supportedVersion: Rule = {
       }
       const supportType = cluster.supportType() ?? "EXTENDED";
       if (supportType !== "EXTENDED") {
-        report(`The cluster runs Kubernetes ${version}, which is only in extended support, but its upgradePolicy.supportType is ${supportType}: EKS upgrades the control plane on its own schedule (${supported}).`);
+        report(
+          `The cluster runs Kubernetes ${version}, which is only in extended support, but its upgradePolicy.supportType is ${supportType}: EKS upgrades the control plane on its own schedule (${supported}).`,
+        );
       }
     })(args, report);
   },
@@ -258,14 +283,18 @@ const authenticationModeApi: Rule = {
   service: "eks",
   description:
     "The cluster authenticates IAM principals through EKS access entries only (authentication mode API), the kit's access model: no aws-auth ConfigMap that anyone with write access to kube-system could edit to grant themselves cluster admin. CONFIG_MAP and API_AND_CONFIG_MAP, and an unset mode (EKS's default is CONFIG_MAP), are violations.",
-  fix: "set `authenticationMode: eks.AuthenticationMode.Api` on the eks.Cluster as infra/cluster/cluster.ts does (or `accessConfig: { authenticationMode: \"API\" }` on an aws.eks.Cluster) and grant access with access entries (`cluster.adminRoleArn` in the stack's profile).",
+  fix: 'set `authenticationMode: eks.AuthenticationMode.Api` on the eks.Cluster as infra/cluster/cluster.ts does (or `accessConfig: { authenticationMode: "API" }` on an aws.eks.Cluster) and grant access with access entries (`cluster.adminRoleArn` in the stack\'s profile).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onClusters((cluster, _args, report) => {
     const mode = cluster.authenticationMode();
     if (mode === undefined) {
-      report(`The cluster sets no ${cluster.field.authenticationMode}, so EKS uses CONFIG_MAP (the aws-auth ConfigMap) instead of access entries.`);
+      report(
+        `The cluster sets no ${cluster.field.authenticationMode}, so EKS uses CONFIG_MAP (the aws-auth ConfigMap) instead of access entries.`,
+      );
     } else if (mode !== "API") {
-      report(`The cluster's ${cluster.field.authenticationMode} is ${mode}: the aws-auth ConfigMap can grant access beside access entries; only API is accepted.`);
+      report(
+        `The cluster's ${cluster.field.authenticationMode} is ${mode}: the aws-auth ConfigMap can grant access beside access entries; only API is accepted.`,
+      );
     }
   }),
 };
@@ -322,9 +351,12 @@ const nodeGroupsInPrivateSubnets: Rule = {
           continue;
         }
         if (facts.tier !== PRIVATE_TIER) {
-          problems.push(`subnet ${id} (${facts.name}) is ${facts.tier === undefined ? `not tagged ${TIER_TAG}` : `tagged ${TIER_TAG}: ${facts.tier}`}`);
+          problems.push(
+            `subnet ${id} (${facts.name}) is ${facts.tier === undefined ? `not tagged ${TIER_TAG}` : `tagged ${TIER_TAG}: ${facts.tier}`}`,
+          );
         }
-        if (facts.mapsPublicIps) problems.push(`subnet ${id} (${facts.name}) gives instances public IP addresses (mapPublicIpOnLaunch: true)`);
+        if (facts.mapsPublicIps)
+          problems.push(`subnet ${id} (${facts.name}) gives instances public IP addresses (mapPublicIpOnLaunch: true)`);
       }
       if (problems.length > 0) {
         report(`${group.type} "${group.name}" places nodes outside the private tier: ${problems.join("; ")}.`, group.urn);

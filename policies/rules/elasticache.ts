@@ -55,7 +55,8 @@ function setting(value: unknown): string {
 }
 
 /** A standalone Redis OSS/Valkey node (aws.elasticache.Cluster without a replication group) has none of the group's security settings. */
-const STANDALONE = "This standalone ElastiCache cluster (aws.elasticache.Cluster with no replicationGroupId) is a single Redis OSS/Valkey node, which";
+const STANDALONE =
+  "This standalone ElastiCache cluster (aws.elasticache.Cluster with no replicationGroupId) is a single Redis OSS/Valkey node, which";
 
 // ---------------------------------------------------------------------------------------
 // Encryption
@@ -74,14 +75,21 @@ const encryptionAtRestCmk: Rule = {
       // Unset, the engine decides: Valkey groups are encrypted at rest by default, Redis OSS groups are not.
       const engine = enabled === undefined ? (group.engine ?? "redis").toLowerCase() : undefined;
       if (enabled === false || (enabled === undefined && engine !== "valkey")) {
-        const why = enabled === false ? "atRestEncryptionEnabled is false" : `atRestEncryptionEnabled is not set, and ${engine ?? "redis"} groups are unencrypted by default`;
+        const why =
+          enabled === false
+            ? "atRestEncryptionEnabled is false"
+            : `atRestEncryptionEnabled is not set, and ${engine ?? "redis"} groups are unencrypted by default`;
         report(`The replication group's data at rest is not encrypted: ${why}.`);
         return;
       }
-      if (!group.kmsKeyId) report("The replication group is encrypted at rest with the AWS-managed ElastiCache key, not a customer-managed KMS key (kmsKeyId is not set).");
+      if (!group.kmsKeyId)
+        report(
+          "The replication group is encrypted at rest with the AWS-managed ElastiCache key, not a customer-managed KMS key (kmsKeyId is not set).",
+        );
     },
     serverless: (cache, report) => {
-      if (!cache.kmsKeyId) report("The serverless cache is encrypted at rest with a key AWS owns, not a customer-managed KMS key (kmsKeyId is not set).");
+      if (!cache.kmsKeyId)
+        report("The serverless cache is encrypted at rest with a key AWS owns, not a customer-managed KMS key (kmsKeyId is not set).");
     },
     standalone: (_cluster, report) => report(`${STANDALONE} cannot encrypt its data at rest.`),
   }),
@@ -98,14 +106,18 @@ const encryptionInTransit: Rule = {
   validateResource: onCaches({
     group: (group, report) => {
       if (group.transitEncryptionEnabled !== true) {
-        report(`The replication group accepts unencrypted connections: transitEncryptionEnabled ${setting(group.transitEncryptionEnabled)}.`);
+        report(
+          `The replication group accepts unencrypted connections: transitEncryptionEnabled ${setting(group.transitEncryptionEnabled)}.`,
+        );
       } else if (group.transitEncryptionMode === "preferred") {
         report('The replication group still accepts unencrypted connections: transitEncryptionMode is "preferred"; it must be "required".');
       }
     },
     memcached: (cluster, report) => {
       if (cluster.transitEncryptionEnabled !== true) {
-        report(`The Memcached cluster accepts unencrypted connections: transitEncryptionEnabled ${setting(cluster.transitEncryptionEnabled)}.`);
+        report(
+          `The Memcached cluster accepts unencrypted connections: transitEncryptionEnabled ${setting(cluster.transitEncryptionEnabled)}.`,
+        );
       }
     },
     standalone: (_cluster, report) => report(`${STANDALONE} cannot encrypt connections (TLS needs a replication group).`),
@@ -128,12 +140,17 @@ const authRequired: Rule = {
       const token = whenKnown(() => Boolean(group.authToken) || Boolean(group.authTokenWo));
       const users = whenKnown(() => (group.userGroupIds?.length ?? 0) > 0);
       if (token === false && users === false) {
-        report("The replication group lets clients in without authenticating: it has no AUTH token (authToken, authTokenWo) and no user group (userGroupIds).");
+        report(
+          "The replication group lets clients in without authenticating: it has no AUTH token (authToken, authTokenWo) and no user group (userGroupIds).",
+        );
       }
     },
     serverless: (cache, report) => {
       if (isMemcached(cache.engine)) return;
-      if (!cache.userGroupId) report("The serverless cache lets clients in without authenticating: it has no user group (userGroupId), so every client is the passwordless default user.");
+      if (!cache.userGroupId)
+        report(
+          "The serverless cache lets clients in without authenticating: it has no user group (userGroupId), so every client is the passwordless default user.",
+        );
     },
     standalone: (_cluster, report) => report(`${STANDALONE} cannot require an AUTH token or a user group.`),
   }),
@@ -148,7 +165,7 @@ const multiAzFailover: Rule = {
   service: "elasticache",
   description:
     'ElastiCache survives the loss of a node or an availability zone: a replication group has multiAzEnabled and automaticFailoverEnabled true (a replica in another zone is promoted when the primary fails; both need at least one replica); a Memcached cluster spreads its nodes (azMode "cross-az"). A standalone Redis OSS/Valkey node has no replica and is reported. Serverless caches are always spread over zones and are not judged.',
-  fix: "give the cache replicas and turn on failover: `cache.replicas` of at least 1 and `cache.multiAz: true` in the stack's profile (stacks/prod.yaml has 2 replicas across zones); infra/data/cache.ts then sets automaticFailoverEnabled and multiAzEnabled. For Memcached, set `azMode: \"cross-az\"`.",
+  fix: 'give the cache replicas and turn on failover: `cache.replicas` of at least 1 and `cache.multiAz: true` in the stack\'s profile (stacks/prod.yaml has 2 replicas across zones); infra/data/cache.ts then sets automaticFailoverEnabled and multiAzEnabled. For Memcached, set `azMode: "cross-az"`.',
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onCaches({
     group: (group, report) => {
@@ -161,9 +178,13 @@ const multiAzFailover: Rule = {
       if (off.length > 0) report(`The replication group does not fail over to another availability zone: ${off.join(" and ")}.`);
     },
     memcached: (cluster, report) => {
-      if (cluster.azMode !== "cross-az") report(`The Memcached cluster keeps all its nodes in one availability zone: azMode ${setting(cluster.azMode)}; it must be "cross-az".`);
+      if (cluster.azMode !== "cross-az")
+        report(
+          `The Memcached cluster keeps all its nodes in one availability zone: azMode ${setting(cluster.azMode)}; it must be "cross-az".`,
+        );
     },
-    standalone: (_cluster, report) => report(`${STANDALONE} has no replica to fail over to: an outage of its node or zone takes the cache down.`),
+    standalone: (_cluster, report) =>
+      report(`${STANDALONE} has no replica to fail over to: an outage of its node or zone takes the cache down.`),
   }),
 };
 
@@ -181,7 +202,10 @@ const snapshotRetention: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
-      minimumDays: minimumDaysSetting(DEFAULT_MINIMUM_SNAPSHOT_DAYS, "The fewest days of automatic snapshots a Redis OSS or Valkey cache may keep."),
+      minimumDays: minimumDaysSetting(
+        DEFAULT_MINIMUM_SNAPSHOT_DAYS,
+        "The fewest days of automatic snapshots a Redis OSS or Valkey cache may keep.",
+      ),
     },
   },
   validateResource: (args, report) => {
@@ -189,9 +213,13 @@ const snapshotRetention: Rule = {
     const check = (what: string) => (cache: { readonly snapshotRetentionLimit?: number }) => {
       const days = cache.snapshotRetentionLimit;
       if (days === undefined || days === 0) {
-        report(`${what} takes no automatic snapshots (snapshotRetentionLimit ${setting(days)}); they must be kept for at least ${minimum} day${minimum === 1 ? "" : "s"}.`);
+        report(
+          `${what} takes no automatic snapshots (snapshotRetentionLimit ${setting(days)}); they must be kept for at least ${minimum} day${minimum === 1 ? "" : "s"}.`,
+        );
       } else if (days < minimum) {
-        report(`${what} keeps automatic snapshots for ${days} day${days === 1 ? "" : "s"} (snapshotRetentionLimit); at least ${minimum} days are required.`);
+        report(
+          `${what} keeps automatic snapshots for ${days} day${days === 1 ? "" : "s"} (snapshotRetentionLimit); at least ${minimum} days are required.`,
+        );
       }
     };
     onCaches({
@@ -204,4 +232,10 @@ const snapshotRetention: Rule = {
   },
 };
 
-export const ELASTICACHE_RULES: readonly Rule[] = [encryptionAtRestCmk, encryptionInTransit, authRequired, multiAzFailover, snapshotRetention];
+export const ELASTICACHE_RULES: readonly Rule[] = [
+  encryptionAtRestCmk,
+  encryptionInTransit,
+  authRequired,
+  multiAzFailover,
+  snapshotRetention,
+];

@@ -9,7 +9,8 @@ const kmsKeyRotation: Rule = {
   kind: "resource",
   name: "kms-key-rotation",
   service: "encryption",
-  description: "Every customer-managed symmetric KMS key rotates its key material (yearly by default). Asymmetric and HMAC keys, and keys in a custom key store, cannot rotate automatically and are not judged.",
+  description:
+    "Every customer-managed symmetric KMS key rotates its key material (yearly by default). Asymmetric and HMAC keys, and keys in a custom key store, cannot rotate automatically and are not judged.",
   fix: "set `enableKeyRotation: true` on the aws.kms.Key (infra/security/kms-key.ts does this for every key the kit makes).",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Unwrap<aws.kms.KeyArgs>>("aws:kms/key:Key", (key, _args, report) => {
@@ -39,11 +40,15 @@ const secretCmk: Rule = {
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<SecretProps>(SECRET, (secret, _args, report) => {
     const key = whenKnown(() => secret.kmsKeyId ?? "");
-    if (key === "") report("This secret is encrypted with the AWS-managed aws/secretsmanager key, not a customer-managed KMS key (kmsKeyId is not set).");
+    if (key === "")
+      report("This secret is encrypted with the AWS-managed aws/secretsmanager key, not a customer-managed KMS key (kmsKeyId is not set).");
     const replicas = whenKnown(() => secret.replicas);
     indicesOf(replicas).forEach((i) => {
       const replica = whenKnown(() => ({ region: replicas![i]!.region, key: replicas![i]!.kmsKeyId ?? "" }));
-      if (replica?.key === "") report(`This secret's replica in ${String(replica.region)} (replicas[${i}]) is encrypted with the AWS-managed aws/secretsmanager key (kmsKeyId is not set).`);
+      if (replica?.key === "")
+        report(
+          `This secret's replica in ${String(replica.region)} (replicas[${i}]) is encrypted with the AWS-managed aws/secretsmanager key (kmsKeyId is not set).`,
+        );
     });
   }),
 };
@@ -79,7 +84,10 @@ const logGroupCmk: Rule = {
   fix: "set `kmsKeyId` to the logs key (infra/security/logs-key.ts, whose key policy lets CloudWatch Logs use it), as createEncryptedLogGroup in infra/security/log-group.ts does for every group the kit creates.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<LogGroupProps>(LOG_GROUP, (group, _args, report) => {
-    if (!group.kmsKeyId) report("This log group is not encrypted with a customer-managed KMS key (kmsKeyId is not set): CloudWatch Logs uses a key of its own.");
+    if (!group.kmsKeyId)
+      report(
+        "This log group is not encrypted with a customer-managed KMS key (kmsKeyId is not set): CloudWatch Logs uses a key of its own.",
+      );
   }),
 };
 
@@ -120,7 +128,9 @@ const ecrScanOnPush: Rule = {
   validateResource: onTypes<RepositoryProps>(REPOSITORY, (repository, _args, report) => {
     const scanOnPush = repository.imageScanningConfiguration?.scanOnPush;
     if (scanOnPush !== true) {
-      report(`This ECR repository does not scan images when they are pushed: imageScanningConfiguration.scanOnPush is ${scanOnPush === false ? "false" : "not set"}.`);
+      report(
+        `This ECR repository does not scan images when they are pushed: imageScanningConfiguration.scanOnPush is ${scanOnPush === false ? "false" : "not set"}.`,
+      );
     }
   }),
 };
@@ -154,7 +164,11 @@ interface Protection {
   readonly verdict: true | string | undefined;
 }
 
-function protectionsOf(resources: readonly PolicyResource[], types: readonly string[], judge: (props: Record<string, unknown>) => true | string): Protection[] {
+function protectionsOf(
+  resources: readonly PolicyResource[],
+  types: readonly string[],
+  judge: (props: Record<string, unknown>) => true | string,
+): Protection[] {
   return resources
     .filter((resource) => types.includes(resource.type))
     .map((resource) => ({
@@ -177,7 +191,9 @@ function judgeBuckets(
   const someTargetUnknown = protections.some((protection) => protection.bucket === undefined);
   for (const resource of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
     const outputs = resource.props as BucketOutputs;
-    const names = [whenKnown(() => outputs.id), whenKnown(() => outputs.bucket), whenKnown(() => outputs.arn)].filter((name): name is string => typeof name === "string" && name !== "");
+    const names = [whenKnown(() => outputs.id), whenKnown(() => outputs.bucket), whenKnown(() => outputs.arn)].filter(
+      (name): name is string => typeof name === "string" && name !== "",
+    );
     if (names.length === 0) continue;
     const mine = protections.filter((protection) => protection.bucket !== undefined && names.includes(protection.bucket));
     if (mine.some((protection) => protection.verdict === true)) continue;
@@ -200,7 +216,9 @@ const s3PublicAccessBlocked: Rule = {
   validateStack: (args, report) => {
     const accountBlocked = args.resources
       .filter((r) => r.type === ACCOUNT_PUBLIC_ACCESS_BLOCK)
-      .some((r) => whenKnown(() => PUBLIC_ACCESS_FLAGS.every((flag) => (r.props as AccountPublicAccessBlockOutputs)[flag] === true)) === true);
+      .some(
+        (r) => whenKnown(() => PUBLIC_ACCESS_FLAGS.every((flag) => (r.props as AccountPublicAccessBlockOutputs)[flag] === true)) === true,
+      );
     if (accountBlocked) return;
     const protections = protectionsOf(args.resources, [PUBLIC_ACCESS_BLOCK], (props) => {
       const block = props as PublicAccessBlockOutputs;
@@ -208,7 +226,8 @@ const s3PublicAccessBlocked: Rule = {
       return off.length === 0 ? true : `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true`;
     });
     judgeBuckets(args, report, protections, {
-      missing: (bucket) => `${bucket} has no aws.s3.BucketPublicAccessBlock: nothing in the stack stops an ACL or a bucket policy from making it public.`,
+      missing: (bucket) =>
+        `${bucket} has no aws.s3.BucketPublicAccessBlock: nothing in the stack stops an ACL or a bucket policy from making it public.`,
       lacking: (bucket, problems) => `${bucket}'s public access block leaves public access open: ${problems.join("; ")}.`,
     });
   },
@@ -229,13 +248,12 @@ const s3EncryptionConfigured: Rule = {
       return encrypts ? true : "no rule sets applyServerSideEncryptionByDefault.sseAlgorithm";
     });
     judgeBuckets(args, report, protections, {
-      missing: (bucket) => `${bucket} has no aws.s3.BucketServerSideEncryptionConfiguration: the stack does not state how its objects are encrypted.`,
+      missing: (bucket) =>
+        `${bucket} has no aws.s3.BucketServerSideEncryptionConfiguration: the stack does not state how its objects are encrypted.`,
       lacking: (bucket, problems) => `${bucket}'s encryption configuration sets no default encryption: ${problems.join("; ")}.`,
     });
   },
 };
-
-
 
 /**
  * The statement AWS recommends: Deny, every principal, every S3 action, on the bucket's
@@ -244,12 +262,17 @@ const s3EncryptionConfigured: Rule = {
 function deniesInsecureTransport(statement: Statement): boolean {
   if (statement.Effect !== "Deny") return false;
   const principal = statement.Principal;
-  const everyone = principal === "*" || (typeof principal === "object" && principal !== null && listOf((principal as Record<string, unknown>).AWS).includes("*"));
+  const everyone =
+    principal === "*" ||
+    (typeof principal === "object" && principal !== null && listOf((principal as Record<string, unknown>).AWS).includes("*"));
   if (!everyone) return false;
   if (!listOf(statement.Action).some((action) => action === "*" || action.toLowerCase() === "s3:*")) return false;
   if (!listOf(statement.Resource).some((resource) => resource === "*" || resource.endsWith("/*"))) return false;
-  const condition = typeof statement.Condition === "object" && statement.Condition !== null ? (statement.Condition as Record<string, unknown>) : {};
-  return ["Bool", "BoolIfExists"].some((operator) => (conditionValues(condition[operator], "aws:SecureTransport") ?? []).some((value) => value.toLowerCase() === "false"));
+  const condition =
+    typeof statement.Condition === "object" && statement.Condition !== null ? (statement.Condition as Record<string, unknown>) : {};
+  return ["Bool", "BoolIfExists"].some((operator) =>
+    (conditionValues(condition[operator], "aws:SecureTransport") ?? []).some((value) => value.toLowerCase() === "false"),
+  );
 }
 
 const s3TlsOnly: Rule = {
@@ -261,7 +284,12 @@ const s3TlsOnly: Rule = {
   fix: 'declare an aws.s3.BucketPolicy for the bucket with the statement `{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket.arn, `${bucket.arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }` (pulumi.jsonStringify builds the document from the bucket\'s outputs).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args, report) => {
-    const judge = (document: unknown): true | string => (statementsOf(document).some((statement) => typeof statement === "object" && statement !== null && deniesInsecureTransport(statement as Statement)) ? true : 'no statement denies "s3:*" to every principal on its objects when aws:SecureTransport is "false"');
+    const judge = (document: unknown): true | string =>
+      statementsOf(document).some(
+        (statement) => typeof statement === "object" && statement !== null && deniesInsecureTransport(statement as Statement),
+      )
+        ? true
+        : 'no statement denies "s3:*" to every principal on its objects when aws:SecureTransport is "false"';
     const protections = protectionsOf(args.resources, [BUCKET_POLICY], (props) => judge((props as BucketPolicyOutputs).policy));
     // The deprecated inline policy on the bucket itself counts too.
     for (const resource of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
@@ -269,7 +297,10 @@ const s3TlsOnly: Rule = {
       // Unknown during preview ({ policy } itself undefined) is not the same as no inline policy.
       const inline = whenKnown(() => ({ policy: outputs.policy }));
       if (inline !== undefined && (inline.policy === undefined || inline.policy === null || inline.policy === "")) continue;
-      protections.push({ bucket: whenKnown(() => outputs.bucket ?? outputs.id), verdict: inline === undefined ? undefined : whenKnown(() => judge(inline.policy)) });
+      protections.push({
+        bucket: whenKnown(() => outputs.bucket ?? outputs.id),
+        verdict: inline === undefined ? undefined : whenKnown(() => judge(inline.policy)),
+      });
     }
     judgeBuckets(args, report, protections, {
       missing: (bucket) => `${bucket} has no bucket policy (aws.s3.BucketPolicy): nothing refuses requests made without TLS.`,

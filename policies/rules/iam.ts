@@ -22,19 +22,20 @@ const EXCLUSIVE_ATTACHMENTS: readonly string[] = [
   "aws:iam/groupPolicyAttachmentsExclusive:GroupPolicyAttachmentsExclusive",
 ];
 
-type DocumentProps = Unwrap<aws.iam.PolicyArgs> | Unwrap<aws.iam.RolePolicyArgs> | Unwrap<aws.iam.UserPolicyArgs> | Unwrap<aws.iam.GroupPolicyArgs>;
+type DocumentProps =
+  Unwrap<aws.iam.PolicyArgs> | Unwrap<aws.iam.RolePolicyArgs> | Unwrap<aws.iam.UserPolicyArgs> | Unwrap<aws.iam.GroupPolicyArgs>;
 type RoleProps = Unwrap<aws.iam.RoleArgs>;
 type AttachmentProps = Unwrap<aws.iam.RolePolicyAttachmentArgs>;
 type ExclusiveAttachmentsProps = Unwrap<aws.iam.RolePolicyAttachmentsExclusiveArgs>;
 
 /** A policy statement as parsed from JSON: nothing about its shape can be assumed. */
 
-
-
-
 /** IAM's wildcard match for action names: case-insensitive, `*` for any run of characters, `?` for one. */
 function actionPatternMatches(pattern: string, action: string): boolean {
-  const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${regex}$`, "i").test(action);
 }
 
@@ -66,14 +67,19 @@ const ANY_ACTION = new Set(["*", "*:*"]);
 function adminGrant(statement: Statement): string | undefined {
   if (statement.Effect !== "Allow") return undefined;
   const resources = listOf(statement.Resource);
-  const onEverything = resources.includes("*") ? 'on Resource "*"' : statement.NotResource !== undefined ? `on every resource but NotResource ${JSON.stringify(listOf(statement.NotResource))}` : undefined;
+  const onEverything = resources.includes("*")
+    ? 'on Resource "*"'
+    : statement.NotResource !== undefined
+      ? `on every resource but NotResource ${JSON.stringify(listOf(statement.NotResource))}`
+      : undefined;
   if (!onEverything) return undefined;
   const actions = listOf(statement.Action).filter((action) => ANY_ACTION.has(action));
   const [first] = actions;
   if (first !== undefined) return `allows Action "${first}" ${onEverything}`;
   // Allow + NotAction grants every action but the listed ones, including every action AWS adds later:
   // on every resource that is administrator access minus a few exceptions (PowerUserAccess is built so).
-  if (statement.NotAction !== undefined) return `allows every action but NotAction ${JSON.stringify(listOf(statement.NotAction))} ${onEverything}`;
+  if (statement.NotAction !== undefined)
+    return `allows every action but NotAction ${JSON.stringify(listOf(statement.NotAction))} ${onEverything}`;
   return undefined;
 }
 
@@ -124,7 +130,7 @@ const noAdminPolicy: Rule = {
   name: "iam-no-admin-policy",
   service: "iam",
   description:
-    "No IAM policy grants administrator access: no Allow statement gives Action \"*\" on Resource \"*\", or every action but a few (NotAction) on Resource \"*\", or either on every resource but a few (NotResource). Checked in aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and aws.iam.Role inlinePolicies, whether the document is a JSON string or an object. Attaching the AWS-managed AdministratorAccess policy, or PowerUserAccess or IAMFullAccess (one step from it), through policy attachments, exclusive attachments or Role managedPolicyArns, is the same grant and is reported too.",
+    'No IAM policy grants administrator access: no Allow statement gives Action "*" on Resource "*", or every action but a few (NotAction) on Resource "*", or either on every resource but a few (NotResource). Checked in aws.iam.Policy, RolePolicy, UserPolicy, GroupPolicy and aws.iam.Role inlinePolicies, whether the document is a JSON string or an object. Attaching the AWS-managed AdministratorAccess policy, or PowerUserAccess or IAMFullAccess (one step from it), through policy attachments, exclusive attachments or Role managedPolicyArns, is the same grant and is reported too.',
   fix: "grant only the actions and resources the workload needs, one statement per purpose, scoped to ARNs or tags, as the add-on modules under infra/cluster/addons/ and infra/data/kafka-iam-policies.ts do; attach a narrower policy instead of AdministratorAccess, PowerUserAccess or IAMFullAccess.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
@@ -170,10 +176,10 @@ function oidcIssuers(statement: Statement): string[] {
   });
 }
 
-
 /** What is wrong with how a statement pins one issuer's tokens; one line each. */
 function pinningProblems(statement: Statement, issuer: string): string[] {
-  const condition = typeof statement.Condition === "object" && statement.Condition !== null ? (statement.Condition as Record<string, unknown>) : {};
+  const condition =
+    typeof statement.Condition === "object" && statement.Condition !== null ? (statement.Condition as Record<string, unknown>) : {};
   const sub = `${issuer}:sub`;
   const aud = `${issuer}:aud`;
   const problems: string[] = [];
@@ -186,9 +192,13 @@ function pinningProblems(statement: Statement, issuer: string): string[] {
   if (subjects === undefined) {
     problems.push(`has no StringEquals condition on ${sub}, so any service account of the cluster can assume the role`);
   } else if (subjects.length !== 1) {
-    problems.push(`admits ${subjects.length} subjects in StringEquals ${sub} (${JSON.stringify(subjects)}); exactly one service account is allowed`);
+    problems.push(
+      `admits ${subjects.length} subjects in StringEquals ${sub} (${JSON.stringify(subjects)}); exactly one service account is allowed`,
+    );
   } else if (!SERVICE_ACCOUNT_SUBJECT.test(subjects[0]!)) {
-    problems.push(`pins ${sub} to "${subjects.join(", ")}", which is not one service account (system:serviceaccount:<namespace>:<name>, no wildcards)`);
+    problems.push(
+      `pins ${sub} to "${subjects.join(", ")}", which is not one service account (system:serviceaccount:<namespace>:<name>, no wildcards)`,
+    );
   }
   const audiences = conditionValues(condition.StringEquals, aud);
   if (audiences === undefined) {
@@ -213,7 +223,8 @@ const irsaTrustPinned: Rule = {
         type: "array",
         items: { type: "string" },
         default: [],
-        description: "OIDC issuers (as in the provider ARN after oidc-provider/, e.g. token.actions.githubusercontent.com) that are not Kubernetes clusters; trust in them is not judged by this rule.",
+        description:
+          "OIDC issuers (as in the provider ARN after oidc-provider/, e.g. token.actions.githubusercontent.com) that are not Kubernetes clusters; trust in them is not judged by this rule.",
       },
     },
   },
@@ -225,7 +236,11 @@ const irsaTrustPinned: Rule = {
         if (!allowsWebIdentity(statement)) return [];
         return oidcIssuers(statement)
           .filter((issuer) => !exempt.has(issuer.toLowerCase()))
-          .flatMap((issuer) => pinningProblems(statement, issuer).map((problem) => `${statementLabel(index, statement)} lets ${issuer} tokens assume the role but ${problem}.`));
+          .flatMap((issuer) =>
+            pinningProblems(statement, issuer).map(
+              (problem) => `${statementLabel(index, statement)} lets ${issuer} tokens assume the role but ${problem}.`,
+            ),
+          );
       });
       for (const finding of findings ?? []) report(`assumeRolePolicy ${finding}`);
     }

@@ -39,7 +39,10 @@ interface RolloutSpec {
 }
 
 interface AnalysisTemplateSpec {
-  readonly metrics?: ReadonlyArray<{ readonly name?: string; readonly provider?: { readonly job?: { readonly spec?: { readonly template?: PodTemplateSpec } } } }>;
+  readonly metrics?: ReadonlyArray<{
+    readonly name?: string;
+    readonly provider?: { readonly job?: { readonly spec?: { readonly template?: PodTemplateSpec } } };
+  }>;
 }
 
 interface ScaleTargetRef {
@@ -116,7 +119,6 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-
 /** A value read in a box: undefined when it is unknown during preview, `{ value: undefined }` when it is not set. */
 function known<T>(read: () => T): { readonly value: T } | undefined {
   return whenKnown(() => ({ value: read() }));
@@ -192,9 +194,17 @@ function podsOf(args: ResourceValidationArgs): PodUnderCheck[] {
       return pod(spec, completes);
     }
     case "Job":
-      return pod(whenKnown(() => (object as KubeObject<{ template?: PodTemplateSpec }>).spec?.template?.spec), true);
+      return pod(
+        whenKnown(() => (object as KubeObject<{ template?: PodTemplateSpec }>).spec?.template?.spec),
+        true,
+      );
     case "CronJob":
-      return pod(whenKnown(() => (object as KubeObject<{ jobTemplate?: { spec?: { template?: PodTemplateSpec } } }>).spec?.jobTemplate?.spec?.template?.spec), true);
+      return pod(
+        whenKnown(
+          () => (object as KubeObject<{ jobTemplate?: { spec?: { template?: PodTemplateSpec } } }>).spec?.jobTemplate?.spec?.template?.spec,
+        ),
+        true,
+      );
     case "AnalysisTemplate":
     case "ClusterAnalysisTemplate": {
       // Argo Rollouts runs a metric's job provider as a Job in the template's namespace.
@@ -202,18 +212,28 @@ function podsOf(args: ResourceValidationArgs): PodUnderCheck[] {
       return indicesOf(metrics).flatMap((i) => {
         const name = fieldOf(() => metrics![i]!.name);
         const at = `${owner}, metric ${typeof name === "string" ? `"${name}"` : `metrics[${i}]`}`;
-        return pod(whenKnown(() => metrics![i]!.provider?.job?.spec?.template?.spec), true, at);
+        return pod(
+          whenKnown(() => metrics![i]!.provider?.job?.spec?.template?.spec),
+          true,
+          at,
+        );
       });
     }
     default:
       // Deployment, StatefulSet, DaemonSet, ReplicaSet, Rollout (with a template of its own).
-      return pod(whenKnown(() => (object as KubeObject<{ template?: PodTemplateSpec }>).spec?.template?.spec), false);
+      return pod(
+        whenKnown(() => (object as KubeObject<{ template?: PodTemplateSpec }>).spec?.template?.spec),
+        false,
+      );
   }
 }
 
 function containersOf(pod: PodUnderCheck): ContainerUnderCheck[] {
   const found: ContainerUnderCheck[] = [];
-  for (const [field, init] of [["containers", false], ["initContainers", true]] as const) {
+  for (const [field, init] of [
+    ["containers", false],
+    ["initContainers", true],
+  ] as const) {
     const list = whenKnown(() => pod.spec[field]);
     for (const i of indicesOf(list)) {
       const container = whenKnown(() => list![i]);
@@ -274,7 +294,10 @@ const resources: Rule = {
       const declared = (read: () => unknown) => whenKnown(() => isSet(read()));
       const wanted: Array<readonly [string, () => unknown]> = [
         ["no CPU request (resources.requests.cpu)", () => c.container.resources?.requests?.cpu ?? c.container.resources?.limits?.cpu],
-        ["no memory request (resources.requests.memory)", () => c.container.resources?.requests?.memory ?? c.container.resources?.limits?.memory],
+        [
+          "no memory request (resources.requests.memory)",
+          () => c.container.resources?.requests?.memory ?? c.container.resources?.limits?.memory,
+        ],
         ["no memory limit (resources.limits.memory)", () => c.container.resources?.limits?.memory],
       ];
       if (requireCpuLimit) wanted.push(["no CPU limit (resources.limits.cpu)", () => c.container.resources?.limits?.cpu]);
@@ -300,7 +323,8 @@ const probes: Rule = {
     for (const c of containersUnder(args)) {
       if (c.init || c.pod.runsToCompletion !== false) continue;
       const missing = problemsFrom([
-        () => (isSet(c.container.readinessProbe) ? undefined : "no readiness probe (readinessProbe), so it gets traffic before it can serve"),
+        () =>
+          isSet(c.container.readinessProbe) ? undefined : "no readiness probe (readinessProbe), so it gets traffic before it can serve",
         () => (isSet(c.container.livenessProbe) ? undefined : "no liveness probe (livenessProbe), so a hung process is never restarted"),
       ]);
       if (missing.length > 0) report(`${where(c)} has ${listed(missing)}.`);
@@ -331,19 +355,31 @@ function securityProblems(c: ContainerUnderCheck, setOnly = false): string[] {
     () => (own()?.privileged === true ? "runs privileged (securityContext.privileged: true)" : undefined),
     () => {
       const value = own()?.allowPrivilegeEscalation;
-      return value === false ? undefined : value === true ? "sets allowPrivilegeEscalation: true" : missing("does not set securityContext.allowPrivilegeEscalation: false");
+      return value === false
+        ? undefined
+        : value === true
+          ? "sets allowPrivilegeEscalation: true"
+          : missing("does not set securityContext.allowPrivilegeEscalation: false");
     },
     () => {
       const value = own()?.readOnlyRootFilesystem;
-      return value === true ? undefined : value === false ? "sets readOnlyRootFilesystem: false" : missing("does not set securityContext.readOnlyRootFilesystem: true");
+      return value === true
+        ? undefined
+        : value === false
+          ? "sets readOnlyRootFilesystem: false"
+          : missing("does not set securityContext.readOnlyRootFilesystem: true");
     },
     () => {
       const drop = own()?.capabilities?.drop ?? [];
-      return Array.from(drop).includes("ALL") ? undefined : missing('does not drop all capabilities (securityContext.capabilities.drop does not include "ALL")');
+      return Array.from(drop).includes("ALL")
+        ? undefined
+        : missing('does not drop all capabilities (securityContext.capabilities.drop does not include "ALL")');
     },
     () => {
       const added = Array.from(own()?.capabilities?.add ?? []).filter((capability) => !ADDABLE_CAPABILITIES.includes(capability));
-      return added.length === 0 ? undefined : `adds capabilities ${added.join(", ")} (only ${ADDABLE_CAPABILITIES.join(", ")} may be added)`;
+      return added.length === 0
+        ? undefined
+        : `adds capabilities ${added.join(", ")} (only ${ADDABLE_CAPABILITIES.join(", ")} may be added)`;
     },
     () => {
       const mine = own()?.seccompProfile?.type;
@@ -362,7 +398,7 @@ const podSecurity: Rule = {
   service: "kubernetes",
   description:
     "Every container of a workload the program declares, init containers included, runs under the restricted Pod Security Standard's security context: runAsNonRoot true (on the container, or on the pod and not overridden), allowPrivilegeEscalation false, not privileged, readOnlyRootFilesystem true, capabilities.drop including \"ALL\" and nothing added but NET_BIND_SERVICE, and a seccomp profile of type RuntimeDefault or Localhost (on the container, or on the pod and not overridden). The namespace's `pod-security.kubernetes.io/enforce: restricted` label would refuse most of these pods at admission, after `pulumi up` has started: this rule refuses them at preview, and adds the read-only root filesystem, which the standard does not ask for.",
-  fix: "give the pod `securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: \"RuntimeDefault\" } }` and each container `securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: [\"ALL\"] } }`, with an emptyDir for any path it writes to, as the kit's podTemplate in infra/apps/pod-template.ts does (a writable /tmp).",
+  fix: 'give the pod `securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } }` and each container `securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } }`, with an emptyDir for any path it writes to, as the kit\'s podTemplate in infra/apps/pod-template.ts does (a writable /tmp).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     for (const c of containersUnder(args, { patches: true })) {
@@ -473,7 +509,7 @@ const serviceInternalOnly: Rule = {
   service: "kubernetes",
   description:
     "No Service is of type LoadBalancer or NodePort, or lists externalIPs: each opens the pods on every node's address or on a load balancer of its own, around the one public entry (the gateway's internet-facing ALB, from an Ingress), its TLS policy and its subnets. ClusterIP (the default), headless and ExternalName Services are fine.",
-  fix: "make the Service `type: \"ClusterIP\"` (infra/apps/app-service.ts does) and expose it through an Ingress of class alb with target-type ip, as infra/apps/ingresses.ts does for the gateway (internet-facing) and coupon (internal).",
+  fix: 'make the Service `type: "ClusterIP"` (infra/apps/app-service.ts does) and expose it through an Ingress of class alb with target-type ip, as infra/apps/ingresses.ts does for the gateway (internet-facing) and coupon (internal).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (!isKind(args.type, "core", "Service") && !isKind(args.type, "core", "ServicePatch")) return;
@@ -489,7 +525,9 @@ const serviceInternalOnly: Rule = {
       },
     ]);
     if (problems.length > 0) {
-      report(`${describeObject("Service", args.props as KubeObject<unknown>, args.name)} ${listed(problems)}: it is reachable from outside the cluster, not only through the ALB Ingress.`);
+      report(
+        `${describeObject("Service", args.props as KubeObject<unknown>, args.name)} ${listed(problems)}: it is reachable from outside the cluster, not only through the ALB Ingress.`,
+      );
     }
   },
 };
@@ -506,7 +544,8 @@ function isLocalOrArchive(chart: string): boolean {
 
 /** What is wrong with a chart version, or undefined when it names one exact release. */
 export function chartVersionProblem(version: unknown): string | undefined {
-  if (version === undefined || version === null || version === "") return "sets no version, so each install and upgrade takes the newest chart the repository has";
+  if (version === undefined || version === null || version === "")
+    return "sets no version, so each install and upgrade takes the newest chart the repository has";
   const text = String(version).trim();
   if (EXACT_VERSION.test(text)) return undefined;
   if (text === "latest" || text === "*") return `asks for version "${text}", which is whatever the repository has newest`;
@@ -571,7 +610,13 @@ function rolloutWorkloadRefs(resources: readonly PolicyResource[]): WorkloadRef[
       const rollout = r.props as KubeObject<RolloutSpec>;
       const hasRef = known(() => rollout.spec?.workloadRef);
       if (hasRef && !isSet(hasRef.value)) return [];
-      return [{ namespace: namespaceOf(rollout), kind: fieldOf(() => rollout.spec?.workloadRef?.kind ?? "Deployment"), name: fieldOf(() => rollout.spec?.workloadRef?.name) }];
+      return [
+        {
+          namespace: namespaceOf(rollout),
+          kind: fieldOf(() => rollout.spec?.workloadRef?.kind ?? "Deployment"),
+          name: fieldOf(() => rollout.spec?.workloadRef?.name),
+        },
+      ];
     });
 }
 
@@ -584,7 +629,11 @@ function rolloutWorkloadRefs(resources: readonly PolicyResource[]): WorkloadRef[
 function scaledWorkloads(resources: readonly PolicyResource[], exempt: readonly string[]): ScaledWorkload[] {
   const referenced = rolloutWorkloadRefs(resources);
   return resources.flatMap((resource): ScaledWorkload[] => {
-    const kind = isKind(resource.type, "argoproj.io", "Rollout") ? "Rollout" : APPS_GROUPS.some((g) => isKind(resource.type, g, "Deployment")) ? "Deployment" : undefined;
+    const kind = isKind(resource.type, "argoproj.io", "Rollout")
+      ? "Rollout"
+      : APPS_GROUPS.some((g) => isKind(resource.type, g, "Deployment"))
+        ? "Deployment"
+        : undefined;
     if (!kind) return [];
     const object = resource.props as KubeObject<unknown>;
     const namespace = namespaceOf(object);
@@ -617,7 +666,7 @@ const autoscaled: Rule = {
   service: "kubernetes",
   description:
     "Every Deployment and Argo Rollout the program declares is scaled by exactly one autoscaler: a HorizontalPodAutoscaler whose spec.scaleTargetRef names its kind and name, or a KEDA ScaledObject whose spec.scaleTargetRef does (kind defaults to Deployment), in the same namespace. Two autoscalers on one workload fight over its replica count (KEDA runs an HPA of its own). A Deployment that a Rollout's spec.workloadRef points at is not judged: the Rollout is what scales. Workloads that must keep a fixed count (a singleton leader, say) are listed in the rule's `exempt` setting as \"namespace/name\": the exemption lives in the pack's config, which the guard rails' owners review, not in an annotation the workload's author sets. A workload or autoscaler whose namespace or name is not known yet is judged once known, when `pulumi up` runs the pack again.",
-  fix: "declare an autoscaler that targets the workload and leave its spec.replicas unset, as AppService in infra/apps/app-service.ts does: an autoscaling/v2 HorizontalPodAutoscaler on CPU (`scaleTargetRef: { apiVersion: \"argoproj.io/v1alpha1\", kind: \"Rollout\", name }`) or, for a consumer, a KEDA ScaledObject on its lag; or list the workload in the rule's `exempt` setting.",
+  fix: 'declare an autoscaler that targets the workload and leave its spec.replicas unset, as AppService in infra/apps/app-service.ts does: an autoscaling/v2 HorizontalPodAutoscaler on CPU (`scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name }`) or, for a consumer, a KEDA ScaledObject on its lag; or list the workload in the rule\'s `exempt` setting.',
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: { properties: { exempt: exemptSchema("autoscaler: they keep the replica count they declare") } },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
@@ -648,7 +697,10 @@ const autoscaled: Rule = {
       }
       const exact = matching.filter(refIsExact);
       if (exact.length > 1) {
-        report(`${workload.label} is scaled by ${exact.length} autoscalers (${listed(exact.map((a) => a.label))}), which fight over its replica count: keep one.`, workload.resource.urn);
+        report(
+          `${workload.label} is scaled by ${exact.length} autoscalers (${listed(exact.map((a) => a.label))}), which fight over its replica count: keep one.`,
+          workload.resource.urn,
+        );
       }
     }
   },
@@ -657,10 +709,11 @@ const autoscaled: Rule = {
 /** The labels of a workload's pods: its template's, the referenced Deployment's for a Rollout with workloadRef, else its selector's (a subset of them). Undefined when not known yet. */
 function podLabelsOf(workload: ScaledWorkload, resources: readonly PolicyResource[]): Record<string, string> | undefined {
   const object = workload.resource.props as KubeObject<RolloutSpec>;
-  const copy = (read: () => Record<string, string> | undefined) => whenKnown(() => {
-    const labels = read();
-    return labels === undefined || labels === null ? null : { ...labels };
-  });
+  const copy = (read: () => Record<string, string> | undefined) =>
+    whenKnown(() => {
+      const labels = read();
+      return labels === undefined || labels === null ? null : { ...labels };
+    });
   const own = copy(() => object.spec?.template?.metadata?.labels);
   if (own) return own;
   if (own === undefined) return undefined;
@@ -681,7 +734,11 @@ function podLabelsOf(workload: ScaledWorkload, resources: readonly PolicyResourc
 }
 
 /** Whether a label selector selects pods with these labels: true, false, or undefined when a part of it is not known yet. */
-function selectorSelects(read: () => LabelSelector | undefined, labels: Record<string, string>, emptySelectsAll: boolean): boolean | undefined {
+function selectorSelects(
+  read: () => LabelSelector | undefined,
+  labels: Record<string, string>,
+  emptySelectsAll: boolean,
+): boolean | undefined {
   const selector = known(read);
   if (!selector) return undefined;
   if (selector.value === undefined || selector.value === null) return false;
@@ -731,21 +788,33 @@ const pdbCoverage: Rule = {
   configSchema: { properties: { exempt: exemptSchema("PodDisruptionBudget") } },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     const exempt = settingsList(args.getConfig<ExemptSettings>().exempt);
-    const budgets = args.resources.flatMap((resource): Array<{ readonly namespace: Field; readonly object: KubeObject<{ selector?: LabelSelector }>; readonly emptySelectsAll: boolean }> => {
-      const parsed = kubeType(resource.type);
-      if (parsed?.group !== "policy" || parsed.kind !== "PodDisruptionBudget") return [];
-      const object = resource.props as KubeObject<{ selector?: LabelSelector }>;
-      // policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "every pod".
-      return [{ namespace: namespaceOf(object), object, emptySelectsAll: parsed.version !== "v1beta1" }];
-    });
+    const budgets = args.resources.flatMap(
+      (
+        resource,
+      ): Array<{
+        readonly namespace: Field;
+        readonly object: KubeObject<{ selector?: LabelSelector }>;
+        readonly emptySelectsAll: boolean;
+      }> => {
+        const parsed = kubeType(resource.type);
+        if (parsed?.group !== "policy" || parsed.kind !== "PodDisruptionBudget") return [];
+        const object = resource.props as KubeObject<{ selector?: LabelSelector }>;
+        // policy/v1beta1 read an empty selector as "no pods"; policy/v1 as "every pod".
+        return [{ namespace: namespaceOf(object), object, emptySelectsAll: parsed.version !== "v1beta1" }];
+      },
+    );
     for (const workload of scaledWorkloads(args.resources, exempt)) {
       const labels = podLabelsOf(workload, args.resources);
       if (!labels) continue;
       const covered = budgets.some(
-        (budget) => fieldMatches(budget.namespace, workload.namespace) && selectorSelects(() => budget.object.spec?.selector, labels, budget.emptySelectsAll) !== false,
+        (budget) =>
+          fieldMatches(budget.namespace, workload.namespace) &&
+          selectorSelects(() => budget.object.spec?.selector, labels, budget.emptySelectsAll) !== false,
       );
       if (covered) continue;
-      const shown = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(", ");
+      const shown = Object.entries(labels)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(", ");
       report(
         `${workload.label} is covered by no PodDisruptionBudget: none in namespace ${workload.namespace} selects its pods (labels ${shown || "none"}), so a node drain may evict all of them at once.`,
         workload.resource.urn,
@@ -768,7 +837,10 @@ function isDefaultDeny(spec: () => NetworkPolicySpec | undefined, requireEgress:
     if (!policy) return false;
     const selector = policy.podSelector;
     const selectsAll =
-      selector !== undefined && selector !== null && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+      selector !== undefined &&
+      selector !== null &&
+      Object.keys(selector.matchLabels ?? {}).length === 0 &&
+      (selector.matchExpressions ?? []).length === 0;
     const ingress = policy.ingress ?? [];
     const egress = policy.egress ?? [];
     // Without policyTypes, Kubernetes reads Ingress, and Egress when egress rules are given.
@@ -785,7 +857,7 @@ const namespaceDefaultDeny: Rule = {
   service: "kubernetes",
   description:
     "Every namespace the program runs workloads in (the namespaces of the Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs, Pods and Argo Rollouts it declares) has a default-deny NetworkPolicy: one that selects every pod (podSelector: {}), lists Ingress and Egress in policyTypes and allows nothing (no ingress or egress rules). Per-app policies then open only what each app needs, and a pod none of them selects (a new workload, a debug pod, a Job) can neither take nor open connections. Egress is part of it unless the rule's `requireEgress` is false. A namespace is exempt only through the rule's `exemptNamespaces` (kube-system by default), reviewed with the pack's config: a Helm chart installed into a namespace does not exempt the program's own workloads there. An object with no namespace is in \"default\". A policy whose namespace or spec is not known yet counts as one, until `pulumi up`.",
-  fix: "declare, next to the namespace, a NetworkPolicy `{ podSelector: {}, policyTypes: [\"Ingress\", \"Egress\"] }` with no rules, and open each app's traffic with its own policy, as infra/apps/platform-apps.ts does for the coupon-platform namespace (defaultDenySpec in infra/apps/network-policy.ts; per-app policies from networkPolicySpec, the smoke-test Job's from smokeTestNetworkPolicySpec).",
+  fix: 'declare, next to the namespace, a NetworkPolicy `{ podSelector: {}, policyTypes: ["Ingress", "Egress"] }` with no rules, and open each app\'s traffic with its own policy, as infra/apps/platform-apps.ts does for the coupon-platform namespace (defaultDenySpec in infra/apps/network-policy.ts; per-app policies from networkPolicySpec, the smoke-test Job\'s from smokeTestNetworkPolicySpec).',
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {
@@ -835,7 +907,9 @@ const namespaceDefaultDeny: Rule = {
 
     for (const [namespace, { urn, names }] of [...workloads].sort(([a], [b]) => a.localeCompare(b))) {
       if (policies.some((p) => fieldMatches(p.namespace, namespace) && p.denies !== false)) continue;
-      const wanted = requireEgress ? "policyTypes Ingress and Egress and no ingress or egress rules" : "policyTypes Ingress and no ingress rules";
+      const wanted = requireEgress
+        ? "policyTypes Ingress and Egress and no ingress or egress rules"
+        : "policyTypes Ingress and no ingress rules";
       report(
         `Namespace ${namespace} runs ${listed(names)} but has no default-deny NetworkPolicy (podSelector: {}, ${wanted}): a pod no other policy selects takes and opens any connection.`,
         namespaceUrns.get(namespace) ?? urn,

@@ -28,7 +28,9 @@ const tlsOnly: Rule = {
     // Each setting is judged on its own: one unknown during preview must not hide the other.
     const clientBroker = whenKnown(() => cluster.encryptionInfo?.encryptionInTransit?.clientBroker ?? "TLS");
     if (clientBroker !== undefined && clientBroker !== "TLS") {
-      report(`The MSK cluster accepts plaintext client connections: encryptionInfo.encryptionInTransit.clientBroker is "${clientBroker}"; it must be "TLS".`);
+      report(
+        `The MSK cluster accepts plaintext client connections: encryptionInfo.encryptionInTransit.clientBroker is "${clientBroker}"; it must be "TLS".`,
+      );
     }
     const inCluster = whenKnown(() => cluster.encryptionInfo?.encryptionInTransit?.inCluster);
     if (inCluster === false) {
@@ -47,7 +49,9 @@ const encryptionAtRestCmk: Rule = {
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     if (!cluster.encryptionInfo?.encryptionAtRestKmsKeyArn) {
-      report("The MSK cluster's storage is encrypted with the AWS-managed aws/msk key, not a customer-managed KMS key (encryptionInfo.encryptionAtRestKmsKeyArn is not set).");
+      report(
+        "The MSK cluster's storage is encrypted with the AWS-managed aws/msk key, not a customer-managed KMS key (encryptionInfo.encryptionAtRestKmsKeyArn is not set).",
+      );
     }
   }),
 };
@@ -93,7 +97,10 @@ const clientAuthentication: Rule = {
   validateResource: (args, report) => {
     if (args.type === SERVERLESS_CLUSTER) {
       const iam = (args.props as ServerlessCluster).clientAuthentication?.sasl?.iam?.enabled;
-      if (iam !== true) report(`The MSK Serverless cluster does not authenticate clients with IAM (clientAuthentication.sasl.iam.enabled is ${iam === false ? "false" : "not set"}).`);
+      if (iam !== true)
+        report(
+          `The MSK Serverless cluster does not authenticate clients with IAM (clientAuthentication.sasl.iam.enabled is ${iam === false ? "false" : "not set"}).`,
+        );
       return;
     }
     if (args.type !== CLUSTER) return;
@@ -105,7 +112,9 @@ const clientAuthentication: Rule = {
       return;
     }
     if (whenKnown(() => auth.unauthenticated) === true) {
-      report("The MSK cluster allows unauthenticated access (clientAuthentication.unauthenticated: true): any client that reaches a broker is let in.");
+      report(
+        "The MSK cluster allows unauthenticated access (clientAuthentication.unauthenticated: true): any client that reaches a broker is let in.",
+      );
     }
     const methods = [
       whenKnown(() => auth.sasl?.iam === true),
@@ -113,7 +122,9 @@ const clientAuthentication: Rule = {
       whenKnown(() => (auth.tls?.certificateAuthorityArns?.length ?? 0) > 0),
     ];
     if (methods.includes(true) || methods.includes(undefined)) return;
-    report("The MSK cluster turns on no client authentication: neither SASL/IAM (clientAuthentication.sasl.iam), SASL/SCRAM (sasl.scram) nor TLS client certificates (tls.certificateAuthorityArns).");
+    report(
+      "The MSK cluster turns on no client authentication: neither SASL/IAM (clientAuthentication.sasl.iam), SASL/SCRAM (sasl.scram) nor TLS client certificates (tls.certificateAuthorityArns).",
+    );
   },
 };
 
@@ -128,7 +139,9 @@ const noPublicAccess: Rule = {
   validateResource: onTypes<Cluster>(CLUSTER, (cluster, _args, report) => {
     const type = cluster.brokerNodeGroupInfo?.connectivityInfo?.publicAccess?.type;
     if (type !== undefined && type !== "DISABLED") {
-      report(`The MSK cluster's brokers are reachable from the internet: brokerNodeGroupInfo.connectivityInfo.publicAccess.type is "${type}"; it must be "DISABLED" or absent.`);
+      report(
+        `The MSK cluster's brokers are reachable from the internet: brokerNodeGroupInfo.connectivityInfo.publicAccess.type is "${type}"; it must be "DISABLED" or absent.`,
+      );
     }
   }),
 };
@@ -154,7 +167,10 @@ export function parseServerProperties(text: string): Map<string, string> {
 const REPLICATION_FACTORS = [
   { key: "default.replication.factor", effect: "topics created with the default replication factor cannot be created" },
   { key: "offsets.topic.replication.factor", effect: "the consumer-offsets topic cannot be created, so consumer groups cannot commit" },
-  { key: "transaction.state.log.replication.factor", effect: "the transaction-state topic cannot be created, so transactional producers fail" },
+  {
+    key: "transaction.state.log.replication.factor",
+    effect: "the transaction-state topic cannot be created, so transactional producers fail",
+  },
 ] as const;
 
 const IN_SYNC_MINIMUMS = [
@@ -180,7 +196,9 @@ function replicationProblems(properties: ReadonlyMap<string, string>, brokers: n
     if (minimum > brokers) {
       problems.push(`${key} = ${minimum} exceeds the ${brokers} brokers: ${what} can never succeed`);
     } else if (factor !== undefined && minimum >= factor) {
-      problems.push(`${key} = ${minimum} is not below ${factorKey} = ${factor}: with one broker down (every rolling update or patch takes one down) ${what} are refused`);
+      problems.push(
+        `${key} = ${minimum} is not below ${factorKey} = ${factor}: with one broker down (every rolling update or patch takes one down) ${what} are refused`,
+      );
     }
   }
   return problems;
@@ -199,7 +217,11 @@ const replicationConsistent: Rule = {
     for (const resource of args.resources.filter((r) => r.type === CONFIGURATION)) {
       const found = whenKnown(() => {
         const configuration = resource.props as ConfigurationOutputs;
-        return { arn: configuration.arn, name: configuration.name ?? resource.name, properties: parseServerProperties(String(configuration.serverProperties ?? "")) };
+        return {
+          arn: configuration.arn,
+          name: configuration.name ?? resource.name,
+          properties: parseServerProperties(String(configuration.serverProperties ?? "")),
+        };
       });
       if (found?.arn) configurations.set(found.arn, { name: found.name, properties: found.properties });
     }
@@ -207,17 +229,35 @@ const replicationConsistent: Rule = {
   },
 };
 
-function checkCluster(resource: PolicyResource, configurations: ReadonlyMap<string, { readonly name: string; readonly properties: Map<string, string> }>, report: ReportViolation): void {
+function checkCluster(
+  resource: PolicyResource,
+  configurations: ReadonlyMap<string, { readonly name: string; readonly properties: Map<string, string> }>,
+  report: ReportViolation,
+): void {
   const cluster = whenKnown(() => {
     const outputs = resource.props as ClusterOutputs;
-    return { configurationArn: outputs.configurationInfo?.arn, brokers: outputs.numberOfBrokerNodes, name: outputs.clusterName ?? resource.name };
+    return {
+      configurationArn: outputs.configurationInfo?.arn,
+      brokers: outputs.numberOfBrokerNodes,
+      name: outputs.clusterName ?? resource.name,
+    };
   });
   if (!cluster?.configurationArn || typeof cluster.brokers !== "number") return;
   const configuration = configurations.get(cluster.configurationArn);
   if (!configuration) return;
   const problems = replicationProblems(configuration.properties, cluster.brokers);
   if (problems.length === 0) return;
-  report(`MSK cluster "${cluster.name}" (${cluster.brokers} brokers) uses configuration "${configuration.name}", whose ${problems.join("; ")}.`, resource.urn);
+  report(
+    `MSK cluster "${cluster.name}" (${cluster.brokers} brokers) uses configuration "${configuration.name}", whose ${problems.join("; ")}.`,
+    resource.urn,
+  );
 }
 
-export const MSK_RULES: readonly Rule[] = [tlsOnly, encryptionAtRestCmk, brokerLogs, clientAuthentication, noPublicAccess, replicationConsistent];
+export const MSK_RULES: readonly Rule[] = [
+  tlsOnly,
+  encryptionAtRestCmk,
+  brokerLogs,
+  clientAuthentication,
+  noPublicAccess,
+  replicationConsistent,
+];

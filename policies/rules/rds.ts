@@ -98,7 +98,9 @@ const multiAz: Rule = {
     const instance = args.props as Instance;
     if (isReplica(args.type, instance)) return;
     if (instance.multiAz !== true) {
-      report(`The database instance is single-AZ (multiAz is ${instance.multiAz === false ? "false" : "not set"}): an outage of its availability zone takes the database down.`);
+      report(
+        `The database instance is single-AZ (multiAz is ${instance.multiAz === false ? "false" : "not set"}): an outage of its availability zone takes the database down.`,
+      );
     }
   },
 };
@@ -113,7 +115,9 @@ const deletionProtection: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   validateResource: onDatabases((database, args, report) => {
     if (database.deletionProtection !== true) {
-      report(`${described(args.type, database)} has no deletion protection (deletionProtection is ${database.deletionProtection === false ? "false" : "not set"}).`);
+      report(
+        `${described(args.type, database)} has no deletion protection (deletionProtection is ${database.deletionProtection === false ? "false" : "not set"}).`,
+      );
     }
   }),
 };
@@ -132,7 +136,9 @@ const finalSnapshot: Rule = {
     if (database.skipFinalSnapshot === true) {
       report(`${what} would be deleted without a final snapshot (skipFinalSnapshot: true).`);
     } else if (!database.finalSnapshotIdentifier) {
-      report(`${what} names no finalSnapshotIdentifier: with skipFinalSnapshot false, deleting it fails until one is set, and with it skipped the data is gone.`);
+      report(
+        `${what} names no finalSnapshotIdentifier: with skipFinalSnapshot false, deleting it fails until one is set, and with it skipped the data is gone.`,
+      );
     }
   }),
 };
@@ -151,7 +157,10 @@ const backupRetention: Rule = {
   levels: { prod: "mandatory", dev: "advisory" },
   configSchema: {
     properties: {
-      minimumDays: minimumDaysSetting(DEFAULT_MINIMUM_BACKUP_DAYS, "The fewest days of automated backups an RDS instance or Aurora cluster may keep."),
+      minimumDays: minimumDaysSetting(
+        DEFAULT_MINIMUM_BACKUP_DAYS,
+        "The fewest days of automated backups an RDS instance or Aurora cluster may keep.",
+      ),
     },
   },
   validateResource: onDatabases((database, args, report) => {
@@ -160,9 +169,13 @@ const backupRetention: Rule = {
     const days = database.backupRetentionPeriod;
     const what = described(args.type, database);
     if (days === undefined) {
-      report(`${what} sets no backupRetentionPeriod, so RDS keeps at most a day of automated backups; at least ${minimum} days are required.`);
+      report(
+        `${what} sets no backupRetentionPeriod, so RDS keeps at most a day of automated backups; at least ${minimum} days are required.`,
+      );
     } else if (days < minimum) {
-      report(`${what} keeps automated backups for ${days} day${days === 1 ? "" : "s"} (backupRetentionPeriod); at least ${minimum} days are required.`);
+      report(
+        `${what} keeps automated backups for ${days} day${days === 1 ? "" : "s"} (backupRetentionPeriod); at least ${minimum} days are required.`,
+      );
     }
   }),
 };
@@ -179,7 +192,9 @@ const iamAuthentication: Rule = {
     const family = engineFamily(database.engine);
     if (family === "oracle" || family === "sqlserver" || family === "db2") return;
     if (database.iamDatabaseAuthenticationEnabled !== true) {
-      report(`${described(args.type, database)} does not accept IAM database authentication (iamDatabaseAuthenticationEnabled is ${database.iamDatabaseAuthenticationEnabled === false ? "false" : "not set"}).`);
+      report(
+        `${described(args.type, database)} does not accept IAM database authentication (iamDatabaseAuthenticationEnabled is ${database.iamDatabaseAuthenticationEnabled === false ? "false" : "not set"}).`,
+      );
     }
   }),
 };
@@ -207,7 +222,9 @@ const logExports: Rule = {
     const exported = database.enabledCloudwatchLogsExports ?? [];
     if (!exported.some((log) => wanted.includes(log))) {
       const now = exported.length === 0 ? "it exports no logs" : `it exports only ${exported.join(", ")}`;
-      report(`${described(args.type, database)} does not export its error log to CloudWatch: ${now}; enabledCloudwatchLogsExports needs "${wanted.join('" or "')}".`);
+      report(
+        `${described(args.type, database)} does not export its error log to CloudWatch: ${now}; enabledCloudwatchLogsExports needs "${wanted.join('" or "')}".`,
+      );
     }
   }),
 };
@@ -241,7 +258,10 @@ interface GroupFacts {
 }
 
 /** Parameter groups of one type by name (on outputs), or undefined for a group whose name or settings are unknown. */
-function groupsByName(resources: readonly PolicyResource[], type: string): { readonly byName: Map<string, GroupFacts | "unknown">; readonly someNameUnknown: boolean } {
+function groupsByName(
+  resources: readonly PolicyResource[],
+  type: string,
+): { readonly byName: Map<string, GroupFacts | "unknown">; readonly someNameUnknown: boolean } {
   const byName = new Map<string, GroupFacts | "unknown">();
   let someNameUnknown = false;
   for (const resource of resources.filter((r) => r.type === type)) {
@@ -282,7 +302,10 @@ const tlsRequired: Rule = {
         const settings = whenKnown(() => ({
           group: database.props[field] as unknown,
           engine: engineFamily(database.props.engine as string | undefined),
-          tlsByDefault: requiresTlsByDefault(database.props.engine as string | undefined, database.props.engineVersion as string | undefined),
+          tlsByDefault: requiresTlsByDefault(
+            database.props.engine as string | undefined,
+            database.props.engineVersion as string | undefined,
+          ),
         }));
         if (settings === undefined) continue;
         const label = `${type} "${database.name}"`;
@@ -296,7 +319,10 @@ const tlsRequired: Rule = {
         if (group === "unknown") continue;
         if (group === undefined) {
           if (!groups.someNameUnknown) {
-            report(`${label} uses parameter group "${settings.group}", which this stack does not declare, so nothing shows it requires TLS.`, database.urn);
+            report(
+              `${label} uses parameter group "${settings.group}", which this stack does not declare, so nothing shows it requires TLS.`,
+              database.urn,
+            );
           }
           continue;
         }
@@ -306,10 +332,16 @@ const tlsRequired: Rule = {
         const set = parameters.filter((name) => group.parameters.has(name));
         if (set.length === 0 && group.tlsByDefault) continue;
         if (set.length === 0) {
-          report(`${label} uses parameter group "${settings.group}", which does not set ${parameters.join(" or ")}: unencrypted connections are accepted.`, database.urn);
+          report(
+            `${label} uses parameter group "${settings.group}", which does not set ${parameters.join(" or ")}: unencrypted connections are accepted.`,
+            database.urn,
+          );
         } else if (!set.some((name) => TRUTHY.has((group.parameters.get(name) ?? "").toLowerCase()))) {
           const values = set.map((name) => `${name} = ${group.parameters.get(name) ?? "(unset)"}`).join(", ");
-          report(`${label} uses parameter group "${settings.group}", which sets ${values}: unencrypted connections are accepted.`, database.urn);
+          report(
+            `${label} uses parameter group "${settings.group}", which sets ${values}: unencrypted connections are accepted.`,
+            database.urn,
+          );
         }
       }
     }

@@ -56,7 +56,7 @@ const flowLogsEnabled: Rule = {
   service: "vpc",
   description:
     "Every VPC the stack creates has a VPC flow log (an aws.ec2.FlowLog whose vpcId is the VPC's id), so accepted and rejected traffic can be traced after an incident. A VPC whose id, or a flow log whose vpcId, is not known yet during preview is judged once known, when `pulumi up` runs the pack again.",
-  fix: "declare an aws.ec2.FlowLog with `vpcId: vpc.id` and `trafficType: \"ALL\"` for the VPC, as infra/network/network.ts does for the kit's VPC (createFlowLogs, retention from `network.flowLogRetentionDays`).",
+  fix: 'declare an aws.ec2.FlowLog with `vpcId: vpc.id` and `trafficType: "ALL"` for the VPC, as infra/network/network.ts does for the kit\'s VPC (createFlowLogs, retention from `network.flowLogRetentionDays`).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     const logged = new Set<string>();
@@ -119,13 +119,14 @@ function admitsPort(ingress: Ingress, port: number, protocols: readonly string[]
   return ingress.ports.from <= port && port <= ingress.ports.to;
 }
 
-
 /** The world-open CIDRs among the lists; an element unknown during preview is not one of them yet. */
 function openOnes(...lists: ReadonlyArray<readonly unknown[] | undefined>): string[] {
-  return lists.flatMap((list) => indicesOf(list).flatMap((i) => {
-    const cidr = whenKnown(() => list![i]);
-    return isOpenToTheWorld(cidr) ? [cidr as string] : [];
-  }));
+  return lists.flatMap((list) =>
+    indicesOf(list).flatMap((i) => {
+      const cidr = whenKnown(() => list![i]);
+      return isOpenToTheWorld(cidr) ? [cidr as string] : [];
+    }),
+  );
 }
 
 type InlineIngress = NonNullable<SecurityGroupProps["ingress"]>[number];
@@ -155,14 +156,26 @@ function ingressEntriesOf(args: ResourceValidationArgs): { readonly what: string
       if (whenKnown(() => rule.type) !== "ingress") return undefined;
       return {
         what: "This",
-        entries: [{ at: "ingress rule", read: () => ingressOf(rule.protocol, rule.fromPort, rule.toPort), worldSources: () => openOnes(rule.cidrBlocks, rule.ipv6CidrBlocks) }],
+        entries: [
+          {
+            at: "ingress rule",
+            read: () => ingressOf(rule.protocol, rule.fromPort, rule.toPort),
+            worldSources: () => openOnes(rule.cidrBlocks, rule.ipv6CidrBlocks),
+          },
+        ],
       };
     }
     case INGRESS_RULE: {
       const rule = args.props as IngressRuleProps;
       return {
         what: "This",
-        entries: [{ at: "ingress rule", read: () => ingressOf(rule.ipProtocol, rule.fromPort, rule.toPort), worldSources: () => openOnes([rule.cidrIpv4, rule.cidrIpv6]) }],
+        entries: [
+          {
+            at: "ingress rule",
+            read: () => ingressOf(rule.ipProtocol, rule.fromPort, rule.toPort),
+            worldSources: () => openOnes([rule.cidrIpv4, rule.cidrIpv6]),
+          },
+        ],
       };
     }
     default:
@@ -183,7 +196,7 @@ const noWorldIngress: Rule = {
   name: "vpc-sg-no-world-ingress",
   service: "vpc",
   description:
-    "No security group admits traffic from the whole internet (0.0.0.0/0 or ::/0), in inline `ingress` entries of aws.ec2.SecurityGroup and DefaultSecurityGroup, in aws.ec2.SecurityGroupRule of type ingress, or in aws.vpc.SecurityGroupIngressRule. The one exception is tcp 80 and 443, each as a single port, on the security group of an internet-facing load balancer: a group tagged `load-balancer: \"true\"` (the tag key is the rule's `loadBalancerTagKey` setting). For an aws.vpc.SecurityGroupIngressRule the tag goes on the rule itself; aws.ec2.SecurityGroupRule carries no tags, so it never gets the exception.",
+    'No security group admits traffic from the whole internet (0.0.0.0/0 or ::/0), in inline `ingress` entries of aws.ec2.SecurityGroup and DefaultSecurityGroup, in aws.ec2.SecurityGroupRule of type ingress, or in aws.vpc.SecurityGroupIngressRule. The one exception is tcp 80 and 443, each as a single port, on the security group of an internet-facing load balancer: a group tagged `load-balancer: "true"` (the tag key is the rule\'s `loadBalancerTagKey` setting). For an aws.vpc.SecurityGroupIngressRule the tag goes on the rule itself; aws.ec2.SecurityGroupRule carries no tags, so it never gets the exception.',
   fix: "admit a source security group, the VPC CIDR or a tier's subnet CIDRs (Network.privateSubnetCidrs and friends in infra/network/network.ts) instead of the internet; data stores go through infra/security/tier-security-group.ts, which admits security groups only. A group in front of an internet-facing load balancer may keep tcp 80/443 from anywhere once tagged `load-balancer: \"true\"` (inline ingress or aws.vpc.SecurityGroupIngressRule, not aws.ec2.SecurityGroupRule). The kit's public ALBs get their groups from the AWS Load Balancer Controller, outside Pulumi.",
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
@@ -192,7 +205,8 @@ const noWorldIngress: Rule = {
         type: "string",
         minLength: 1,
         default: DEFAULT_LOAD_BALANCER_TAG_KEY,
-        description: 'The tag key that, set to "true", marks a load balancer\'s security group (or ingress rule) allowed to admit the internet on tcp 80 and 443.',
+        description:
+          'The tag key that, set to "true", marks a load balancer\'s security group (or ingress rule) allowed to admit the internet on tcp 80 and 443.',
       },
     },
   },
@@ -206,7 +220,12 @@ const noWorldIngress: Rule = {
       const judged = whenKnown(() => ({ ingress: entry.read(), open: entry.worldSources() }));
       if (!judged || judged.open.length === 0) continue;
       const { ingress, open } = judged;
-      const isWebPort = ingress.protocol === "tcp" && ingress.ports !== "all" && ingress.ports !== "none" && ingress.ports.from === ingress.ports.to && WEB_PORTS.includes(ingress.ports.from);
+      const isWebPort =
+        ingress.protocol === "tcp" &&
+        ingress.ports !== "all" &&
+        ingress.ports !== "none" &&
+        ingress.ports.from === ingress.ports.to &&
+        WEB_PORTS.includes(ingress.ports.from);
       if (isWebPort && isLoadBalancer !== false) continue;
       const why = isWebPort
         ? ` Only a load balancer's security group, tagged \`${tagKey}: "true"\`, may admit the internet, on tcp 80 and 443.`
@@ -228,7 +247,7 @@ const noSshRdpIngress: Rule = {
   name: "vpc-sg-no-ssh-rdp-ingress",
   service: "vpc",
   description:
-    "No security group admits SSH (tcp 22) or RDP (tcp/udp 3389) from any source, not even from inside the VPC or another security group: hosts are reached through SSM Session Manager. A port range that includes 22 or 3389 counts, and so does protocol \"-1\"/\"all\". Checked on inline `ingress` of aws.ec2.SecurityGroup and DefaultSecurityGroup, aws.ec2.SecurityGroupRule of type ingress and aws.vpc.SecurityGroupIngressRule.",
+    'No security group admits SSH (tcp 22) or RDP (tcp/udp 3389) from any source, not even from inside the VPC or another security group: hosts are reached through SSM Session Manager. A port range that includes 22 or 3389 counts, and so does protocol "-1"/"all". Checked on inline `ingress` of aws.ec2.SecurityGroup and DefaultSecurityGroup, aws.ec2.SecurityGroupRule of type ingress and aws.vpc.SecurityGroupIngressRule.',
   fix: "remove the ingress entry (or narrow its port range so it leaves out 22 and 3389) and reach the host through the SSM bastion (infra/network/bastion.ts; `aws ssm start-session`, see docs/OPERATIONS.md), which needs no inbound port at all.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
@@ -239,7 +258,9 @@ const noSshRdpIngress: Rule = {
       if (!ingress) continue;
       const opened = REMOTE_ACCESS_PORTS.filter((remote) => admitsPort(ingress, remote.port, remote.protocols));
       if (opened.length === 0) continue;
-      report(`${found.what} ${entry.at} opens ${opened.map((remote) => remote.name).join(" and ")}: it admits ${describeIngress(ingress)}.`);
+      report(
+        `${found.what} ${entry.at} opens ${opened.map((remote) => remote.name).join(" and ")}: it admits ${describeIngress(ingress)}.`,
+      );
     }
   },
 };
@@ -252,14 +273,16 @@ const subnetPublicIpOnlyInPublicTier: Rule = {
   name: "vpc-subnet-public-ip-only-in-public-tier",
   service: "vpc",
   description:
-    "Only subnets of the public tier hand every instance launched in them a public IP (aws.ec2.Subnet mapPublicIpOnLaunch: true). A subnet is in the public tier when tagged `tier: \"public\"`, as infra/network/network.ts tags it; a subnet with no tier tag counts as public when tagged `kubernetes.io/role/elb: \"1\"`.",
-  fix: "set `mapPublicIpOnLaunch: false` on the subnet (infra/network/network.ts does for every tier, the public one included: nothing the kit runs there needs an address at launch); a subnet that really is public is tagged `tier: \"public\"`.",
+    'Only subnets of the public tier hand every instance launched in them a public IP (aws.ec2.Subnet mapPublicIpOnLaunch: true). A subnet is in the public tier when tagged `tier: "public"`, as infra/network/network.ts tags it; a subnet with no tier tag counts as public when tagged `kubernetes.io/role/elb: "1"`.',
+  fix: 'set `mapPublicIpOnLaunch: false` on the subnet (infra/network/network.ts does for every tier, the public one included: nothing the kit runs there needs an address at launch); a subnet that really is public is tagged `tier: "public"`.',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<SubnetProps>(SUBNET, (subnet, _args, report) => {
     if (subnet.mapPublicIpOnLaunch !== true) return;
     const tags = tagsOf(subnet);
     if (isPublicTier(tags)) return;
-    report(`This subnet (${describeTier(tags)}) gives every instance launched in it a public IP (mapPublicIpOnLaunch: true) but is not in the public tier.`);
+    report(
+      `This subnet (${describeTier(tags)}) gives every instance launched in it a public IP (mapPublicIpOnLaunch: true) but is not in the public tier.`,
+    );
   }),
 };
 
@@ -271,8 +294,8 @@ const noPublicIpOutsidePublicTier: Rule = {
   name: "ec2-no-public-ip-outside-public-tier",
   service: "vpc",
   description:
-    "No EC2 instance has a public IP unless it sits in a public-tier subnet of this stack (tagged `tier: \"public\"`): aws.ec2.Instance with associatePublicIpAddress true, and launch templates whose networkInterfaces set associatePublicIpAddress \"true\". The subnet is found by id among the stack's aws.ec2.Subnet resources, so this is a stack rule; an instance in a subnet the stack does not declare, or a launch-template interface that names no subnet, cannot be shown to be public and is reported. Values not known during preview are judged once known, when `pulumi up` runs the pack again.",
-  fix: "set `associatePublicIpAddress: false` (infra/network/bastion.ts does: the bastion is reached through SSM, not a public address) and put the instance in a private subnet; for a launch template, set networkInterfaces[].associatePublicIpAddress to \"false\" or leave it out (the kit's node launch templates in infra/cluster/cluster.ts declare no network interfaces).",
+    'No EC2 instance has a public IP unless it sits in a public-tier subnet of this stack (tagged `tier: "public"`): aws.ec2.Instance with associatePublicIpAddress true, and launch templates whose networkInterfaces set associatePublicIpAddress "true". The subnet is found by id among the stack\'s aws.ec2.Subnet resources, so this is a stack rule; an instance in a subnet the stack does not declare, or a launch-template interface that names no subnet, cannot be shown to be public and is reported. Values not known during preview are judged once known, when `pulumi up` runs the pack again.',
+  fix: 'set `associatePublicIpAddress: false` (infra/network/bastion.ts does: the bastion is reached through SSM, not a public address) and put the instance in a private subnet; for a launch template, set networkInterfaces[].associatePublicIpAddress to "false" or leave it out (the kit\'s node launch templates in infra/cluster/cluster.ts declare no network interfaces).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateStack: (args: StackValidationArgs, report: ReportViolation) => {
     // A subnet whose tags are not known yet is "unknown": an instance in it is judged once known, when `pulumi up` runs the pack again.
@@ -297,27 +320,40 @@ const noPublicIpOutsidePublicTier: Rule = {
   },
 };
 
-function checkInstance(resource: PolicyResource, outsidePublicTier: (subnetId: string | undefined) => string | undefined, report: ReportViolation): void {
+function checkInstance(
+  resource: PolicyResource,
+  outsidePublicTier: (subnetId: string | undefined) => string | undefined,
+  report: ReportViolation,
+): void {
   const instance = resource.props as InstanceOutputs;
   const problem = whenKnown(() => (instance.associatePublicIpAddress === true ? outsidePublicTier(instance.subnetId) : undefined));
   if (problem) report(`Instance ${resource.name} gets a public IP (associatePublicIpAddress: true) and ${problem}.`, resource.urn);
 }
 
-function checkLaunchTemplateInterfaces(resource: PolicyResource, outsidePublicTier: (subnetId: string | undefined) => string | undefined, report: ReportViolation): void {
+function checkLaunchTemplateInterfaces(
+  resource: PolicyResource,
+  outsidePublicTier: (subnetId: string | undefined) => string | undefined,
+  report: ReportViolation,
+): void {
   const interfaces = whenKnown(() => (resource.props as LaunchTemplateProps).networkInterfaces) ?? [];
   indicesOf(interfaces).forEach((i) => {
     const problem = whenKnown(() => {
       const networkInterface: LaunchTemplateNetworkInterface = interfaces[i]!;
       return String(networkInterface.associatePublicIpAddress) === "true" ? outsidePublicTier(networkInterface.subnetId) : undefined;
     });
-    if (problem) report(`Launch template ${resource.name}'s networkInterfaces[${i}] gives instances a public IP (associatePublicIpAddress: "true") and ${problem}.`, resource.urn);
+    if (problem)
+      report(
+        `Launch template ${resource.name}'s networkInterfaces[${i}] gives instances a public IP (associatePublicIpAddress: "true") and ${problem}.`,
+        resource.urn,
+      );
   });
 }
 
 // ---------------------------------------------------------------------------------------
 // Instances and their volumes
 
-const AMI_ROOT = "the root volume takes the AMI's snapshot encryption (unencrypted for the public Amazon Linux and EKS AMIs, unless the account encrypts EBS by default, which the pack cannot see)";
+const AMI_ROOT =
+  "the root volume takes the AMI's snapshot encryption (unencrypted for the public Amazon Linux and EKS AMIs, unless the account encrypts EBS by default, which the pack cannot see)";
 
 function encryptedSetting(value: unknown): string {
   return value === undefined ? "is not set" : `is ${JSON.stringify(value)}`;
@@ -331,13 +367,16 @@ function checkInstanceVolumes(instance: InstanceProps, report: ReportViolation):
     return device.encrypted === true ? "encrypted" : { encrypted: device.encrypted };
   });
   if (root === "missing") report(`This instance sets no rootBlockDevice, so ${AMI_ROOT}.`);
-  else if (typeof root === "object") report(`This instance's root volume is not encrypted: rootBlockDevice.encrypted ${encryptedSetting(root.encrypted)}.`);
+  else if (typeof root === "object")
+    report(`This instance's root volume is not encrypted: rootBlockDevice.encrypted ${encryptedSetting(root.encrypted)}.`);
 
   const devices = whenKnown(() => instance.ebsBlockDevices) ?? [];
   indicesOf(devices).forEach((i) => {
     const device = whenKnown(() => ({ name: devices[i]!.deviceName, encrypted: devices[i]!.encrypted }));
     if (device && device.encrypted !== true) {
-      report(`This instance's ebsBlockDevices[${i}] (${String(device.name)}) is not encrypted: encrypted ${encryptedSetting(device.encrypted)}.`);
+      report(
+        `This instance's ebsBlockDevices[${i}] (${String(device.name)}) is not encrypted: encrypted ${encryptedSetting(device.encrypted)}.`,
+      );
     }
   });
 }
@@ -360,7 +399,9 @@ function checkLaunchTemplateVolumes(template: LaunchTemplateProps, report: Repor
     hasEbs = true;
     // The provider types ebs.encrypted as the string "true"; a boolean from an untyped program means the same.
     if (String(mapping.encrypted) !== "true") {
-      report(`This launch template's blockDeviceMappings[${i}] (${String(mapping.name)}) is not encrypted: ebs.encrypted ${encryptedSetting(mapping.encrypted)}.`);
+      report(
+        `This launch template's blockDeviceMappings[${i}] (${String(mapping.name)}) is not encrypted: ebs.encrypted ${encryptedSetting(mapping.encrypted)}.`,
+      );
     }
   });
   if (!hasEbs && !someUnknown) report(`This launch template declares no EBS block device mapping, so ${AMI_ROOT}.`);
@@ -371,8 +412,8 @@ const ebsEncrypted: Rule = {
   name: "ec2-ebs-encrypted",
   service: "vpc",
   description:
-    "Every EBS volume is encrypted, and says so in the program rather than relying on the account's encryption-by-default setting, which the pack cannot see: aws.ebs.Volume encrypted: true; aws.ec2.Instance rootBlockDevice.encrypted and every ebsBlockDevices[].encrypted true (an instance launched from a launch template without its own rootBlockDevice is judged on the template); aws.ec2.LaunchTemplate has an EBS mapping for the root device and every blockDeviceMappings[].ebs.encrypted is \"true\".",
-  fix: "set `encrypted: true` on the aws.ebs.Volume and on the instance's rootBlockDevice and ebsBlockDevices (as infra/network/bastion.ts does), and give every launch template a root-device mapping with `ebs: { encrypted: \"true\", ... }` (as the node launch templates in infra/cluster/cluster.ts do).",
+    'Every EBS volume is encrypted, and says so in the program rather than relying on the account\'s encryption-by-default setting, which the pack cannot see: aws.ebs.Volume encrypted: true; aws.ec2.Instance rootBlockDevice.encrypted and every ebsBlockDevices[].encrypted true (an instance launched from a launch template without its own rootBlockDevice is judged on the template); aws.ec2.LaunchTemplate has an EBS mapping for the root device and every blockDeviceMappings[].ebs.encrypted is "true".',
+  fix: 'set `encrypted: true` on the aws.ebs.Volume and on the instance\'s rootBlockDevice and ebsBlockDevices (as infra/network/bastion.ts does), and give every launch template a root-device mapping with `ebs: { encrypted: "true", ... }` (as the node launch templates in infra/cluster/cluster.ts do).',
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: (args, report) => {
     if (args.type === VOLUME) {
@@ -405,7 +446,7 @@ const imdsv2Required: Rule = {
   service: "vpc",
   description:
     "Instances and launch templates accept only IMDSv2 session tokens (metadataOptions.httpTokens: \"required\") or turn the metadata service off (httpEndpoint: \"disabled\"), so a request forged through an application (SSRF) cannot read the instance role's credentials. Launch templates, which the kit uses for its EKS nodes, also set metadataOptions.httpPutResponseHopLimit to at most the rule's `maxHopLimit` (1 by default), so pods cannot reach the node's metadata; left unset, the AMI's default applies (2 on Amazon Linux 2023). The hop limit is not asked of plain instances: they run no containers in this kit. An instance started from a launch template without metadataOptions of its own is judged on the template.",
-  fix: "set `metadataOptions: { httpEndpoint: \"enabled\", httpTokens: \"required\", httpPutResponseHopLimit: 1 }`, as infra/network/bastion.ts (the bastion instance) and createNodeGroup in infra/cluster/cluster.ts (the node launch templates) do; a fork whose pods need IMDS raises the rule's maxHopLimit setting instead.",
+  fix: 'set `metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 }`, as infra/network/bastion.ts (the bastion instance) and createNodeGroup in infra/cluster/cluster.ts (the node launch templates) do; a fork whose pods need IMDS raises the rule\'s maxHopLimit setting instead.',
   levels: { prod: "mandatory", dev: "mandatory" },
   configSchema: {
     properties: {
@@ -438,9 +479,13 @@ const imdsv2Required: Rule = {
     const hops = whenKnown(() => ({ value: options?.httpPutResponseHopLimit }));
     if (!hops) return;
     if (hops.value === undefined) {
-      report(`${what} sets no metadataOptions.httpPutResponseHopLimit, so instances take the AMI's default (2 on Amazon Linux 2023) and pods can reach the node's metadata; at most ${maximum} is allowed.`);
+      report(
+        `${what} sets no metadataOptions.httpPutResponseHopLimit, so instances take the AMI's default (2 on Amazon Linux 2023) and pods can reach the node's metadata; at most ${maximum} is allowed.`,
+      );
     } else if (hops.value > maximum) {
-      report(`${what} sets metadataOptions.httpPutResponseHopLimit to ${hops.value}, so pods can reach the node's metadata; at most ${maximum} is allowed.`);
+      report(
+        `${what} sets metadataOptions.httpPutResponseHopLimit to ${hops.value}, so pods can reach the node's metadata; at most ${maximum} is allowed.`,
+      );
     }
   },
 };

@@ -87,12 +87,19 @@ export async function runPack(rules: readonly Rule[], resources: readonly Resour
     if (rule.kind === "resource") {
       const validate = (policy as ResourceValidationPolicy).validateResource as ResourceValidation;
       for (const resource of described) {
-        await runGuarded(rule, level, resource.urn, violations, () => validate(resourceArgs(resource, settings), reporterFor(resource.urn)));
+        await runGuarded(rule, level, resource.urn, violations, () =>
+          validate(resourceArgs(resource, settings), reporterFor(resource.urn)),
+        );
       }
     } else {
       const validate = (policy as StackValidationPolicy).validateStack;
       const stackUrn = "urn:pulumi:stack";
-      const args = { resources: policyResources(described), stackTags: new Map(), getConfig: <T extends object>() => settings as T, notApplicable };
+      const args = {
+        resources: policyResources(described),
+        stackTags: new Map(),
+        getConfig: <T extends object>() => settings as T,
+        notApplicable,
+      };
       await runGuarded(rule, level, stackUrn, violations, () => validate(args, reporterFor(stackUrn)));
     }
   }
@@ -175,13 +182,24 @@ function notApplicable(reason?: string): never {
 }
 
 /** As the engine's analyzer: an unknown that escapes a rule is an advisory "can't run", not-applicable is silence. */
-async function runGuarded(rule: Rule, level: EnforcementLevel, urn: string, violations: Violation[], run: () => Promise<void> | void): Promise<void> {
+async function runGuarded(
+  rule: Rule,
+  level: EnforcementLevel,
+  urn: string,
+  violations: Violation[],
+  run: () => Promise<void> | void,
+): Promise<void> {
   try {
     await run();
   } catch (error) {
     if (error instanceof NotApplicableError) return;
     if (error instanceof UnknownValueError) {
-      violations.push({ rule: rule.name, level: "advisory", urn, message: `can't run policy '${rule.name}' during preview: ${(error as Error).message}` });
+      violations.push({
+        rule: rule.name,
+        level: "advisory",
+        urn,
+        message: `can't run policy '${rule.name}' during preview: ${(error as Error).message}`,
+      });
       return;
     }
     const reason = error instanceof Error ? error.message : String(error);

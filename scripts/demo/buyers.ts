@@ -23,7 +23,10 @@ export async function prepareBuyers(flags: DemoFlags, gatewayPorts: readonly num
     16,
     async (index) => {
       const port = gatewayPorts[index % gatewayPorts.length] as number;
-      const registered = await call(port, "/auth/register", { method: "POST", body: { email: `buyer${index}.${runId}@demo.local`, password: PASSWORD } });
+      const registered = await call(port, "/auth/register", {
+        method: "POST",
+        body: { email: `buyer${index}.${runId}@demo.local`, password: PASSWORD },
+      });
       if (registered.status !== 201) throw new Error(`register buyer ${index}: ${registered.status} ${JSON.stringify(registered.body)}`);
       const userId = String(registered.body.userId);
       const creditCents = index % poorEvery === poorEvery - 1 ? Math.floor(flags.priceCents / 2) : flags.priceCents * 3;

@@ -18,7 +18,8 @@ const USAGE = `usage: npm run demo -- [--buyers N] [--stock S] [--duration SECON
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`${name} must be an integer from 1 to ${max} (got ${value ?? "nothing"})\n${USAGE}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new Error(`${name} must be an integer from 1 to ${max} (got ${value ?? "nothing"})\n${USAGE}`);
   return n;
 }
 

@@ -8,7 +8,11 @@ export interface JsonResponse {
 }
 
 /** One JSON call to a gateway, timed. */
-export async function call(port: number, path: string, options: { method?: string; token?: string; body?: unknown } = {}): Promise<JsonResponse> {
+export async function call(
+  port: number,
+  path: string,
+  options: { method?: string; token?: string; body?: unknown } = {},
+): Promise<JsonResponse> {
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     method: options.method ?? "GET",
@@ -45,7 +49,11 @@ export function openSocket(port: number, token: string): Promise<BuyerSocket> {
 }
 
 /** Runs `work` over `items` with at most `concurrency` in flight. */
-export async function inBatches<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inBatches<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -18,7 +18,12 @@ export interface ServiceProcess {
  * Starts one service as its own OS process — node with tsx's loader, no wrapper
  * in between, so SIGTERM reaches the service itself — logging to a file.
  */
-export async function startService(name: string, app: "coupon" | "payment" | "gateway", env: Record<string, string>, logDir: string): Promise<ServiceProcess> {
+export async function startService(
+  name: string,
+  app: "coupon" | "payment" | "gateway",
+  env: Record<string, string>,
+  logDir: string,
+): Promise<ServiceProcess> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile);

@@ -29,11 +29,19 @@ export interface ReportInput {
 /** Reads the end state from MySQL, Redis and the buyers' sockets, and checks the invariants. */
 export async function buildReport(input: ReportInput): Promise<DemoReport> {
   const { pool, couponId, buyers, sale } = input;
-  const [outcomes] = await pool.query<RowDataPacket[]>("SELECT outcome, COUNT(*) AS n FROM payment_settlements WHERE coupon_id = ? GROUP BY outcome", [couponId]);
+  const [outcomes] = await pool.query<RowDataPacket[]>(
+    "SELECT outcome, COUNT(*) AS n FROM payment_settlements WHERE coupon_id = ? GROUP BY outcome",
+    [couponId],
+  );
   const countOf = (outcome: string) => Number(outcomes.find((row) => row.outcome === outcome)?.n ?? 0);
-  const [purchaseRows] = await pool.query<RowDataPacket[]>("SELECT COUNT(*) AS n, COUNT(DISTINCT user_id) AS users FROM purchases WHERE coupon_id = ?", [couponId]);
+  const [purchaseRows] = await pool.query<RowDataPacket[]>(
+    "SELECT COUNT(*) AS n, COUNT(DISTINCT user_id) AS users FROM purchases WHERE coupon_id = ?",
+    [couponId],
+  );
   const [couponRows] = await pool.query<RowDataPacket[]>("SELECT stock FROM coupons WHERE id = ?", [couponId]);
-  const [creditRows] = await pool.query<RowDataPacket[]>("SELECT COALESCE(SUM(credit_cents), 0) AS total FROM users WHERE id IN (?)", [buyers.map((b) => b.userId)]);
+  const [creditRows] = await pool.query<RowDataPacket[]>("SELECT COALESCE(SUM(credit_cents), 0) AS total FROM users WHERE id IN (?)", [
+    buyers.map((b) => b.userId),
+  ]);
 
   const paid = countOf("paid");
   const refused = countOf("refused");

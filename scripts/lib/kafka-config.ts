@@ -55,7 +55,18 @@ export function prepareInstance(instance: BrokerInstance, log: (line: string) =>
   log(`formatting KRaft storage in ${files.data}`);
   const result = spawnSync(
     "java",
-    [`-Dlog4j.configuration=file:${files.log4jProperties}`, "-cp", classpath(), "kafka.tools.StorageTool", "format", "--ignore-formatted", "-t", newClusterId(), "-c", files.serverProperties],
+    [
+      `-Dlog4j.configuration=file:${files.log4jProperties}`,
+      "-cp",
+      classpath(),
+      "kafka.tools.StorageTool",
+      "format",
+      "--ignore-formatted",
+      "-t",
+      newClusterId(),
+      "-c",
+      files.serverProperties,
+    ],
     { encoding: "utf8" },
   );
   if (result.error) throw new Error(`could not run java (${result.error.message}); Java 17 is required`);

@@ -36,11 +36,21 @@ export function fetchKafka(log: (line: string) => void): void {
   log(`fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central into ${libsDir()} ...`);
   const result = spawnSync(
     "mvn",
-    ["-B", "-q", "-Dstyle.color=never", "-f", pom, `${DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${libsDir()}`, "-DincludeScope=runtime"],
+    [
+      "-B",
+      "-q",
+      "-Dstyle.color=never",
+      "-f",
+      pom,
+      `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+      `-DoutputDirectory=${libsDir()}`,
+      "-DincludeScope=runtime",
+    ],
     { stdio: ["ignore", "inherit", "inherit"] },
   );
   if (result.error) throw new Error(`could not run mvn (${result.error.message}); install Maven, e.g. apt-get install maven`);
-  if (result.status !== 0) throw new Error(`mvn exited with ${result.status ?? `signal ${result.signal ?? "?"}`} while fetching Kafka jars`);
+  if (result.status !== 0)
+    throw new Error(`mvn exited with ${result.status ?? `signal ${result.signal ?? "?"}`} while fetching Kafka jars`);
   const jars = readdirSync(libsDir()).filter((f) => f.endsWith(".jar"));
   if (!jars.includes(`kafka_${SCALA_VERSION}-${KAFKA_VERSION}.jar`)) throw new Error("mvn finished but the Kafka jar is missing");
   writeFileSync(completeMarker(), `${jars.length} jars\n`);

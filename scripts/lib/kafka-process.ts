@@ -54,7 +54,16 @@ export async function startKafka(log: Log, instance: BrokerInstance = DEFAULT_BR
   const out = openSync(files.log, "a");
   const child = spawn(
     "java",
-    ["-Xms256m", "-Xmx512m", "-Djava.awt.headless=true", `-Dlog4j.configuration=file:${files.log4jProperties}`, "-cp", classpath(), "kafka.Kafka", files.serverProperties],
+    [
+      "-Xms256m",
+      "-Xmx512m",
+      "-Djava.awt.headless=true",
+      `-Dlog4j.configuration=file:${files.log4jProperties}`,
+      "-cp",
+      classpath(),
+      "kafka.Kafka",
+      files.serverProperties,
+    ],
     { detached: true, stdio: ["ignore", out, out] },
   );
   closeSync(out);

@@ -14,7 +14,10 @@ export function renderProfileConfig(rules: readonly Rule[], profile: Profile): s
   const entries = rules.map((rule) => {
     const defaults = Object.entries(rule.configSchema?.properties ?? {}).filter(([, schema]) => schema.default !== undefined);
     if (defaults.length === 0) return [rule.name, rule.levels[profile]];
-    return [rule.name, { enforcementLevel: rule.levels[profile], ...Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default])) }];
+    return [
+      rule.name,
+      { enforcementLevel: rule.levels[profile], ...Object.fromEntries(defaults.map(([key, schema]) => [key, schema.default])) },
+    ];
   });
   return `${JSON.stringify(Object.fromEntries(entries), null, 2)}\n`;
 }
@@ -29,7 +32,15 @@ export function renderRuleTable(rules: readonly Rule[]): string {
   const header = ["rule", "service", ...PROFILES, "locked", "what it checks", "how to fix", "settings"];
   const rows = [...rules]
     .sort((a, b) => SERVICES.indexOf(a.service) - SERVICES.indexOf(b.service))
-    .map((rule) => [`\`${rule.name}\``, rule.service, ...PROFILES.map((p) => rule.levels[p]), isLocked(rule) ? "yes" : "no", escape(rule.description), escape(rule.fix), settings(rule)]);
+    .map((rule) => [
+      `\`${rule.name}\``,
+      rule.service,
+      ...PROFILES.map((p) => rule.levels[p]),
+      isLocked(rule) ? "yes" : "no",
+      escape(rule.description),
+      escape(rule.fix),
+      settings(rule),
+    ]);
   return [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 }
 

@@ -13,7 +13,10 @@ export function parseAssignment(assignment: string): { path: (string | number)[]
   const path: (string | number)[] = [];
   for (const part of key.split(".")) {
     const match = /^([A-Za-z][A-Za-z0-9]*)((?:\[\d+\])*)$/.exec(part);
-    if (!match) throw new Error(`--set ${assignment}: "${key}" is not a key path; accepted: dotted keys with optional [index], such as cluster.publicAccessCidrs[0]`);
+    if (!match)
+      throw new Error(
+        `--set ${assignment}: "${key}" is not a key path; accepted: dotted keys with optional [index], such as cluster.publicAccessCidrs[0]`,
+      );
     path.push(match[1] as string, ...[...(match[2] ?? "").matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])));
   }
   return { path, value: parse(assignment.slice(eq + 1)) as unknown };
@@ -36,7 +39,8 @@ export function setPath(target: Record<string, unknown>, path: readonly (string 
 /** The stack's keys in the flat "namespace:key" → string form Pulumi hands a program. */
 export function flatConfig(region: string, profile: string, overrides: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = { "aws:region": region, "coupon-platform:profile": profile };
-  for (const [key, value] of Object.entries(overrides)) values[`coupon-platform:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(overrides))
+    values[`coupon-platform:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   return values;
 }
 
@@ -50,13 +54,21 @@ export const STACK_OWN_KEYS: readonly (readonly string[])[] = [
 ];
 
 /** The stack file as written: a comment saying what it is and what to set, then the config. */
-export function renderStackFile(stack: string, region: string, profile: string, overrides: Record<string, unknown>, toSet: readonly string[] = []): string {
+export function renderStackFile(
+  stack: string,
+  region: string,
+  profile: string,
+  overrides: Record<string, unknown>,
+  toSet: readonly string[] = [],
+): string {
   const config: Record<string, unknown> = { "aws:region": region, "coupon-platform:profile": profile };
   for (const [key, value] of Object.entries(overrides)) config[`coupon-platform:${key}`] = value;
   const header = [
     `# Stack "${stack}". Picks the "${profile}" profile (stacks/${profile}.yaml); any key of the profile`,
     "# can be overridden below (stacks/README.md lists every key and what it accepts).",
-    ...(toSet.length > 0 ? [`# Still "unset", to set before \`pulumi preview\` or \`pulumi up\` (npm run plan renders it): ${toSet.join(", ")}.`] : []),
+    ...(toSet.length > 0
+      ? [`# Still "unset", to set before \`pulumi preview\` or \`pulumi up\` (npm run plan renders it): ${toSet.join(", ")}.`]
+      : []),
   ].join("\n");
   return `${header}\n${stringify({ config })}`;
 }

@@ -48,13 +48,18 @@ export function packConfigFor(stack: string, profile: string, explicitFile?: str
 }
 
 function findPackConfig(stack: string, profile: string, explicitFile?: string): PackConfigChoice {
-  const candidates = explicitFile ? [path.resolve(explicitFile)] : [path.join(POLICY_CONFIG_DIR, `${stack}.json`), path.join(POLICY_CONFIG_DIR, `${profile}.json`)];
+  const candidates = explicitFile
+    ? [path.resolve(explicitFile)]
+    : [path.join(POLICY_CONFIG_DIR, `${stack}.json`), path.join(POLICY_CONFIG_DIR, `${profile}.json`)];
   for (const file of candidates) {
     if (fs.existsSync(file)) return { config: JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig, source: displayPath(file) };
     if (explicitFile) throw new Error(`--config ${explicitFile}: no such file`);
   }
   if (isProfile(profile)) return { config: profileConfig(ALL_RULES, profile), source: `the ${profile} levels of the rule table` };
-  return { config: profileConfig(ALL_RULES, "prod"), source: `the prod levels (profile "${profile}" has no policies/config/${profile}.json)` };
+  return {
+    config: profileConfig(ALL_RULES, "prod"),
+    source: `the prod levels (profile "${profile}" has no policies/config/${profile}.json)`,
+  };
 }
 
 function displayPath(file: string): string {

@@ -35,7 +35,10 @@ const workflow = (file: string) => parse(read(file)) as Workflow;
 const allFiles = fs.readdirSync(WORKFLOWS).filter((file) => /\.ya?ml$/.test(file));
 const stepsOf = (job: Job) => job.steps ?? [];
 const stepsUsing = (job: Job, action: string) => stepsOf(job).filter((step) => step.uses?.startsWith(`${action}@`));
-const runs = (job: Job) => stepsOf(job).map((step) => step.run ?? "").join("\n");
+const runs = (job: Job) =>
+  stepsOf(job)
+    .map((step) => step.run ?? "")
+    .join("\n");
 const only = (parsed: Workflow): Job => Object.values(parsed.jobs)[0] as Job;
 
 /** Which write permissions each job may hold, and why. */
@@ -55,7 +58,11 @@ describe("GitHub workflows", () => {
     const jobs = Object.entries(parsed.jobs);
 
     it("pins every action to a full 40-character commit SHA, and calls only this repository's own workflows", () => {
-      const uses = jobs.flatMap(([, job]) => stepsOf(job).map((step) => step.uses).filter((u): u is string => u !== undefined));
+      const uses = jobs.flatMap(([, job]) =>
+        stepsOf(job)
+          .map((step) => step.uses)
+          .filter((u): u is string => u !== undefined),
+      );
       for (const action of uses) expect(action).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
       for (const [, job] of jobs.filter(([, job]) => job.uses !== undefined)) {
         expect(job.uses).toMatch(/^\.\/\.github\/workflows\/[\w-]+\.yml$/);
@@ -68,9 +75,14 @@ describe("GitHub workflows", () => {
       expect(parsed.permissions).toEqual({});
       for (const [name, job] of jobs) {
         expect(job.permissions, `${name} declares its permissions`).toBeDefined();
-        const writes = Object.entries(job.permissions ?? {}).filter(([, access]) => access === "write").map(([scope]) => scope).sort();
+        const writes = Object.entries(job.permissions ?? {})
+          .filter(([, access]) => access === "write")
+          .map(([scope]) => scope)
+          .sort();
         expect(writes, name).toEqual(WRITES_ALLOWED[file]?.[name] ?? []);
-        expect(Object.values(job.permissions ?? {}).every((access) => access === "read" || access === "write" || access === "none")).toBe(true);
+        expect(Object.values(job.permissions ?? {}).every((access) => access === "read" || access === "write" || access === "none")).toBe(
+          true,
+        );
       }
     });
 
@@ -87,7 +99,8 @@ describe("GitHub workflows", () => {
     });
 
     it("checks out without leaving the token in the workspace", () => {
-      for (const [, job] of jobs) for (const step of stepsUsing(job, "actions/checkout")) expect(step.with?.["persist-credentials"]).toBe(false);
+      for (const [, job] of jobs)
+        for (const step of stepsUsing(job, "actions/checkout")) expect(step.with?.["persist-credentials"]).toBe(false);
     });
   });
 
@@ -131,16 +144,26 @@ describe("GitHub workflows", () => {
         WORST: "${{ needs.plan-diff.outputs.worst }}",
         APPROVED: "${{ contains(github.event.pull_request.labels.*.name, 'approved-replacement') }}",
       });
-      expect(runs(verdict)).toMatch(/0\|1\) [^\n]*\n\s*2\) if \[ "\$APPROVED" = "true" \]; then [^\n]*; else [^\n]*exit 1; fi ;;\n\s*\*\) [^\n]*exit 1 ;;/);
+      expect(runs(verdict)).toMatch(
+        /0\|1\) [^\n]*\n\s*2\) if \[ "\$APPROVED" = "true" \]; then [^\n]*; else [^\n]*exit 1; fi ;;\n\s*\*\) [^\n]*exit 1 ;;/,
+      );
     });
 
     it("previews each stack with the policy pack through pulumi/actions when an AWS role is configured (OIDC)", () => {
       const preview = pr.jobs.preview as Job;
       expect(preview.if).toContain("vars.AWS_PREVIEW_ROLE_ARN != ''");
       expect(preview.strategy?.matrix.include.map((entry) => entry.stack)).toEqual(["dev", "prod"]);
-      expect(stepsUsing(preview, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"]).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+      expect(stepsUsing(preview, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"]).toBe(
+        "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
+      );
       const pulumi = stepsUsing(preview, "pulumi/actions")[0];
-      expect(pulumi?.with).toMatchObject({ command: "preview", policyPacks: "policies", "comment-on-pr": true, "edit-pr-comment": true, "pulumi-version-file": ".pulumi.version" });
+      expect(pulumi?.with).toMatchObject({
+        command: "preview",
+        policyPacks: "policies",
+        "comment-on-pr": true,
+        "edit-pr-comment": true,
+        "pulumi-version-file": ".pulumi.version",
+      });
       // Its secrets and the role's trust belong to the preview environment, not to every job.
       expect(preview.environment).toBe("preview");
     });
@@ -161,14 +184,22 @@ describe("GitHub workflows", () => {
       expect(prod.needs).toBe("up-dev");
       // A manual run from another branch deploys nothing.
       expect(dev.if).toContain("github.ref == 'refs/heads/main'");
-      for (const [stack, job] of [["dev", dev], ["prod", prod]] as const) {
+      for (const [stack, job] of [
+        ["dev", dev],
+        ["prod", prod],
+      ] as const) {
         expect(job.uses).toBe("./.github/workflows/pulumi-up.yml");
         expect(job.with).toEqual({ stack, profile: stack });
       }
       const up = only(workflow("pulumi-up.yml"));
       expect(up.environment).toBe("${{ inputs.stack }}");
       expect(up.concurrency).toEqual({ group: "pulumi-stack-${{ inputs.stack }}", "cancel-in-progress": false });
-      expect(stepsUsing(up, "pulumi/actions")[0]?.with).toMatchObject({ command: "up", "stack-name": "${{ inputs.stack }}", policyPacks: "policies", policyPackConfigs: "policies/config/${{ inputs.profile }}.json" });
+      expect(stepsUsing(up, "pulumi/actions")[0]?.with).toMatchObject({
+        command: "up",
+        "stack-name": "${{ inputs.stack }}",
+        policyPacks: "policies",
+        policyPackConfigs: "policies/config/${{ inputs.profile }}.json",
+      });
       expect(stepsUsing(up, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"]).toBe("${{ vars.AWS_DEPLOY_ROLE_ARN }}");
     });
   });

@@ -9,11 +9,18 @@ import * as path from "path";
 
 describe("docs generated from the code", () => {
   it("are current: the stack keys, the outputs and every service's environment (run npm run docs)", () => {
-    expect(checkDocuments(REPO_ROOT).filter((result) => result.stale).map((result) => result.file)).toEqual([]);
+    expect(
+      checkDocuments(REPO_ROOT)
+        .filter((result) => result.stale)
+        .map((result) => result.file),
+    ).toEqual([]);
   });
 
   it("go stale when what they render changes, naming the file", () => {
-    const render = { ...renderers(REPO_ROOT), "payment-env": () => envTable(z.object({ SETTLEMENT_MAX_ATTEMPTS: z.string().describe("a changed description") })) };
+    const render = {
+      ...renderers(REPO_ROOT),
+      "payment-env": () => envTable(z.object({ SETTLEMENT_MAX_ATTEMPTS: z.string().describe("a changed description") })),
+    };
     const stale = checkDocuments(REPO_ROOT, render).filter((result) => result.stale);
     expect(stale.map((result) => result.file)).toEqual(["docs/PAYMENT-GATEWAY.md"]);
     expect(stale[0]?.updated).toContain("| `SETTLEMENT_MAX_ATTEMPTS` | **required** | a changed description |");
@@ -28,7 +35,12 @@ describe("docs generated from the code", () => {
         D: z.string().default(() => Math.random().toString()),
       }),
     );
-    expect(table.split("\n").slice(2)).toEqual(["| `A` | `x` | has a default |", "| `B` | optional |  |", "| `C` | **required** |  |", "| `D` | generated at start |  |"]);
+    expect(table.split("\n").slice(2)).toEqual([
+      "| `A` | `x` | has a default |",
+      "| `B` | optional |  |",
+      "| `C` | **required** |  |",
+      "| `D` | generated at start |  |",
+    ]);
   });
 
   it("list every output infra/index.ts exports, each with its doc comment", () => {
@@ -41,6 +53,8 @@ describe("docs generated from the code", () => {
     expect(() => replaceSection("<!-- generated:stack-keys -->\nold", "stack-keys", "new", "stacks/README.md")).toThrow(
       "stacks/README.md: <!-- generated:stack-keys --> has no closing <!-- /generated:stack-keys -->",
     );
-    expect(replaceSection("a\n<!-- generated:x -->\nold\n<!-- /generated:x -->\nb", "x", "new", "f.md")).toBe("a\n<!-- generated:x -->\nnew\n<!-- /generated:x -->\nb");
+    expect(replaceSection("a\n<!-- generated:x -->\nold\n<!-- /generated:x -->\nb", "x", "new", "f.md")).toBe(
+      "a\n<!-- generated:x -->\nnew\n<!-- /generated:x -->\nb",
+    );
   });
 });

@@ -10,18 +10,29 @@ import { REPO_ROOT, stackConfig } from "../../scripts/lib/mock-stack/run-stack";
 interface RecordedChart {
   readonly repository: string;
   readonly recordedFrom: string;
-  readonly entries: readonly { readonly version: string; readonly appVersion: string; readonly kubeVersion?: string; readonly digest?: string }[];
+  readonly entries: readonly {
+    readonly version: string;
+    readonly appVersion: string;
+    readonly kubeVersion?: string;
+    readonly digest?: string;
+  }[];
 }
-const index = parse(fs.readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "helm-chart-index.yaml"), "utf8")) as Record<string, RecordedChart>;
+const index = parse(fs.readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "helm-chart-index.yaml"), "utf8")) as Record<
+  string,
+  RecordedChart
+>;
 
 describe("pinned Helm charts", () => {
-  it.each(Object.entries(CHARTS))("%s: the pinned version was published in its repository, with the app version the pin names", (_name, chart) => {
-    const recorded = index[chart.chart];
-    expect(recorded?.repository, `no recorded index for ${chart.chart}`).toBe(chart.repo);
-    const entry = recorded?.entries.find((candidate) => candidate.version === chart.version);
-    expect(entry, `${chart.chart} ${chart.version} is not in ${chart.repo}'s index`).toBeDefined();
-    expect(entry?.appVersion).toBe(chart.appVersion);
-  });
+  it.each(Object.entries(CHARTS))(
+    "%s: the pinned version was published in its repository, with the app version the pin names",
+    (_name, chart) => {
+      const recorded = index[chart.chart];
+      expect(recorded?.repository, `no recorded index for ${chart.chart}`).toBe(chart.repo);
+      const entry = recorded?.entries.find((candidate) => candidate.version === chart.version);
+      expect(entry, `${chart.chart} ${chart.version} is not in ${chart.repo}'s index`).toBeDefined();
+      expect(entry?.appVersion).toBe(chart.appVersion);
+    },
+  );
 
   it("would catch a version that was never published (argo-rollouts 2.41.1 is not in the recorded index)", () => {
     expect(index["argo-rollouts"]?.entries.some((entry) => entry.version === "2.41.1")).toBe(false);

@@ -14,9 +14,18 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
     run = await runStack("dev");
   });
 
-  itHoldsPlatformInvariants(() => run, () => config);
-  itHoldsDataTierInvariants(() => run, () => config);
-  itHoldsDeliveryInvariants(() => run, () => config);
+  itHoldsPlatformInvariants(
+    () => run,
+    () => config,
+  );
+  itHoldsDataTierInvariants(
+    () => run,
+    () => config,
+  );
+  itHoldsDeliveryInvariants(
+    () => run,
+    () => config,
+  );
 
   it("is the cheaper shape: two AZs, one NAT gateway, no interface endpoints", () => {
     expect(run.ofType(T.subnet)).toHaveLength(8);
@@ -66,4 +75,3 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
     expect(run.ofType(D.mskConfig)[0]!.inputs.serverProperties).toContain("default.replication.factor=2");
   });
 });
-

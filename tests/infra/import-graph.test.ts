@@ -77,7 +77,10 @@ describe("infra/ import graph", () => {
   it("reads the real graph (every domain folder imports something)", () => {
     expect(edges.length).toBeGreaterThan(60);
     for (const domain of ["apps", "data", "cluster", "network", "security"]) {
-      expect(edges.some((edge) => edge.from.startsWith(`infra/${domain}/`)), domain).toBe(true);
+      expect(
+        edges.some((edge) => edge.from.startsWith(`infra/${domain}/`)),
+        domain,
+      ).toBe(true);
     }
   });
 

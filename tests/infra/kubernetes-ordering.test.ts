@@ -29,6 +29,7 @@ describe("Kubernetes ordering (prod)", () => {
   it("deletes every Ingress before the load balancer controller", () => {
     const ingresses = [...prod.dependsOn.keys()].filter((key) => key.startsWith("kubernetes:networking.k8s.io/v1:Ingress::"));
     expect(ingresses.length).toBeGreaterThanOrEqual(2);
-    for (const ingress of ingresses) expect(prod.dependsOn.get(ingress), ingress).toContain("kubernetes:helm.sh/v3:Release::addons-aws-load-balancer-controller");
+    for (const ingress of ingresses)
+      expect(prod.dependsOn.get(ingress), ingress).toContain("kubernetes:helm.sh/v3:Release::addons-aws-load-balancer-controller");
   });
 });

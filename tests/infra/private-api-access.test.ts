@@ -12,6 +12,8 @@ describe("a stack that lets CI runners call the private API", () => {
 
   it("opens 443 on the cluster security group to that network", () => {
     const rules = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.cidrIpv4);
-    expect(rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.securityGroupId])).toEqual([["10.99.0.0/24", 443, clusterSecurityGroupId(run)]]);
+    expect(rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.securityGroupId])).toEqual([
+      ["10.99.0.0/24", 443, clusterSecurityGroupId(run)],
+    ]);
   });
 });

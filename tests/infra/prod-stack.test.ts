@@ -14,9 +14,18 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
     run = await runStack("prod");
   });
 
-  itHoldsPlatformInvariants(() => run, () => config);
-  itHoldsDataTierInvariants(() => run, () => config);
-  itHoldsDeliveryInvariants(() => run, () => config);
+  itHoldsPlatformInvariants(
+    () => run,
+    () => config,
+  );
+  itHoldsDataTierInvariants(
+    () => run,
+    () => config,
+  );
+  itHoldsDeliveryInvariants(
+    () => run,
+    () => config,
+  );
 
   it("spans three AZs with a NAT gateway in each, every private AZ routed through its own", () => {
     const nats = run.ofType(T.nat);
@@ -52,7 +61,8 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
 
   it("keeps at least one system and one apps node per AZ", () => {
     // A group spanning the zones needs one node per zone; a per-zone group one node in its zone.
-    for (const group of run.ofType(T.nodeGroup)) expect(group.inputs.scalingConfig.minSize * (group.inputs.subnetIds.length === 1 ? 3 : 1)).toBeGreaterThanOrEqual(3);
+    for (const group of run.ofType(T.nodeGroup))
+      expect(group.inputs.scalingConfig.minSize * (group.inputs.subnetIds.length === 1 ? 3 : 1)).toBeGreaterThanOrEqual(3);
   });
 
   it("gives the apps one node group per AZ, as its DoNotSchedule zone spread needs", () => {
@@ -83,7 +93,9 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
     // The role enhanced monitoring runs as: trusted by the RDS monitoring service and nothing else.
     const [monitoringRole] = rolesTrusting(run, "monitoring.rds.amazonaws.com");
     expect(primary.monitoringRoleArn).toBe(monitoringRole?.outputs.arn);
-    expect(managedPoliciesOf(run, monitoringRole!)).toEqual([expect.stringMatching(/:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/)]);
+    expect(managedPoliciesOf(run, monitoringRole!)).toEqual([
+      expect.stringMatching(/:policy\/service-role\/AmazonRDSEnhancedMonitoringRole$/),
+    ]);
 
     const replicas = readReplicas(run);
     expect(replicas).toHaveLength(1);
@@ -101,4 +113,3 @@ describe("prod stack (Pulumi.prod.yaml under mocks)", () => {
     expect(run.ofType(D.mskConfig)[0]!.inputs.serverProperties).toContain("min.insync.replicas=2");
   });
 });
-

@@ -4,7 +4,7 @@ import { OFFLINE_PLAN_ENV } from "../../infra/configuration/placeholders";
 import { AwsMocks } from "../../scripts/lib/mock-stack/aws-mocks";
 import { stackConfig } from "../../scripts/lib/mock-stack/run-stack";
 
-describe("a stack whose owner has values still to set (\"unset\")", () => {
+describe('a stack whose owner has values still to set ("unset")', () => {
   it("is refused by a real preview or update before any resource is declared, naming every key to set", async () => {
     // As the Pulumi engine runs the program: not the offline runner.
     delete process.env[OFFLINE_PLAN_ENV];
@@ -19,7 +19,9 @@ describe("a stack whose owner has values still to set (\"unset\")", () => {
 
     expect(error).toBeInstanceOf(pulumi.RunError);
     const message = (error as Error).message;
-    expect(message).toContain('coupon-platform:cluster.publicAccessCidrs[0] = "unset": set it for this stack before `pulumi preview` or `pulumi up`');
+    expect(message).toContain(
+      'coupon-platform:cluster.publicAccessCidrs[0] = "unset": set it for this stack before `pulumi preview` or `pulumi up`',
+    );
     expect(message).toContain('coupon-platform:delivery.certificateArn = "unset"');
     expect(mocks.resources).toEqual([]);
   });

@@ -23,7 +23,9 @@ function edit(plan: Plan, name: string, change: (resource: PlannedResource) => P
   return { ...plan, resources };
 }
 
-const withInputs = (inputs: Record<string, unknown>) => (resource: PlannedResource): PlannedResource => ({ ...resource, inputs: { ...resource.inputs, ...inputs } });
+const withInputs =
+  (inputs: Record<string, unknown>) =>
+  (resource: PlannedResource): PlannedResource => ({ ...resource, inputs: { ...resource.inputs, ...inputs } });
 
 describe("plan diff", () => {
   it("an unchanged plan is no change (exit 0)", () => {
@@ -63,7 +65,13 @@ describe("plan diff", () => {
     if (!kafka) throw new Error("no MSK cluster in the prod plan");
     const head = edit(prod(), kafka.name, (resource) => ({
       ...resource,
-      inputs: { ...resource.inputs, encryptionInfo: { ...(resource.inputs.encryptionInfo as object), encryptionAtRestKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/other" } },
+      inputs: {
+        ...resource.inputs,
+        encryptionInfo: {
+          ...(resource.inputs.encryptionInfo as object),
+          encryptionAtRestKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/other",
+        },
+      },
     }));
     const diff = diffPlans(prod(), head);
     expect(diff.dangers.map((danger) => danger.reason)).toEqual([expect.stringContaining("`encryptionInfo.encryptionAtRestKmsKeyArn`")]);
@@ -74,7 +82,9 @@ describe("plan diff", () => {
     const diff = diffPlans(unprotected, prod());
     expect(diff.changed.map((change) => change.inputs)).toEqual([[{ path: "(option) protect", before: false, after: true }]]);
     expect(diff.dangers).toEqual([]);
-    expect(renderDiffMarkdown(diff, { stack: "prod", base: "main" })).toContain("| `Instance` `database-primary` | `(option) protect` | `false` | `true` |");
+    expect(renderDiffMarkdown(diff, { stack: "prod", base: "main" })).toContain(
+      "| `Instance` `database-primary` | `(option) protect` | `false` | `true` |",
+    );
   });
 
   it("an in-place change to a stateful resource is not dangerous", () => {
@@ -100,16 +110,32 @@ describe("plan diff", () => {
   it("a reordered set (security groups, availability zones) is no change; a reordered list still is", () => {
     const primary = prod().resources.find((r) => r.name === "database-primary");
     const groups = ["database-sg-id", "extra-sg-id"];
-    const base = edit(prod(), "database-primary", withInputs({ vpcSecurityGroupIds: groups, availabilityZones: ["eu-west-1a", "eu-west-1b"] }));
-    const reordered = edit(prod(), "database-primary", withInputs({ vpcSecurityGroupIds: [...groups].reverse(), availabilityZones: ["eu-west-1b", "eu-west-1a"] }));
+    const base = edit(
+      prod(),
+      "database-primary",
+      withInputs({ vpcSecurityGroupIds: groups, availabilityZones: ["eu-west-1a", "eu-west-1b"] }),
+    );
+    const reordered = edit(
+      prod(),
+      "database-primary",
+      withInputs({ vpcSecurityGroupIds: [...groups].reverse(), availabilityZones: ["eu-west-1b", "eu-west-1a"] }),
+    );
     expect(primary).toBeDefined();
     expect(diffPlans(base, reordered).changed).toEqual([]);
     const logs = edit(prod(), "database-primary", withInputs({ enabledCloudwatchLogsExports: ["slowquery", "error"] }));
     expect(diffPlans(prod(), logs).changed).toEqual([]);
     const container = prod().resources.find((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout");
     if (!container) throw new Error("no Rollout in the prod plan");
-    const args = edit(prod(), container.name, withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["b", "a"] } }));
-    const argsSwapped = edit(prod(), container.name, withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["a", "b"] } }));
+    const args = edit(
+      prod(),
+      container.name,
+      withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["b", "a"] } }),
+    );
+    const argsSwapped = edit(
+      prod(),
+      container.name,
+      withInputs({ metadata: { ...(container.inputs.metadata as object), finalizers: ["a", "b"] } }),
+    );
     expect(diffPlans(args, argsSwapped).changed).toHaveLength(1);
   });
 
@@ -120,7 +146,12 @@ describe("plan diff", () => {
     const primary = plan.resources.find((r) => r.name === "database-primary");
     if (!primary) throw new Error("no database-primary");
     const renamed = { ...primary, name: "database-main", urn: primary.urn.replace(/::database-primary$/, "::database-main") };
-    const impostor = { ...primary, type: "kubernetes:core/v1:ConfigMap", urn: primary.urn.replace("aws:rds/instance:Instance", "kubernetes:core/v1:ConfigMap"), inputs: {} };
+    const impostor = {
+      ...primary,
+      type: "kubernetes:core/v1:ConfigMap",
+      urn: primary.urn.replace("aws:rds/instance:Instance", "kubernetes:core/v1:ConfigMap"),
+      inputs: {},
+    };
     const head = { ...plan, resources: [...plan.resources.filter((r) => r.name !== "database-primary"), renamed, impostor] };
     const danger = diffPlans(plan, head).dangers.find((d) => d.urn === primary.urn);
     expect(danger?.reason).toMatch(/declared again as .*::database-main without an alias/);

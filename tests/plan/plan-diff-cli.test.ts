@@ -37,7 +37,10 @@ function baseCommit(plan: Plan): string {
 
 function withDatabaseInputs(inputs: Record<string, unknown>): Plan {
   const plan = committedPlan("prod");
-  return { ...plan, resources: plan.resources.map((r) => (r.name === "database-primary" ? { ...r, inputs: { ...r.inputs, ...inputs } } : r)) };
+  return {
+    ...plan,
+    resources: plan.resources.map((r) => (r.name === "database-primary" ? { ...r, inputs: { ...r.inputs, ...inputs } } : r)),
+  };
 }
 
 const planDiff = (...args: string[]) => runScriptAsync("plan-diff.ts", args, { env });
@@ -53,7 +56,14 @@ describe("npm run plan:diff", () => {
     [unchanged, replaced, changed] = await Promise.all([
       planDiff("--stack", "prod", "--base", baseCommit(committedPlan("prod"))),
       // The base had another key: the working tree's key would replace the database.
-      planDiff("--stack", "prod", "--base", baseCommit(withDatabaseInputs({ kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/the-old-key" })), "--out", markdownFile),
+      planDiff(
+        "--stack",
+        "prod",
+        "--base",
+        baseCommit(withDatabaseInputs({ kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/the-old-key" })),
+        "--out",
+        markdownFile,
+      ),
       planDiff("--stack", "prod", "--base", baseCommit(withDatabaseInputs({ backupRetentionPeriod: 7 }))),
     ]);
   }, 120_000);
@@ -79,7 +89,10 @@ describe("npm run plan:diff", () => {
   });
 
   it("exits 3 with a clear message on a ref that does not exist or a missing argument", async () => {
-    const [badRef, missing] = await Promise.all([planDiff("--stack", "prod", "--base", "no-such-ref-anywhere"), planDiff("--stack", "prod")]);
+    const [badRef, missing] = await Promise.all([
+      planDiff("--stack", "prod", "--base", "no-such-ref-anywhere"),
+      planDiff("--stack", "prod"),
+    ]);
     expect(badRef.status).toBe(3);
     expect(badRef.stderr).toContain("--base no-such-ref-anywhere: not a commit in this repository");
     expect(missing.status).toBe(3);

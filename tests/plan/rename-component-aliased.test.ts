@@ -7,7 +7,11 @@ import { committedPlan, planOf } from "./harness/plan-of";
 vi.mock("../../infra/data/database", async (importOriginal) => {
   const original = await importOriginal<typeof import("../../infra/data/database")>();
   class Database extends original.Database {
-    constructor(_name: string, args: ConstructorParameters<typeof original.Database>[1], opts?: ConstructorParameters<typeof original.Database>[2]) {
+    constructor(
+      _name: string,
+      args: ConstructorParameters<typeof original.Database>[1],
+      opts?: ConstructorParameters<typeof original.Database>[2],
+    ) {
       super("db", args, { ...opts, aliases: [{ name: "database" }] });
     }
   }

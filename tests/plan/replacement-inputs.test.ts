@@ -32,7 +32,8 @@ function propertyType(body: string, property: string): string | undefined {
 
 /** The Args interface body of a resource type token. */
 function argsOf(type: string): string | undefined {
-  if (type === "eks:index:Cluster") return interfaceBody(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "eks", "cluster.d.ts"), "utf8"), "ClusterArgs");
+  if (type === "eks:index:Cluster")
+    return interfaceBody(fs.readFileSync(path.join(REPO_ROOT, "node_modules", "@pulumi", "eks", "cluster.d.ts"), "utf8"), "ClusterArgs");
   const match = /^aws:([a-z0-9]+)\/([A-Za-z0-9]+):([A-Za-z0-9]+)$/.exec(type);
   if (!match) return undefined;
   const [, module, file, resource] = match;
@@ -56,7 +57,9 @@ function pathExists(type: string, inputPath: string): boolean {
 }
 
 describe("the table of inputs that force replacement", () => {
-  const rows = Object.entries(STATEFUL_REPLACEMENT_INPUTS).flatMap(([type, entries]) => entries.map((entry) => [type, entry.path] as const));
+  const rows = Object.entries(STATEFUL_REPLACEMENT_INPUTS).flatMap(([type, entries]) =>
+    entries.map((entry) => [type, entry.path] as const),
+  );
 
   it.each(rows)("%s: %s is an input the provider declares", (type, inputPath) => {
     expect(pathExists(type, inputPath)).toBe(true);
@@ -89,7 +92,9 @@ describe("the table of inputs that force replacement", () => {
     // The kit's keys keep every replacing input at its default (symmetric, single-region).
     const allDefaults = new Set(["aws:kms/key:Key"]);
     for (const resource of prod.resources.filter((r) => isStatefulType(r.type) && !allDefaults.has(r.type))) {
-      const set = (STATEFUL_REPLACEMENT_INPUTS[resource.type] ?? []).filter((entry) => entry.path.split(".")[0] as string in resource.inputs);
+      const set = (STATEFUL_REPLACEMENT_INPUTS[resource.type] ?? []).filter(
+        (entry) => (entry.path.split(".")[0] as string) in resource.inputs,
+      );
       expect(set.length, `${resource.type} ${resource.name}`).toBeGreaterThan(0);
     }
   });
@@ -102,21 +107,35 @@ describe("the table of inputs that force replacement", () => {
     expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "4.0.x.kraft", after: "3.9.x" })).toBeDefined();
     // ZooKeeper to KRaft is a new cluster, upwards too; KRaft to a later KRaft is an upgrade.
     expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.9.x", after: "4.0.x.kraft" })).toBeDefined();
-    expect(replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.9.x.kraft", after: "4.1.x.kraft" })).toBeUndefined();
-    expect(replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: undefined, after: "arn:aws:kms:eu-west-1:1:key/k" })).toBeUndefined();
-    expect(replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: "arn:aws:kms:eu-west-1:1:key/k", after: undefined })).toBeDefined();
+    expect(
+      replacingEntry("aws:msk/cluster:Cluster", { path: "kafkaVersion", before: "3.9.x.kraft", after: "4.1.x.kraft" }),
+    ).toBeUndefined();
+    expect(
+      replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: undefined, after: "arn:aws:kms:eu-west-1:1:key/k" }),
+    ).toBeUndefined();
+    expect(
+      replacingEntry("eks:index:Cluster", { path: "encryptionConfigKeyArn", before: "arn:aws:kms:eu-west-1:1:key/k", after: undefined }),
+    ).toBeDefined();
     expect(replacingEntry("aws:rds/instance:Instance", { path: "s3Import.sourceEngine", before: "mysql", after: "mariadb" })).toBeDefined();
-    expect(replacingEntry("aws:rds/instance:Instance", { path: "instanceClass", before: "db.r7g.large", after: "db.r7g.xlarge" })).toBeUndefined();
+    expect(
+      replacingEntry("aws:rds/instance:Instance", { path: "instanceClass", before: "db.r7g.large", after: "db.r7g.xlarge" }),
+    ).toBeUndefined();
   });
 
   it("sees a replacing field inside a block that is added, removed or rewritten as a whole", () => {
     const kafka = "aws:msk/cluster:Cluster";
     const key = { encryptionAtRestKmsKeyArn: "arn:aws:kms:eu-west-1:1:key/k" };
-    expect(replacingEntry(kafka, { path: "encryptionInfo", before: undefined, after: key })?.path).toBe("encryptionInfo.encryptionAtRestKmsKeyArn");
+    expect(replacingEntry(kafka, { path: "encryptionInfo", before: undefined, after: key })?.path).toBe(
+      "encryptionInfo.encryptionAtRestKmsKeyArn",
+    );
     expect(replacingEntry(kafka, { path: "encryptionInfo", before: key, after: undefined })).toBeDefined();
     // A block rewritten with the same replacing field, and only updatable ones changed, replaces nothing.
-    expect(replacingEntry(kafka, { path: "encryptionInfo", before: { ...key, encryptionInTransit: { clientBroker: "TLS" } }, after: key })).toBeUndefined();
-    expect(replacingEntry("eks:index:Cluster", { path: "kubernetesServiceIpAddressRange", before: "172.20.0.0/16", after: "10.100.0.0/16" })).toBeDefined();
+    expect(
+      replacingEntry(kafka, { path: "encryptionInfo", before: { ...key, encryptionInTransit: { clientBroker: "TLS" } }, after: key }),
+    ).toBeUndefined();
+    expect(
+      replacingEntry("eks:index:Cluster", { path: "kubernetesServiceIpAddressRange", before: "172.20.0.0/16", after: "10.100.0.0/16" }),
+    ).toBeDefined();
   });
 
   it("compares versions part by part", () => {

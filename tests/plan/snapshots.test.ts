@@ -24,7 +24,12 @@ interface PlanRun {
 async function plan(stack: string, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<PlanRun> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `plan-${stack}-`));
   const result = await runScriptAsync("plan.ts", ["--stack", stack, "--out", out], options);
-  const files = Object.fromEntries(OUTPUTS.map((suffix) => [suffix, fs.existsSync(path.join(out, `${stack}.${suffix}`)) ? fs.readFileSync(path.join(out, `${stack}.${suffix}`), "utf8") : ""]));
+  const files = Object.fromEntries(
+    OUTPUTS.map((suffix) => [
+      suffix,
+      fs.existsSync(path.join(out, `${stack}.${suffix}`)) ? fs.readFileSync(path.join(out, `${stack}.${suffix}`), "utf8") : "",
+    ]),
+  );
   fs.rmSync(out, { recursive: true, force: true });
   return { result, files: files as PlanRun["files"] };
 }
@@ -40,7 +45,10 @@ describe.each(committedStacks)("the plan of stack %s", (stack) => {
     elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), "plan-elsewhere-"));
     [first, second] = await Promise.all([
       plan(stack, { cwd: REPO_ROOT, env: process.env }),
-      plan(stack, { cwd: elsewhere, env: { ...process.env, TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8", HOME: elsewhere } }),
+      plan(stack, {
+        cwd: elsewhere,
+        env: { ...process.env, TZ: "Pacific/Chatham", LANG: "de_DE.UTF-8", LC_ALL: "de_DE.UTF-8", HOME: elsewhere },
+      }),
     ]);
   }, 180_000);
 
@@ -70,7 +78,9 @@ describe.each(committedStacks)("the plan of stack %s", (stack) => {
 
   it("matches the committed snapshot stacks/<stack>.plan.json (run `npm run plan:update` after an intended change)", () => {
     const committed = fs.readFileSync(snapshotPath(stack), "utf8");
-    expect(first.files["plan.json"] === committed, `stacks/${stack}.plan.json is stale: run npm run plan:update and review the diff`).toBe(true);
+    expect(first.files["plan.json"] === committed, `stacks/${stack}.plan.json is stale: run npm run plan:update and review the diff`).toBe(
+      true,
+    );
   });
 });
 

@@ -16,7 +16,8 @@ const policy = (stack: string) => runScriptAsync("policy.ts", ["--stack", stack]
 afterAll(() => {
   for (const stack of [fork, devFork]) {
     fs.rmSync(stackFile(stack), { force: true });
-    for (const suffix of ["plan.json", "plan.md", "architecture.mmd"]) fs.rmSync(path.join(REPO_ROOT, "dist", "plan", `${stack}.${suffix}`), { force: true });
+    for (const suffix of ["plan.json", "plan.md", "architecture.mmd"])
+      fs.rmSync(path.join(REPO_ROOT, "dist", "plan", `${stack}.${suffix}`), { force: true });
   }
 });
 
@@ -26,7 +27,17 @@ describe("npm run stack:new", () => {
 
   beforeAll(async () => {
     [created, createdDev] = await Promise.all([
-      stackNew(fork, "--from", "prod", "--region", "eu-central-1", "--set", "delivery.hostname=coupons.team-a.example.com", "--set", "kafka.brokerCount=6"),
+      stackNew(
+        fork,
+        "--from",
+        "prod",
+        "--region",
+        "eu-central-1",
+        "--set",
+        "delivery.hostname=coupons.team-a.example.com",
+        "--set",
+        "kafka.brokerCount=6",
+      ),
       // The dev profile's API endpoint is public: who may reach it is left "unset" for the owner.
       stackNew(devFork, "--from", "dev"),
     ]);
@@ -45,14 +56,20 @@ describe("npm run stack:new", () => {
     expect(created.stdout).toContain("pulumi preview");
   });
 
-  it("writes the keys a stack must own, leaving \"unset\" what only its owner can set, and says so", () => {
+  it('writes the keys a stack must own, leaving "unset" what only its owner can set, and says so', () => {
     const text = fs.readFileSync(stackFile(fork), "utf8");
-    expect(text).toMatch(/Still "unset", to set before `pulumi preview` or `pulumi up` \(npm run plan renders it\): delivery\.certificateArn\./);
-    expect((parse(text) as { config: Record<string, { certificateArn?: string }> }).config["coupon-platform:delivery"]?.certificateArn).toBe("unset");
+    expect(text).toMatch(
+      /Still "unset", to set before `pulumi preview` or `pulumi up` \(npm run plan renders it\): delivery\.certificateArn\./,
+    );
+    expect(
+      (parse(text) as { config: Record<string, { certificateArn?: string }> }).config["coupon-platform:delivery"]?.certificateArn,
+    ).toBe("unset");
     expect(created.stdout).toContain('set what is still "unset" (delivery.certificateArn)');
     // A dev fork's public API endpoint: the CIDRs too.
     const devText = fs.readFileSync(stackFile(devFork), "utf8");
-    expect((parse(devText) as { config: Record<string, { publicAccessCidrs?: string[] }> }).config["coupon-platform:cluster"]?.publicAccessCidrs).toEqual(["unset"]);
+    expect(
+      (parse(devText) as { config: Record<string, { publicAccessCidrs?: string[] }> }).config["coupon-platform:cluster"]?.publicAccessCidrs,
+    ).toEqual(["unset"]);
     expect(createdDev.stdout).toContain('set what is still "unset" (cluster.publicAccessCidrs[0], delivery.certificateArn)');
   });
 
@@ -73,7 +90,11 @@ describe("npm run stack:new", () => {
   }, 120_000);
 
   it.each([
-    ["a name AWS resource names cannot carry", ["Bad_Name", "--from", "dev"], /stack name "Bad_Name" is not accepted: 2–25 lowercase letters/],
+    [
+      "a name AWS resource names cannot carry",
+      ["Bad_Name", "--from", "dev"],
+      /stack name "Bad_Name" is not accepted: 2–25 lowercase letters/,
+    ],
     ["a name too long", ["a".repeat(26), "--from", "dev"], /is not accepted/],
     ["an unknown profile", ["newstack", "--from", "staging"], /--from staging: unknown profile; accepted: dev, prod/],
     ["an existing stack", ["prod", "--from", "prod"], /Pulumi\.prod\.yaml exists already/],
@@ -82,13 +103,17 @@ describe("npm run stack:new", () => {
     ["a malformed --set", ["newstack", "--from", "dev", "--set", "multiAz"], /expected key=value/],
     ["a region that is not one", ["newstack", "--from", "dev", "--region", "europe"], /--region europe: not an AWS region name/],
     ["a missing --from", ["newstack"], /usage: npm run stack:new/],
-  ])("refuses %s with a clear message, writing nothing", async (_what, args, message) => {
-    const before = fs.readdirSync(REPO_ROOT).filter((file) => file.startsWith("Pulumi."));
-    const prodFile = fs.readFileSync(stackFile("prod"), "utf8");
-    const result = await stackNew(...args);
-    expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(message);
-    expect(fs.readdirSync(REPO_ROOT).filter((file) => file.startsWith("Pulumi."))).toEqual(before);
-    expect(fs.readFileSync(stackFile("prod"), "utf8")).toBe(prodFile);
-  }, 60_000);
+  ])(
+    "refuses %s with a clear message, writing nothing",
+    async (_what, args, message) => {
+      const before = fs.readdirSync(REPO_ROOT).filter((file) => file.startsWith("Pulumi."));
+      const prodFile = fs.readFileSync(stackFile("prod"), "utf8");
+      const result = await stackNew(...args);
+      expect(result.status).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(fs.readdirSync(REPO_ROOT).filter((file) => file.startsWith("Pulumi."))).toEqual(before);
+      expect(fs.readFileSync(stackFile("prod"), "utf8")).toBe(prodFile);
+    },
+    60_000,
+  );
 });

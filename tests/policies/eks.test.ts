@@ -50,12 +50,19 @@ describe("eks-endpoint-not-public-to-world", () => {
   });
 
   it("reports an unset endpointPublicAccess (EKS's default is public) and an empty list", async () => {
-    expect(messages(await checkResource(rule, componentCluster({ endpointPublicAccess: undefined })))).toEqual([expect.stringContaining("0.0.0.0/0")]);
-    expect(messages(await checkResource(rule, componentCluster({ endpointPublicAccess: true, publicAccessCidrs: [] })))).toEqual([expect.stringContaining("lists no publicAccessCidrs")]);
+    expect(messages(await checkResource(rule, componentCluster({ endpointPublicAccess: undefined })))).toEqual([
+      expect.stringContaining("0.0.0.0/0"),
+    ]);
+    expect(messages(await checkResource(rule, componentCluster({ endpointPublicAccess: true, publicAccessCidrs: [] })))).toEqual([
+      expect.stringContaining("lists no publicAccessCidrs"),
+    ]);
   });
 
   it("reports a list containing 0.0.0.0/0 or ::/0, naming it, on both shapes", async () => {
-    const component = await checkResource(rule, componentCluster({ endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.7/32", "0.0.0.0/0"] }));
+    const component = await checkResource(
+      rule,
+      componentCluster({ endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.7/32", "0.0.0.0/0"] }),
+    );
     expect(messages(component)).toEqual([expect.stringContaining("admits 0.0.0.0/0 in publicAccessCidrs")]);
     const aws = await checkResource(rule, awsCluster({}, { endpointPublicAccess: true, publicAccessCidrs: ["::/0"] }));
     expect(messages(aws)).toEqual([expect.stringContaining("admits ::/0 in vpcConfig.publicAccessCidrs")]);
@@ -109,7 +116,9 @@ describe("eks-endpoint-private-only", () => {
 
   it("reports a cluster with neither endpoint", async () => {
     const violations = await checkResource(rule, componentCluster({ endpointPrivateAccess: undefined }));
-    expect(messages(violations)).toEqual([expect.stringContaining("endpointPrivateAccess is not true, so the Kubernetes API would be unreachable")]);
+    expect(messages(violations)).toEqual([
+      expect.stringContaining("endpointPrivateAccess is not true, so the Kubernetes API would be unreachable"),
+    ]);
   });
 
   it("passes a private-only endpoint on both shapes", async () => {
@@ -137,11 +146,15 @@ describe("eks-control-plane-logs", () => {
   });
 
   it("reports a cluster with no logs at all, on both shapes", async () => {
-    expect(messages(await checkResource(rule, componentCluster({ enabledClusterLogTypes: undefined })))).toEqual([expect.stringContaining("sends no control-plane logs")]);
-    expect(messages(await checkResource(rule, awsCluster({ enabledClusterLogTypes: [] })))).toEqual([expect.stringContaining("sends no control-plane logs")]);
-    expect(messages(await checkResource(rule, awsCluster({ enabledClusterLogTypes: ["api", "audit", "authenticator", "scheduler"] })))).toEqual([
-      expect.stringContaining("does not send the controllerManager control-plane log "),
+    expect(messages(await checkResource(rule, componentCluster({ enabledClusterLogTypes: undefined })))).toEqual([
+      expect.stringContaining("sends no control-plane logs"),
     ]);
+    expect(messages(await checkResource(rule, awsCluster({ enabledClusterLogTypes: [] })))).toEqual([
+      expect.stringContaining("sends no control-plane logs"),
+    ]);
+    expect(
+      messages(await checkResource(rule, awsCluster({ enabledClusterLogTypes: ["api", "audit", "authenticator", "scheduler"] }))),
+    ).toEqual([expect.stringContaining("does not send the controllerManager control-plane log ")]);
   });
 
   it("passes all five", async () => {
@@ -167,13 +180,20 @@ describe("eks-secrets-encrypted", () => {
   });
 
   it("reports an AWS cluster with no encryptionConfig, no key, or secrets left out of its resources", async () => {
-    expect(messages(await checkResource(rule, awsCluster({ encryptionConfig: undefined })))).toEqual([expect.stringContaining("encryptionConfig is not set")]);
+    expect(messages(await checkResource(rule, awsCluster({ encryptionConfig: undefined })))).toEqual([
+      expect.stringContaining("encryptionConfig is not set"),
+    ]);
     expect(messages(await checkResource(rule, awsCluster({ encryptionConfig: { provider: {}, resources: ["secrets"] } })))).toEqual([
       expect.stringContaining("encryptionConfig.provider.keyArn is not set"),
     ]);
-    expect(messages(await checkResource(rule, awsCluster({ encryptionConfig: { provider: { keyArn: "arn:aws:kms:eu-west-1:1:key/k" }, resources: [] } })))).toEqual([
-      expect.stringContaining('encryptionConfig.resources does not include "secrets"'),
-    ]);
+    expect(
+      messages(
+        await checkResource(
+          rule,
+          awsCluster({ encryptionConfig: { provider: { keyArn: "arn:aws:kms:eu-west-1:1:key/k" }, resources: [] } }),
+        ),
+      ),
+    ).toEqual([expect.stringContaining('encryptionConfig.resources does not include "secrets"')]);
   });
 
   it("passes secrets encrypted with a KMS key", async () => {
@@ -184,15 +204,25 @@ describe("eks-secrets-encrypted", () => {
   it("neither crashes nor reports when the key or the encryption settings are unknown during preview", async () => {
     expect(await checkResource(rule, componentCluster({ encryptionConfigKeyArn: unknown.string }))).toEqual([]);
     expect(await checkResource(rule, awsCluster({ encryptionConfig: unknown.object }))).toEqual([]);
-    expect(await checkResource(rule, awsCluster({ encryptionConfig: { provider: { keyArn: unknown.string }, resources: ["secrets"] } }))).toEqual([]);
-    expect(await checkResource(rule, awsCluster({ encryptionConfig: { provider: { keyArn: "arn:k" }, resources: unknown.array } }))).toEqual([]);
+    expect(
+      await checkResource(rule, awsCluster({ encryptionConfig: { provider: { keyArn: unknown.string }, resources: ["secrets"] } })),
+    ).toEqual([]);
+    expect(
+      await checkResource(rule, awsCluster({ encryptionConfig: { provider: { keyArn: "arn:k" }, resources: unknown.array } })),
+    ).toEqual([]);
   });
 });
 
 describe("eks-node-groups-private-subnets", () => {
   const rule = ruleNamed(EKS_RULES, "eks-node-groups-private-subnets");
   const subnet = (name: string, tier: string | undefined, extra: Record<string, unknown> = {}): ResourceUnderTest => {
-    const props = { vpcId: "vpc-1", cidrBlock: "10.10.0.0/20", mapPublicIpOnLaunch: false, tags: tier ? { Name: name, tier } : { Name: name }, ...extra };
+    const props = {
+      vpcId: "vpc-1",
+      cidrBlock: "10.10.0.0/20",
+      mapPublicIpOnLaunch: false,
+      tags: tier ? { Name: name, tier } : { Name: name },
+      ...extra,
+    };
     return { type: "aws:ec2/subnet:Subnet", name, props, outputs: { ...props, id: `${name}-id` } };
   };
   const network = [subnet("private-0", "private"), subnet("private-1", "private"), subnet("public-0", "public"), subnet("data-0", "data")];
@@ -213,12 +243,19 @@ describe("eks-node-groups-private-subnets", () => {
     const violations = await checkStack(rule, [...network, group]);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ rule: "eks-node-groups-private-subnets", level: "mandatory", urn: group.urn });
-    expect(violations[0]?.message).toContain('eks:index:ManagedNodeGroup "cluster-apps" places nodes outside the private tier: subnet public-0-id (public-0) is tagged tier: public.');
+    expect(violations[0]?.message).toContain(
+      'eks:index:ManagedNodeGroup "cluster-apps" places nodes outside the private tier: subnet public-0-id (public-0) is tagged tier: public.',
+    );
     expect(violations[0]?.message).toContain("network.privateSubnetIds");
   });
 
   it("reports untagged subnets, subnets the stack does not declare, and private-tier subnets that hand out public IPs", async () => {
-    const stack = [...network, subnet("loose", undefined), subnet("leaky", "private", { mapPublicIpOnLaunch: true }), awsGroup(["loose-id", "subnet-elsewhere", "leaky-id", "data-0-id"])];
+    const stack = [
+      ...network,
+      subnet("loose", undefined),
+      subnet("leaky", "private", { mapPublicIpOnLaunch: true }),
+      awsGroup(["loose-id", "subnet-elsewhere", "leaky-id", "data-0-id"]),
+    ];
     const [violation, ...rest] = await checkStack(rule, stack);
     expect(rest).toEqual([]);
     expect(violation?.message).toContain("subnet loose-id (loose) is not tagged tier");
@@ -230,7 +267,9 @@ describe("eks-node-groups-private-subnets", () => {
   it("compares on the subnets' outputs (their ids), not their inputs", async () => {
     const renamed = { ...subnet("private-0", "private"), outputs: { ...subnet("private-0", "private").props, id: "subnet-0abc" } };
     expect(await checkStack(rule, [renamed, awsGroup(["subnet-0abc"])])).toEqual([]);
-    expect(messages(await checkStack(rule, [renamed, awsGroup(["private-0-id"])]))).toEqual([expect.stringContaining("subnet private-0-id is not one this stack declares")]);
+    expect(messages(await checkStack(rule, [renamed, awsGroup(["private-0-id"])]))).toEqual([
+      expect.stringContaining("subnet private-0-id is not one this stack declares"),
+    ]);
   });
 
   it("passes node groups in private subnets only, on both shapes", async () => {
@@ -247,7 +286,10 @@ describe("eks-node-groups-private-subnets", () => {
     expect(await checkStack(rule, [...network, componentGroup(["private-0-id", unknown.string])])).toEqual([]);
     // A subnet whose tags or public-IP setting are unknown: that subnet is not judged, the others are.
     const unknownTags = { ...subnet("later", "private"), outputs: { id: "later-id", tags: unknown.object, mapPublicIpOnLaunch: false } };
-    const unknownIps = { ...subnet("later-2", "private"), outputs: { id: "later-2-id", tags: { tier: "private" }, mapPublicIpOnLaunch: unknown.boolean } };
+    const unknownIps = {
+      ...subnet("later-2", "private"),
+      outputs: { id: "later-2-id", tags: { tier: "private" }, mapPublicIpOnLaunch: unknown.boolean },
+    };
     const found = await checkStack(rule, [...network, unknownTags, unknownIps, awsGroup(["later-id", "later-2-id", "public-0-id"])]);
     expect(messages(found)).toEqual([expect.stringMatching(/: subnet public-0-id \(public-0\) is tagged tier: public\. Fix/)]);
     // A subnet whose id is unknown may be the one a group names: "not declared" is not claimed.
@@ -271,12 +313,16 @@ describe("eks-supported-version", () => {
     const violations = await checkResource(rule, componentCluster({ version: "1.29" }));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("runs Kubernetes 1.29, which is not a version Amazon EKS supports (standard support: 1.34, 1.35, 1.36; extended support: 1.32, 1.33)");
+    expect(violations[0]?.message).toContain(
+      "runs Kubernetes 1.29, which is not a version Amazon EKS supports (standard support: 1.34, 1.35, 1.36; extended support: 1.32, 1.33)",
+    );
     expect(violations[0]?.message).toContain("cluster.kubernetesVersion");
   });
 
   it("reports an unpinned cluster and an unsupported node group version, on both shapes", async () => {
-    expect(messages(await checkResource(rule, awsCluster({ version: undefined })))).toEqual([expect.stringContaining("pins no Kubernetes version")]);
+    expect(messages(await checkResource(rule, awsCluster({ version: undefined })))).toEqual([
+      expect.stringContaining("pins no Kubernetes version"),
+    ]);
     expect(messages(await checkResource(rule, { type: "eks:index:ManagedNodeGroup", props: { version: "1.28" } }))).toEqual([
       expect.stringContaining("The node group pins Kubernetes 1.28, which is not a version Amazon EKS supports"),
     ]);
@@ -287,7 +333,9 @@ describe("eks-supported-version", () => {
     expect(await checkResource(rule, componentCluster({ version: "1.33" }))).toEqual([]);
     expect(await checkResource(rule, awsCluster({ version: "1.32", upgradePolicy: undefined }))).toEqual([]);
     const standardPolicy = await checkResource(rule, componentCluster({ version: "1.33", upgradePolicy: { supportType: "STANDARD" } }));
-    expect(messages(standardPolicy)).toEqual([expect.stringContaining("Kubernetes 1.33, which is only in extended support, but its upgradePolicy.supportType is STANDARD")]);
+    expect(messages(standardPolicy)).toEqual([
+      expect.stringContaining("Kubernetes 1.33, which is only in extended support, but its upgradePolicy.supportType is STANDARD"),
+    ]);
   });
 
   it("passes supported versions and node groups that follow their cluster", async () => {
@@ -300,10 +348,14 @@ describe("eks-supported-version", () => {
   it("takes the supported lists from the pack config", async () => {
     const config = { "eks-supported-version": { versions: ["1.36", "1.37"], extendedVersions: [] } };
     expect(messages(await checkResource(rule, componentCluster(), config))).toEqual([
-      expect.stringContaining("runs Kubernetes 1.35, which is not a version Amazon EKS supports (standard support: 1.36, 1.37; extended support: none)"),
+      expect.stringContaining(
+        "runs Kubernetes 1.35, which is not a version Amazon EKS supports (standard support: 1.36, 1.37; extended support: none)",
+      ),
     ]);
     expect(await checkResource(rule, componentCluster({ version: "1.37" }), config)).toEqual([]);
-    expect(await checkResource(rule, componentCluster({ version: "1.29" }), { "eks-supported-version": { extendedVersions: ["1.29"] } })).toEqual([]);
+    expect(
+      await checkResource(rule, componentCluster({ version: "1.29" }), { "eks-supported-version": { extendedVersions: ["1.29"] } }),
+    ).toEqual([]);
   });
 
   it("neither crashes nor reports when the version or the upgrade policy is unknown during preview", async () => {
@@ -326,8 +378,12 @@ describe("eks-authentication-mode-api", () => {
   });
 
   it("reports an unset mode (CONFIG_MAP by default), on both shapes", async () => {
-    expect(messages(await checkResource(rule, componentCluster({ authenticationMode: undefined })))).toEqual([expect.stringContaining("sets no authenticationMode, so EKS uses CONFIG_MAP")]);
-    expect(messages(await checkResource(rule, awsCluster({ accessConfig: undefined })))).toEqual([expect.stringContaining("sets no accessConfig.authenticationMode")]);
+    expect(messages(await checkResource(rule, componentCluster({ authenticationMode: undefined })))).toEqual([
+      expect.stringContaining("sets no authenticationMode, so EKS uses CONFIG_MAP"),
+    ]);
+    expect(messages(await checkResource(rule, awsCluster({ accessConfig: undefined })))).toEqual([
+      expect.stringContaining("sets no accessConfig.authenticationMode"),
+    ]);
     expect(messages(await checkResource(rule, awsCluster({ accessConfig: { authenticationMode: "CONFIG_MAP" } })))).toEqual([
       expect.stringContaining("accessConfig.authenticationMode is CONFIG_MAP"),
     ]);

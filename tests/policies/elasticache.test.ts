@@ -42,11 +42,24 @@ const devGroup = () => group({ numCacheClusters: 1, automaticFailoverEnabled: fa
 const serverless = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:elasticache/serverlessCache:ServerlessCache",
   name: "serverless-cache",
-  props: { name: "sessions", engine: "valkey", kmsKeyId: KEY, userGroupId: "sessions-users", snapshotRetentionLimit: 3, subnetIds: ["subnet-a", "subnet-b"], ...props },
+  props: {
+    name: "sessions",
+    engine: "valkey",
+    kmsKeyId: KEY,
+    userGroupId: "sessions-users",
+    snapshotRetentionLimit: 3,
+    subnetIds: ["subnet-a", "subnet-b"],
+    ...props,
+  },
 });
 
-const cacheCluster = (props: Record<string, unknown> = {}): ResourceUnderTest => ({ type: "aws:elasticache/cluster:Cluster", name: "cache-node", props: { clusterId: "node", nodeType: "cache.t4g.small", numCacheNodes: 1, ...props } });
-const memcached = (props: Record<string, unknown> = {}) => cacheCluster({ engine: "memcached", numCacheNodes: 3, transitEncryptionEnabled: true, azMode: "cross-az", ...props });
+const cacheCluster = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
+  type: "aws:elasticache/cluster:Cluster",
+  name: "cache-node",
+  props: { clusterId: "node", nodeType: "cache.t4g.small", numCacheNodes: 1, ...props },
+});
+const memcached = (props: Record<string, unknown> = {}) =>
+  cacheCluster({ engine: "memcached", numCacheNodes: 3, transitEncryptionEnabled: true, azMode: "cross-az", ...props });
 const standalone = (props: Record<string, unknown> = {}) => cacheCluster({ engine: "redis", snapshotRetentionLimit: 7, ...props });
 const groupMember = () => cacheCluster({ replicationGroupId: "coupon-prod-cache" });
 
@@ -72,7 +85,9 @@ describe("the ElastiCache rules", () => {
     for (const rule of ELASTICACHE_RULES) {
       expect(await checkResource(rule, group(), prod)).toEqual([]);
       expect(await checkResource(rule, groupMember(), prod)).toEqual([]);
-      expect(await checkResource(rule, { type: "aws:elasticache/parameterGroup:ParameterGroup", props: { family: "valkey8" } }, prod)).toEqual([]);
+      expect(
+        await checkResource(rule, { type: "aws:elasticache/parameterGroup:ParameterGroup", props: { family: "valkey8" } }, prod),
+      ).toEqual([]);
     }
   });
 
@@ -104,13 +119,19 @@ describe("elasticache-encryption-at-rest-cmk", () => {
 
   it("reports encryption with the AWS-managed key, on groups and serverless caches", async () => {
     expect(messages(await checkResource(rule, group({ kmsKeyId: undefined })))).toEqual([
-      expect.stringContaining("The replication group is encrypted at rest with the AWS-managed ElastiCache key, not a customer-managed KMS key (kmsKeyId is not set)."),
+      expect.stringContaining(
+        "The replication group is encrypted at rest with the AWS-managed ElastiCache key, not a customer-managed KMS key (kmsKeyId is not set).",
+      ),
     ]);
-    expect(messages(await checkResource(rule, serverless({ kmsKeyId: undefined })))).toEqual([expect.stringContaining("The serverless cache is encrypted at rest with a key AWS owns")]);
+    expect(messages(await checkResource(rule, serverless({ kmsKeyId: undefined })))).toEqual([
+      expect.stringContaining("The serverless cache is encrypted at rest with a key AWS owns"),
+    ]);
   });
 
   it("reports a standalone Redis node, which cannot be encrypted at rest; does not judge Memcached", async () => {
-    expect(messages(await checkResource(rule, standalone()))).toEqual([expect.stringContaining("is a single Redis OSS/Valkey node, which cannot encrypt its data at rest.")]);
+    expect(messages(await checkResource(rule, standalone()))).toEqual([
+      expect.stringContaining("is a single Redis OSS/Valkey node, which cannot encrypt its data at rest."),
+    ]);
     expect(await checkResource(rule, memcached())).toEqual([]);
   });
 
@@ -133,23 +154,34 @@ describe("elasticache-encryption-in-transit", () => {
   const rule = ruleNamed(ELASTICACHE_RULES, "elasticache-encryption-in-transit");
 
   it("reports a group without TLS", async () => {
-    const violations = await checkResource(rule, group({ transitEncryptionEnabled: false, transitEncryptionMode: undefined, authToken: undefined }));
+    const violations = await checkResource(
+      rule,
+      group({ transitEncryptionEnabled: false, transitEncryptionMode: undefined, authToken: undefined }),
+    );
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("The replication group accepts unencrypted connections: transitEncryptionEnabled is false.");
     expect(violations[0]?.message).toContain('Fix: set `transitEncryptionEnabled: true` and `transitEncryptionMode: "required"`');
-    expect(messages(await checkResource(rule, group({ transitEncryptionEnabled: undefined })))).toEqual([expect.stringContaining("transitEncryptionEnabled is not set")]);
+    expect(messages(await checkResource(rule, group({ transitEncryptionEnabled: undefined })))).toEqual([
+      expect.stringContaining("transitEncryptionEnabled is not set"),
+    ]);
   });
 
   it('reports the "preferred" mode, which still lets plaintext clients in', async () => {
     expect(messages(await checkResource(rule, group({ transitEncryptionMode: "preferred" })))).toEqual([
-      expect.stringContaining('The replication group still accepts unencrypted connections: transitEncryptionMode is "preferred"; it must be "required".'),
+      expect.stringContaining(
+        'The replication group still accepts unencrypted connections: transitEncryptionMode is "preferred"; it must be "required".',
+      ),
     ]);
   });
 
   it("reports Memcached without TLS and a standalone Redis node", async () => {
-    expect(messages(await checkResource(rule, memcached({ transitEncryptionEnabled: undefined })))).toEqual([expect.stringContaining("The Memcached cluster accepts unencrypted connections: transitEncryptionEnabled is not set.")]);
-    expect(messages(await checkResource(rule, standalone()))).toEqual([expect.stringContaining("cannot encrypt connections (TLS needs a replication group)")]);
+    expect(messages(await checkResource(rule, memcached({ transitEncryptionEnabled: undefined })))).toEqual([
+      expect.stringContaining("The Memcached cluster accepts unencrypted connections: transitEncryptionEnabled is not set."),
+    ]);
+    expect(messages(await checkResource(rule, standalone()))).toEqual([
+      expect.stringContaining("cannot encrypt connections (TLS needs a replication group)"),
+    ]);
   });
 
   it("passes the kit's group, TLS with the mode left to its default, Memcached with TLS and serverless caches (always TLS)", async () => {
@@ -173,14 +205,20 @@ describe("elasticache-auth-required", () => {
     const violations = await checkResource(rule, group({ authToken: undefined }), dev);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("The replication group lets clients in without authenticating: it has no AUTH token (authToken, authTokenWo) and no user group (userGroupIds).");
+    expect(violations[0]?.message).toContain(
+      "The replication group lets clients in without authenticating: it has no AUTH token (authToken, authTokenWo) and no user group (userGroupIds).",
+    );
     expect(violations[0]?.message).toContain("Fix: set `authToken` from a random password kept in Secrets Manager");
     expect(await checkResource(rule, group({ authToken: "", userGroupIds: [] }))).toHaveLength(1);
   });
 
   it("reports a serverless cache without a user group and a standalone Redis node", async () => {
-    expect(messages(await checkResource(rule, serverless({ userGroupId: undefined })))).toEqual([expect.stringContaining("The serverless cache lets clients in without authenticating: it has no user group (userGroupId)")]);
-    expect(messages(await checkResource(rule, standalone()))).toEqual([expect.stringContaining("cannot require an AUTH token or a user group")]);
+    expect(messages(await checkResource(rule, serverless({ userGroupId: undefined })))).toEqual([
+      expect.stringContaining("The serverless cache lets clients in without authenticating: it has no user group (userGroupId)"),
+    ]);
+    expect(messages(await checkResource(rule, standalone()))).toEqual([
+      expect.stringContaining("cannot require an AUTH token or a user group"),
+    ]);
   });
 
   it("passes the kit's AUTH token, a write-only token, RBAC user groups; does not judge Memcached", async () => {
@@ -206,18 +244,28 @@ describe("elasticache-multi-az-failover", () => {
     const violations = await checkResource(rule, devGroup(), prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("The replication group does not fail over to another availability zone: multiAzEnabled is false and automaticFailoverEnabled is false.");
+    expect(violations[0]?.message).toContain(
+      "The replication group does not fail over to another availability zone: multiAzEnabled is false and automaticFailoverEnabled is false.",
+    );
     expect(violations[0]?.message).toContain("`cache.multiAz: true`");
     expect((await checkResource(rule, devGroup(), dev)).map((v) => v.level)).toEqual(["advisory"]);
   });
 
   it("reports either setting missing on its own", async () => {
-    expect(messages(await checkResource(rule, group({ multiAzEnabled: undefined })))).toEqual([expect.stringContaining("multiAzEnabled is not set.")]);
-    expect(messages(await checkResource(rule, group({ multiAzEnabled: false, automaticFailoverEnabled: true })))).toEqual([expect.stringContaining(": multiAzEnabled is false.")]);
+    expect(messages(await checkResource(rule, group({ multiAzEnabled: undefined })))).toEqual([
+      expect.stringContaining("multiAzEnabled is not set."),
+    ]);
+    expect(messages(await checkResource(rule, group({ multiAzEnabled: false, automaticFailoverEnabled: true })))).toEqual([
+      expect.stringContaining(": multiAzEnabled is false."),
+    ]);
   });
 
   it("reports Memcached in one zone and a standalone Redis node", async () => {
-    expect(messages(await checkResource(rule, memcached({ azMode: "single-az" })))).toEqual([expect.stringContaining('The Memcached cluster keeps all its nodes in one availability zone: azMode is "single-az"; it must be "cross-az".')]);
+    expect(messages(await checkResource(rule, memcached({ azMode: "single-az" })))).toEqual([
+      expect.stringContaining(
+        'The Memcached cluster keeps all its nodes in one availability zone: azMode is "single-az"; it must be "cross-az".',
+      ),
+    ]);
     expect(messages(await checkResource(rule, memcached({ azMode: undefined })))).toEqual([expect.stringContaining("azMode is not set")]);
     expect(messages(await checkResource(rule, standalone()))).toEqual([expect.stringContaining("has no replica to fail over to")]);
   });
@@ -231,7 +279,9 @@ describe("elasticache-multi-az-failover", () => {
   it("neither crashes nor reports what is unknown during preview, and judges each setting on its own", async () => {
     expect(await checkResource(rule, group({ multiAzEnabled: unknown.boolean, automaticFailoverEnabled: unknown.boolean }))).toEqual([]);
     expect(await checkResource(rule, group({ multiAzEnabled: unknown.boolean }))).toEqual([]);
-    expect(messages(await checkResource(rule, group({ multiAzEnabled: unknown.boolean, automaticFailoverEnabled: false })))).toEqual([expect.stringContaining(": automaticFailoverEnabled is false.")]);
+    expect(messages(await checkResource(rule, group({ multiAzEnabled: unknown.boolean, automaticFailoverEnabled: false })))).toEqual([
+      expect.stringContaining(": automaticFailoverEnabled is false."),
+    ]);
     expect(await checkResource(rule, memcached({ azMode: unknown.string }))).toEqual([]);
   });
 });
@@ -243,14 +293,20 @@ describe("elasticache-snapshot-retention", () => {
     const violations = await checkResource(rule, group({ snapshotRetentionLimit: 0 }), prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("The replication group takes no automatic snapshots (snapshotRetentionLimit is 0); they must be kept for at least 1 day.");
+    expect(violations[0]?.message).toContain(
+      "The replication group takes no automatic snapshots (snapshotRetentionLimit is 0); they must be kept for at least 1 day.",
+    );
     expect(violations[0]?.message).toContain("`cache.snapshotRetentionDays`");
     expect((await checkResource(rule, group({ snapshotRetentionLimit: undefined }), dev)).map((v) => v.level)).toEqual(["advisory"]);
   });
 
   it("reports serverless caches and standalone Redis nodes without snapshots; does not judge Memcached", async () => {
-    expect(messages(await checkResource(rule, serverless({ snapshotRetentionLimit: undefined })))).toEqual([expect.stringContaining("The serverless cache takes no automatic snapshots (snapshotRetentionLimit is not set)")]);
-    expect(messages(await checkResource(rule, standalone({ snapshotRetentionLimit: 0 })))).toEqual([expect.stringContaining("This standalone ElastiCache cluster takes no automatic snapshots")]);
+    expect(messages(await checkResource(rule, serverless({ snapshotRetentionLimit: undefined })))).toEqual([
+      expect.stringContaining("The serverless cache takes no automatic snapshots (snapshotRetentionLimit is not set)"),
+    ]);
+    expect(messages(await checkResource(rule, standalone({ snapshotRetentionLimit: 0 })))).toEqual([
+      expect.stringContaining("This standalone ElastiCache cluster takes no automatic snapshots"),
+    ]);
     expect(await checkResource(rule, memcached())).toEqual([]);
     expect(await checkResource(rule, serverless({ engine: "memcached", snapshotRetentionLimit: undefined }))).toEqual([]);
   });
@@ -264,8 +320,14 @@ describe("elasticache-snapshot-retention", () => {
 
   it("takes the minimum from the pack config", async () => {
     const strict = { "elasticache-snapshot-retention": { minimumDays: 14 } };
-    expect(messages(await checkResource(rule, group(), strict))).toEqual([expect.stringContaining("The replication group keeps automatic snapshots for 7 days (snapshotRetentionLimit); at least 14 days are required.")]);
-    expect(messages(await checkResource(rule, devGroup(), { "elasticache-snapshot-retention": { minimumDays: 3 } }))).toEqual([expect.stringContaining("for 1 day (snapshotRetentionLimit)")]);
+    expect(messages(await checkResource(rule, group(), strict))).toEqual([
+      expect.stringContaining(
+        "The replication group keeps automatic snapshots for 7 days (snapshotRetentionLimit); at least 14 days are required.",
+      ),
+    ]);
+    expect(messages(await checkResource(rule, devGroup(), { "elasticache-snapshot-retention": { minimumDays: 3 } }))).toEqual([
+      expect.stringContaining("for 1 day (snapshotRetentionLimit)"),
+    ]);
     expect(rule.configSchema?.properties.minimumDays?.default).toBe(1);
   });
 

@@ -55,33 +55,52 @@ describe("secretsmanager-secret-cmk", () => {
   const secret = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
     type: "aws:secretsmanager/secret:Secret",
     name: "database-credentials",
-    props: { name: "coupon-prod/mysql/master", description: "coupon-prod: RDS MySQL master credentials", kmsKeyId: KEY, recoveryWindowInDays: 30, ...props },
+    props: {
+      name: "coupon-prod/mysql/master",
+      description: "coupon-prod: RDS MySQL master credentials",
+      kmsKeyId: KEY,
+      recoveryWindowInDays: 30,
+      ...props,
+    },
   });
 
   it("reports a secret on the AWS-managed key", async () => {
     const violations = await checkResource(rule, secret({ kmsKeyId: undefined }), prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("This secret is encrypted with the AWS-managed aws/secretsmanager key, not a customer-managed KMS key (kmsKeyId is not set).");
+    expect(violations[0]?.message).toContain(
+      "This secret is encrypted with the AWS-managed aws/secretsmanager key, not a customer-managed KMS key (kmsKeyId is not set).",
+    );
     expect(violations[0]?.message).toContain("Fix: set `kmsKeyId`");
     expect(violations[0]?.message).toContain("infra/security/stored-secret.ts");
   });
 
   it("reports a replica in another region on the AWS-managed key", async () => {
     const replicas = [{ region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-central-1:123456789012:key/k" }, { region: "us-east-1" }];
-    expect(messages(await checkResource(rule, secret({ replicas })))).toEqual([expect.stringContaining("This secret's replica in us-east-1 (replicas[1]) is encrypted with the AWS-managed aws/secretsmanager key")]);
+    expect(messages(await checkResource(rule, secret({ replicas })))).toEqual([
+      expect.stringContaining("This secret's replica in us-east-1 (replicas[1]) is encrypted with the AWS-managed aws/secretsmanager key"),
+    ]);
   });
 
   it("passes the kit's secrets", async () => {
     expect(await checkResource(rule, secret())).toEqual([]);
-    expect(await checkResource(rule, secret({ replicas: [{ region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-central-1:123456789012:key/k" }] }))).toEqual([]);
+    expect(
+      await checkResource(
+        rule,
+        secret({ replicas: [{ region: "eu-central-1", kmsKeyId: "arn:aws:kms:eu-central-1:123456789012:key/k" }] }),
+      ),
+    ).toEqual([]);
   });
 
   it("neither crashes nor reports what is unknown during preview, and judges each key on its own", async () => {
     expect(await checkResource(rule, secret({ kmsKeyId: unknown.string }))).toEqual([]);
     expect(await checkResource(rule, secret({ replicas: unknown.array }))).toEqual([]);
-    expect(await checkResource(rule, secret({ replicas: [unknown.object, { region: "eu-central-1", kmsKeyId: unknown.string }] }))).toEqual([]);
-    expect(messages(await checkResource(rule, secret({ kmsKeyId: unknown.string, replicas: [{ region: "us-east-1" }] })))).toEqual([expect.stringContaining("replica in us-east-1")]);
+    expect(await checkResource(rule, secret({ replicas: [unknown.object, { region: "eu-central-1", kmsKeyId: unknown.string }] }))).toEqual(
+      [],
+    );
+    expect(messages(await checkResource(rule, secret({ kmsKeyId: unknown.string, replicas: [{ region: "us-east-1" }] })))).toEqual([
+      expect.stringContaining("replica in us-east-1"),
+    ]);
   });
 });
 
@@ -101,7 +120,9 @@ describe("cloudwatch-log-group-retention", () => {
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("This log group keeps its events forever: retentionInDays is not set.");
     expect(violations[0]?.message).toContain("Fix: set `retentionInDays`");
-    expect(messages(await checkResource(rule, logGroup({ retentionInDays: 0 })))).toEqual([expect.stringContaining("retentionInDays is 0.")]);
+    expect(messages(await checkResource(rule, logGroup({ retentionInDays: 0 })))).toEqual([
+      expect.stringContaining("retentionInDays is 0."),
+    ]);
   });
 
   it("passes the kit's prod and dev retentions", async () => {
@@ -138,7 +159,13 @@ describe("cloudwatch-log-group-cmk", () => {
 const repository = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:ecr/repository:Repository",
   name: "images-coupon",
-  props: { name: "coupon-prod/coupon", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true }, encryptionConfigurations: [{ encryptionType: "KMS" }], ...props },
+  props: {
+    name: "coupon-prod/coupon",
+    imageTagMutability: "IMMUTABLE",
+    imageScanningConfiguration: { scanOnPush: true },
+    encryptionConfigurations: [{ encryptionType: "KMS" }],
+    ...props,
+  },
 });
 
 describe("ecr-immutable-tags", () => {
@@ -148,15 +175,29 @@ describe("ecr-immutable-tags", () => {
     const violations = await checkResource(rule, repository({ imageTagMutability: "MUTABLE" }), prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain('This ECR repository lets a pushed tag be overwritten with another image: imageTagMutability is "MUTABLE".');
+    expect(violations[0]?.message).toContain(
+      'This ECR repository lets a pushed tag be overwritten with another image: imageTagMutability is "MUTABLE".',
+    );
     expect(violations[0]?.message).toContain('Fix: set `imageTagMutability: "IMMUTABLE"`');
-    expect(messages(await checkResource(rule, repository({ imageTagMutability: undefined })))).toEqual([expect.stringContaining("imageTagMutability is not set (MUTABLE by default)")]);
-    expect(messages(await checkResource(rule, repository({ imageTagMutability: "MUTABLE_WITH_EXCLUSION" })))).toEqual([expect.stringContaining('"MUTABLE_WITH_EXCLUSION"')]);
+    expect(messages(await checkResource(rule, repository({ imageTagMutability: undefined })))).toEqual([
+      expect.stringContaining("imageTagMutability is not set (MUTABLE by default)"),
+    ]);
+    expect(messages(await checkResource(rule, repository({ imageTagMutability: "MUTABLE_WITH_EXCLUSION" })))).toEqual([
+      expect.stringContaining('"MUTABLE_WITH_EXCLUSION"'),
+    ]);
   });
 
   it("passes IMMUTABLE (the kit's) and IMMUTABLE_WITH_EXCLUSION", async () => {
     expect(await checkResource(rule, repository())).toEqual([]);
-    expect(await checkResource(rule, repository({ imageTagMutability: "IMMUTABLE_WITH_EXCLUSION", imageTagMutabilityExclusionFilters: [{ filter: "dev-*", filterType: "WILDCARD" }] }))).toEqual([]);
+    expect(
+      await checkResource(
+        rule,
+        repository({
+          imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+          imageTagMutabilityExclusionFilters: [{ filter: "dev-*", filterType: "WILDCARD" }],
+        }),
+      ),
+    ).toEqual([]);
   });
 
   it("neither crashes nor reports when the setting is unknown during preview", async () => {
@@ -171,9 +212,13 @@ describe("ecr-scan-on-push", () => {
     const violations = await checkResource(rule, repository({ imageScanningConfiguration: { scanOnPush: false } }), prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("This ECR repository does not scan images when they are pushed: imageScanningConfiguration.scanOnPush is false.");
+    expect(violations[0]?.message).toContain(
+      "This ECR repository does not scan images when they are pushed: imageScanningConfiguration.scanOnPush is false.",
+    );
     expect(violations[0]?.message).toContain("Fix: set `imageScanningConfiguration: { scanOnPush: true }`");
-    expect(messages(await checkResource(rule, repository({ imageScanningConfiguration: undefined })))).toEqual([expect.stringContaining("scanOnPush is not set")]);
+    expect(messages(await checkResource(rule, repository({ imageScanningConfiguration: undefined })))).toEqual([
+      expect.stringContaining("scanOnPush is not set"),
+    ]);
   });
 
   it("passes the kit's repositories", async () => {
@@ -196,11 +241,23 @@ const bucket = (name: string, outputs: Record<string, unknown> = {}): ResourceUn
   props: { bucket: `coupon-prod-${name}` },
   outputs: { bucket: `coupon-prod-${name}`, id: `coupon-prod-${name}`, arn: `arn:aws:s3:::coupon-prod-${name}`, ...outputs },
 });
-const attached = (type: string, name: string, outputs: Record<string, unknown>): ResourceUnderTest => ({ type, name, props: outputs, outputs: { id: `${name}-id`, ...outputs } });
+const attached = (type: string, name: string, outputs: Record<string, unknown>): ResourceUnderTest => ({
+  type,
+  name,
+  props: outputs,
+  outputs: { id: `${name}-id`, ...outputs },
+});
 const FLAGS = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
-const publicAccessBlock = (target: unknown, flags: Record<string, unknown> = FLAGS) => attached("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${String(target)}-pab`, { bucket: target, ...flags });
-const encryption = (target: unknown, rules: unknown = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }]) =>
-  attached("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${String(target)}-sse`, { bucket: target, rules });
+const publicAccessBlock = (target: unknown, flags: Record<string, unknown> = FLAGS) =>
+  attached("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${String(target)}-pab`, { bucket: target, ...flags });
+const encryption = (
+  target: unknown,
+  rules: unknown = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY }, bucketKeyEnabled: true }],
+) =>
+  attached("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", `${String(target)}-sse`, {
+    bucket: target,
+    rules,
+  });
 const TLS_STATEMENT = {
   Sid: "DenyInsecureTransport",
   Effect: "Deny",
@@ -211,7 +268,10 @@ const TLS_STATEMENT = {
 };
 const bucketPolicy = (target: unknown, statements: unknown[] = [TLS_STATEMENT], asObject = false) => {
   const document = { Version: "2012-10-17", Statement: statements };
-  return attached("aws:s3/bucketPolicy:BucketPolicy", `${String(target)}-policy`, { bucket: target, policy: asObject ? document : JSON.stringify(document) });
+  return attached("aws:s3/bucketPolicy:BucketPolicy", `${String(target)}-policy`, {
+    bucket: target,
+    policy: asObject ? document : JSON.stringify(document),
+  });
 };
 
 describe("s3-public-access-blocked", () => {
@@ -221,14 +281,18 @@ describe("s3-public-access-blocked", () => {
     const violations = await checkStack(rule, [bucket("assets"), bucket("exports"), publicAccessBlock("coupon-prod-assets")], prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ level: "mandatory", urn: bucket("exports").urn });
-    expect(violations[0]?.message).toContain("S3 bucket exports (coupon-prod-exports) has no aws.s3.BucketPublicAccessBlock: nothing in the stack stops an ACL or a bucket policy from making it public.");
+    expect(violations[0]?.message).toContain(
+      "S3 bucket exports (coupon-prod-exports) has no aws.s3.BucketPublicAccessBlock: nothing in the stack stops an ACL or a bucket policy from making it public.",
+    );
     expect(violations[0]?.message).toContain("Fix: declare `new aws.s3.BucketPublicAccessBlock(");
   });
 
   it("reports a block that leaves flags off, naming them", async () => {
     const partial = publicAccessBlock("coupon-prod-assets", { blockPublicAcls: true, blockPublicPolicy: false, ignorePublicAcls: true });
     expect(messages(await checkStack(rule, [bucket("assets"), partial]))).toEqual([
-      expect.stringContaining("S3 bucket assets (coupon-prod-assets)'s public access block leaves public access open: blockPublicPolicy, restrictPublicBuckets are not true."),
+      expect.stringContaining(
+        "S3 bucket assets (coupon-prod-assets)'s public access block leaves public access open: blockPublicPolicy, restrictPublicBuckets are not true.",
+      ),
     ]);
   });
 
@@ -236,22 +300,39 @@ describe("s3-public-access-blocked", () => {
     expect(await checkStack(rule, [bucket("assets"), publicAccessBlock("coupon-prod-assets")])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets", { id: "assets-id" }), publicAccessBlock("assets-id")])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), publicAccessBlock("arn:aws:s3:::coupon-prod-assets")])).toEqual([]);
-    expect(await checkStack(rule, [bucket("assets"), attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", FLAGS)])).toEqual([]);
-    expect(await checkStack(rule, [{ ...bucket("assets"), type: "aws:s3/bucketV2:BucketV2" }, publicAccessBlock("coupon-prod-assets")])).toEqual([]);
+    expect(
+      await checkStack(rule, [bucket("assets"), attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", FLAGS)]),
+    ).toEqual([]);
+    expect(
+      await checkStack(rule, [{ ...bucket("assets"), type: "aws:s3/bucketV2:BucketV2" }, publicAccessBlock("coupon-prod-assets")]),
+    ).toEqual([]);
     expect(await checkStack(rule, [])).toEqual([]);
   });
 
   it("still reports when the account-wide block is partial", async () => {
-    const partialAccount = attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", { ...FLAGS, restrictPublicBuckets: false });
+    const partialAccount = attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", {
+      ...FLAGS,
+      restrictPublicBuckets: false,
+    });
     expect(await checkStack(rule, [bucket("assets"), partialAccount])).toHaveLength(1);
   });
 
   it("neither crashes nor reports what is unknown during preview, and still judges what is known", async () => {
     expect(await checkStack(rule, [bucket("assets", { id: unknown.string, bucket: unknown.string, arn: unknown.string })])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), publicAccessBlock(unknown.string)])).toEqual([]);
-    expect(await checkStack(rule, [bucket("assets"), publicAccessBlock("coupon-prod-assets", { ...FLAGS, blockPublicPolicy: unknown.boolean })])).toEqual([]);
-    expect(await checkStack(rule, [bucket("assets"), attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", { ...FLAGS, blockPublicAcls: unknown.boolean })])).toHaveLength(1);
-    const mixed = await checkStack(rule, [bucket("assets", { id: unknown.string, bucket: unknown.string, arn: unknown.string }), bucket("exports")]);
+    expect(
+      await checkStack(rule, [bucket("assets"), publicAccessBlock("coupon-prod-assets", { ...FLAGS, blockPublicPolicy: unknown.boolean })]),
+    ).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        bucket("assets"),
+        attached("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", "account", { ...FLAGS, blockPublicAcls: unknown.boolean }),
+      ]),
+    ).toHaveLength(1);
+    const mixed = await checkStack(rule, [
+      bucket("assets", { id: unknown.string, bucket: unknown.string, arn: unknown.string }),
+      bucket("exports"),
+    ]);
     expect(mixed.map((v) => v.urn)).toEqual([bucket("exports").urn]);
   });
 });
@@ -269,23 +350,40 @@ describe("s3-encryption-configured", () => {
 
   it("reports a configuration without default encryption, and ignores the inline output S3 fills in", async () => {
     expect(messages(await checkStack(rule, [bucket("assets"), encryption("coupon-prod-assets", [{ bucketKeyEnabled: true }])]))).toEqual([
-      expect.stringContaining("encryption configuration sets no default encryption: no rule sets applyServerSideEncryptionByDefault.sseAlgorithm."),
+      expect.stringContaining(
+        "encryption configuration sets no default encryption: no rule sets applyServerSideEncryptionByDefault.sseAlgorithm.",
+      ),
     ]);
-    const inline = bucket("assets", { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } });
+    const inline = bucket("assets", {
+      serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } },
+    });
     expect(await checkStack(rule, [inline])).toHaveLength(1);
   });
 
   it("passes a bucket with a KMS or SSE-S3 configuration (either resource version)", async () => {
     expect(await checkStack(rule, [bucket("assets"), encryption("coupon-prod-assets")])).toEqual([]);
-    expect(await checkStack(rule, [bucket("assets"), encryption("coupon-prod-assets", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }])])).toEqual([]);
-    const v2 = { ...encryption("coupon-prod-assets"), type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2" };
+    expect(
+      await checkStack(rule, [
+        bucket("assets"),
+        encryption("coupon-prod-assets", [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]),
+      ]),
+    ).toEqual([]);
+    const v2 = {
+      ...encryption("coupon-prod-assets"),
+      type: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    };
     expect(await checkStack(rule, [bucket("assets"), v2])).toEqual([]);
   });
 
   it("neither crashes nor reports what is unknown during preview", async () => {
     expect(await checkStack(rule, [bucket("assets"), encryption(unknown.string)])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), encryption("coupon-prod-assets", unknown.array)])).toEqual([]);
-    expect(await checkStack(rule, [bucket("assets"), encryption("coupon-prod-assets", [{ applyServerSideEncryptionByDefault: unknown.object }])])).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        bucket("assets"),
+        encryption("coupon-prod-assets", [{ applyServerSideEncryptionByDefault: unknown.object }]),
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -296,14 +394,23 @@ describe("s3-tls-only", () => {
     const violations = await checkStack(rule, [bucket("assets")], prod);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ level: "mandatory", urn: bucket("assets").urn });
-    expect(violations[0]?.message).toContain("S3 bucket assets (coupon-prod-assets) has no bucket policy (aws.s3.BucketPolicy): nothing refuses requests made without TLS.");
+    expect(violations[0]?.message).toContain(
+      "S3 bucket assets (coupon-prod-assets) has no bucket policy (aws.s3.BucketPolicy): nothing refuses requests made without TLS.",
+    );
     expect(violations[0]?.message).toContain('Condition: { Bool: { "aws:SecureTransport": "false" } }');
   });
 
   it("reports a policy whose statements do not deny insecure transport for everything", async () => {
-    const allowOnly = { Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::coupon-prod-assets/*" };
+    const allowOnly = {
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::123456789012:root" },
+      Action: "s3:GetObject",
+      Resource: "arn:aws:s3:::coupon-prod-assets/*",
+    };
     expect(messages(await checkStack(rule, [bucket("assets"), bucketPolicy("coupon-prod-assets", [allowOnly])]))).toEqual([
-      expect.stringContaining("S3 bucket assets (coupon-prod-assets)'s bucket policy does not refuse requests made without TLS: no statement denies \"s3:*\" to every principal"),
+      expect.stringContaining(
+        'S3 bucket assets (coupon-prod-assets)\'s bucket policy does not refuse requests made without TLS: no statement denies "s3:*" to every principal',
+      ),
     ]);
     for (const weaker of [
       { ...TLS_STATEMENT, Action: "s3:GetObject" },
@@ -319,13 +426,29 @@ describe("s3-tls-only", () => {
   it("passes the recommended statement, as a JSON string or an object, with its variants, or inline on the bucket", async () => {
     expect(await checkStack(rule, [bucket("assets"), bucketPolicy("coupon-prod-assets")])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), bucketPolicy("coupon-prod-assets", [TLS_STATEMENT], true)])).toEqual([]);
-    const variant = { ...TLS_STATEMENT, Principal: { AWS: ["*"] }, Action: ["*"], Resource: "*", Condition: { BoolIfExists: { "aws:securetransport": false } } };
-    expect(await checkStack(rule, [bucket("assets"), bucketPolicy("coupon-prod-assets", [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }, variant])])).toEqual([]);
+    const variant = {
+      ...TLS_STATEMENT,
+      Principal: { AWS: ["*"] },
+      Action: ["*"],
+      Resource: "*",
+      Condition: { BoolIfExists: { "aws:securetransport": false } },
+    };
+    expect(
+      await checkStack(rule, [
+        bucket("assets"),
+        bucketPolicy("coupon-prod-assets", [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }, variant]),
+      ]),
+    ).toEqual([]);
     expect(await checkStack(rule, [bucket("assets", { policy: JSON.stringify({ Statement: TLS_STATEMENT }) })])).toEqual([]);
   });
 
   it("neither crashes nor reports what is unknown during preview", async () => {
-    expect(await checkStack(rule, [bucket("assets"), attached("aws:s3/bucketPolicy:BucketPolicy", "p", { bucket: "coupon-prod-assets", policy: unknown.string })])).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        bucket("assets"),
+        attached("aws:s3/bucketPolicy:BucketPolicy", "p", { bucket: "coupon-prod-assets", policy: unknown.string }),
+      ]),
+    ).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), bucketPolicy(unknown.string)])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets", { policy: unknown.string })])).toEqual([]);
     expect(await checkStack(rule, [bucket("assets"), bucketPolicy("coupon-prod-assets", [unknown.object], true)])).toEqual([]);

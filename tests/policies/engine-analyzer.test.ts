@@ -22,7 +22,9 @@ describe("the pack under Pulumi's own policy-pack runner", () => {
   it("reports a violating resource with the fix, at the configured level", async () => {
     await pack.configure(profileConfig(ALL_RULES, "prod"));
     const diagnostics = await pack.analyze({ type: "aws:kms/key:Key", name: "key", props: { enableKeyRotation: false } });
-    expect(diagnostics).toEqual([{ policy: "kms-key-rotation", level: "mandatory", message: expect.stringContaining("Fix: set `enableKeyRotation: true`") }]);
+    expect(diagnostics).toEqual([
+      { policy: "kms-key-rotation", level: "mandatory", message: expect.stringContaining("Fix: set `enableKeyRotation: true`") },
+    ]);
   });
 
   it("says nothing about a value unknown during preview", async () => {
@@ -33,10 +35,14 @@ describe("the pack under Pulumi's own policy-pack runner", () => {
     const unprotectedDatabase = { type: "aws:rds/instance:Instance", name: "database-primary", props: {}, protect: false };
     await pack.configure(profileConfig(ALL_RULES, "prod"));
     const prod = (await pack.analyzeStack([unprotectedDatabase])).filter((d) => d.policy === "stack-stateful-protected");
-    expect(prod).toEqual([{ policy: "stack-stateful-protected", level: "mandatory", message: expect.stringContaining('"database-primary" is not protected') }]);
+    expect(prod).toEqual([
+      { policy: "stack-stateful-protected", level: "mandatory", message: expect.stringContaining('"database-primary" is not protected') },
+    ]);
     await pack.configure(profileConfig(ALL_RULES, "dev"));
     expect((await pack.analyzeStack([unprotectedDatabase])).filter((d) => d.policy === "stack-stateful-protected")).toEqual([]);
     await pack.configure(profileConfig(ALL_RULES, "prod"));
-    expect((await pack.analyzeStack([{ ...unprotectedDatabase, protect: true }])).filter((d) => d.policy === "stack-stateful-protected")).toEqual([]);
+    expect(
+      (await pack.analyzeStack([{ ...unprotectedDatabase, protect: true }])).filter((d) => d.policy === "stack-stateful-protected"),
+    ).toEqual([]);
   });
 });

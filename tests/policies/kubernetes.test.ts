@@ -63,7 +63,13 @@ function rollout(app = "coupon", template: unknown = kitTemplate(app), extra: Re
       apiVersion: "argoproj.io/v1alpha1",
       kind: "Rollout",
       metadata: { name: app, namespace: NS, labels: labelsOf(app), annotations: {} },
-      spec: { revisionHistoryLimit: 5, selector: { matchLabels: { app } }, template, strategy: { canary: { stableService: app, canaryService: `${app}-canary`, steps: [{ setWeight: 25 }] } }, ...extra },
+      spec: {
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { app } },
+        template,
+        strategy: { canary: { stableService: app, canaryService: `${app}-canary`, steps: [{ setWeight: 25 }] } },
+        ...extra,
+      },
     },
   };
 }
@@ -71,16 +77,29 @@ function rollout(app = "coupon", template: unknown = kitTemplate(app), extra: Re
 /** A Rollout that takes its pods from a Deployment (spec.workloadRef) instead of a template of its own. */
 function refRollout(app = "coupon", deploymentName = `${app}-base`): ResourceUnderTest {
   const base = rollout(app);
-  const spec: Record<string, unknown> = { ...(base.props.spec as Record<string, unknown>), workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName, scaleDown: "progressively" } };
+  const spec: Record<string, unknown> = {
+    ...(base.props.spec as Record<string, unknown>),
+    workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName, scaleDown: "progressively" },
+  };
   delete spec.template;
   return { ...base, props: { ...base.props, spec } };
 }
 
-function deployment(name = "coupon-base", template: unknown = kitTemplate("coupon"), namespace = NS, extra: Record<string, unknown> = {}): ResourceUnderTest {
+function deployment(
+  name = "coupon-base",
+  template: unknown = kitTemplate("coupon"),
+  namespace = NS,
+  extra: Record<string, unknown> = {},
+): ResourceUnderTest {
   return {
     type: DEPLOYMENT,
     name: `${name}-deployment`,
-    props: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace }, spec: { selector: { matchLabels: { app: "coupon" } }, template, ...extra } },
+    props: {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name, namespace },
+      spec: { selector: { matchLabels: { app: "coupon" } }, template, ...extra },
+    },
   };
 }
 
@@ -88,12 +107,18 @@ function deployment(name = "coupon-base", template: unknown = kitTemplate("coupo
 function workload(type: string, kind: string, podSpec: unknown, name = "worker"): ResourceUnderTest {
   const template = { metadata: { labels: { app: name } }, spec: podSpec };
   const spec =
-    kind === "Pod" ? podSpec : kind === "CronJob" ? { schedule: "0 * * * *", jobTemplate: { spec: { template } } } : { selector: { matchLabels: { app: name } }, template };
+    kind === "Pod"
+      ? podSpec
+      : kind === "CronJob"
+        ? { schedule: "0 * * * *", jobTemplate: { spec: { template } } }
+        : { selector: { matchLabels: { app: name } }, template };
   return { type, name, props: { apiVersion: "v1", kind, metadata: { name, namespace: NS }, spec } };
 }
 
 /** The gateway's AnalysisTemplate, whose smoke test runs as a Job (infra/apps/analysis-template.ts). */
-function smokeTestTemplate(spec: unknown = smokeTestTemplateSpec("gateway", "http://gateway-preview.coupon-platform.svc.cluster.local")): ResourceUnderTest {
+function smokeTestTemplate(
+  spec: unknown = smokeTestTemplateSpec("gateway", "http://gateway-preview.coupon-platform.svc.cluster.local"),
+): ResourceUnderTest {
   return {
     type: "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate",
     name: "gateway-analysis",
@@ -103,18 +128,31 @@ function smokeTestTemplate(spec: unknown = smokeTestTemplateSpec("gateway", "htt
 
 /** A bare container in the shape the rules need to pass, for kinds the kit does not declare. */
 const SAFE_CONTAINER = clone(kitTemplate("worker").spec.containers[0]);
-const safePod = (container: Record<string, unknown> = {}, pod: PodSpec = {}) => ({ ...clone(kitTemplate("worker").spec), containers: [{ ...clone(SAFE_CONTAINER), ...container }], ...pod });
+const safePod = (container: Record<string, unknown> = {}, pod: PodSpec = {}) => ({
+  ...clone(kitTemplate("worker").spec),
+  containers: [{ ...clone(SAFE_CONTAINER), ...container }],
+  ...pod,
+});
 
 describe("the Kubernetes rules", () => {
   it("are named for their service and hold security mandatory everywhere, availability mandatory in prod", () => {
-    const security = ["k8s-pod-security", "k8s-no-host-access", "k8s-image-pinned", "k8s-service-internal-only", "k8s-helm-chart-pinned", "k8s-namespace-default-deny"];
+    const security = [
+      "k8s-pod-security",
+      "k8s-no-host-access",
+      "k8s-image-pinned",
+      "k8s-service-internal-only",
+      "k8s-helm-chart-pinned",
+      "k8s-namespace-default-deny",
+    ];
     const availability = ["k8s-resources", "k8s-probes", "k8s-workload-autoscaled", "k8s-workload-pdb"];
     expect(KUBERNETES_RULES.map((rule) => rule.name).sort()).toEqual([...security, ...availability].sort());
     for (const rule of KUBERNETES_RULES) {
       expect(rule.service).toBe("kubernetes");
       expect(rule.name).toMatch(/^k8s-[a-z0-9-]+$/);
       expect(rule.fix).toMatch(/infra\//);
-      expect(rule.levels).toEqual(security.includes(rule.name) ? { prod: "mandatory", dev: "mandatory" } : { prod: "mandatory", dev: "advisory" });
+      expect(rule.levels).toEqual(
+        security.includes(rule.name) ? { prod: "mandatory", dev: "mandatory" } : { prod: "mandatory", dev: "advisory" },
+      );
     }
   });
 
@@ -122,8 +160,25 @@ describe("the Kubernetes rules", () => {
     const resources: ResourceUnderTest[] = [
       ...["gateway", "coupon", "payment"].map((app) => rollout(app)),
       smokeTestTemplate(),
-      { type: "kubernetes:core/v1:Service", name: "coupon-svc", props: { metadata: { name: "coupon", namespace: NS }, spec: { type: "ClusterIP", selector: { app: "coupon" }, ports: [{ port: 80 }] } } },
-      ...Object.values(CHARTS).map((chart) => ({ type: RELEASE, name: chart.chart, props: { name: chart.chart, chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, namespace: "kube-system" } })),
+      {
+        type: "kubernetes:core/v1:Service",
+        name: "coupon-svc",
+        props: {
+          metadata: { name: "coupon", namespace: NS },
+          spec: { type: "ClusterIP", selector: { app: "coupon" }, ports: [{ port: 80 }] },
+        },
+      },
+      ...Object.values(CHARTS).map((chart) => ({
+        type: RELEASE,
+        name: chart.chart,
+        props: {
+          name: chart.chart,
+          chart: chart.chart,
+          version: chart.version,
+          repositoryOpts: { repo: chart.repo },
+          namespace: "kube-system",
+        },
+      })),
     ];
     for (const rule of KUBERNETES_RULES.filter((r) => r.kind === "resource")) {
       for (const resource of resources) expect(await checkResource(rule, resource), `${rule.name} on ${resource.name}`).toEqual([]);
@@ -147,23 +202,32 @@ describe("k8s-resources", () => {
   });
 
   it("reports only what is missing, and counts a limit as the request Kubernetes derives from it", async () => {
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ resources: { requests: { cpu: "500m", memory: "512Mi" } } }))))).toEqual([
-      expect.stringContaining("sets no memory limit (resources.limits.memory)."),
-    ]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({ resources: { limits: { cpu: "1", memory: "512Mi" } } })))).toEqual([]);
+    expect(
+      messages(await checkResource(rule, rollout("coupon", templateWith({ resources: { requests: { cpu: "500m", memory: "512Mi" } } })))),
+    ).toEqual([expect.stringContaining("sets no memory limit (resources.limits.memory).")]);
+    expect(await checkResource(rule, rollout("coupon", templateWith({ resources: { limits: { cpu: "1", memory: "512Mi" } } })))).toEqual(
+      [],
+    );
   });
 
   it("does not ask for a CPU limit unless its requireCpuLimit setting does", async () => {
-    const noCpuLimit = rollout("coupon", templateWith({ resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "512Mi" } } }));
+    const noCpuLimit = rollout(
+      "coupon",
+      templateWith({ resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { memory: "512Mi" } } }),
+    );
     expect(await checkResource(rule, noCpuLimit)).toEqual([]);
-    expect(messages(await checkResource(rule, noCpuLimit, { [rule.name]: { requireCpuLimit: true } }))).toEqual([expect.stringContaining("sets no CPU limit (resources.limits.cpu).")]);
+    expect(messages(await checkResource(rule, noCpuLimit, { [rule.name]: { requireCpuLimit: true } }))).toEqual([
+      expect.stringContaining("sets no CPU limit (resources.limits.cpu)."),
+    ]);
     expect(await checkResource(rule, rollout(), { [rule.name]: { requireCpuLimit: true } })).toEqual([]);
     expect(rule.configSchema?.properties.requireCpuLimit?.default).toBe(false);
   });
 
   it("judges init containers and every workload kind, Argo analysis Jobs included", async () => {
     const init = rollout("coupon", templateWith({}, { initContainers: [{ name: "migrate", image: "migrate:1.0.0" }] }));
-    expect(messages(await checkResource(rule, init))).toEqual([expect.stringContaining('Init container "migrate" of Rollout coupon-platform/coupon sets no CPU request')]);
+    expect(messages(await checkResource(rule, init))).toEqual([
+      expect.stringContaining('Init container "migrate" of Rollout coupon-platform/coupon sets no CPU request'),
+    ]);
     const bare = safePod({ resources: undefined });
     for (const [type, kind] of [
       ["kubernetes:apps/v1:StatefulSet", "StatefulSet"],
@@ -174,13 +238,17 @@ describe("k8s-resources", () => {
       ["kubernetes:core/v1:Pod", "Pod"],
       [DEPLOYMENT, "Deployment"],
     ] as const) {
-      expect(messages(await checkResource(rule, workload(type, kind, bare))), kind).toEqual([expect.stringContaining(`Container "worker" of ${kind} coupon-platform/worker sets no CPU request`)]);
+      expect(messages(await checkResource(rule, workload(type, kind, bare))), kind).toEqual([
+        expect.stringContaining(`Container "worker" of ${kind} coupon-platform/worker sets no CPU request`),
+      ]);
       expect(await checkResource(rule, workload(type, kind, safePod())), kind).toEqual([]);
     }
     const smoke = clone(smokeTestTemplateSpec("gateway", "http://preview"));
     delete (smoke.metrics[0]!.provider.job.spec.template.spec.containers[0] as Record<string, unknown>).resources;
     expect(messages(await checkResource(rule, smokeTestTemplate(smoke)))).toEqual([
-      expect.stringContaining('Container "smoke" of AnalysisTemplate coupon-platform/gateway-analysis, metric "preview-ready" sets no CPU request'),
+      expect.stringContaining(
+        'Container "smoke" of AnalysisTemplate coupon-platform/gateway-analysis, metric "preview-ready" sets no CPU request',
+      ),
     ]);
   });
 
@@ -198,9 +266,13 @@ describe("k8s-resources", () => {
     expect(await checkResource(rule, rollout("coupon", templateWith({ resources: unknown.object })))).toEqual([]);
     expect(await checkResource(rule, { ...rollout(), props: unknown.object })).toEqual([]);
     const partly = templateWith({ resources: { requests: { cpu: unknown.string, memory: "512Mi" } } });
-    expect(messages(await checkResource(rule, rollout("coupon", partly)))).toEqual([expect.stringContaining('"coupon" of Rollout coupon-platform/coupon sets no memory limit (resources.limits.memory).')]);
+    expect(messages(await checkResource(rule, rollout("coupon", partly)))).toEqual([
+      expect.stringContaining('"coupon" of Rollout coupon-platform/coupon sets no memory limit (resources.limits.memory).'),
+    ]);
     const unknownContainer = templateWith({}, { containers: [unknown.object, { name: "sidecar", image: "envoy:1.30.0" }] });
-    expect(messages(await checkResource(rule, rollout("coupon", unknownContainer)))).toEqual([expect.stringContaining('Container "sidecar"')]);
+    expect(messages(await checkResource(rule, rollout("coupon", unknownContainer)))).toEqual([
+      expect.stringContaining('Container "sidecar"'),
+    ]);
   });
 });
 
@@ -215,12 +287,16 @@ describe("k8s-probes", () => {
     );
     expect(violations[0]?.message).toContain("Fix: give the container a `readinessProbe` and a `livenessProbe`");
     expect(violations[0]?.level).toBe("mandatory");
-    expect(messages(await checkResource(rule, rollout("coupon", templateWithout(["livenessProbe"]))))).toEqual([expect.stringContaining("has no liveness probe")]);
+    expect(messages(await checkResource(rule, rollout("coupon", templateWithout(["livenessProbe"]))))).toEqual([
+      expect.stringContaining("has no liveness probe"),
+    ]);
   });
 
   it("passes the kit's pods, exempts init containers and everything that runs to completion", async () => {
     expect(await checkResource(rule, rollout())).toEqual([]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({}, { initContainers: [{ name: "migrate", image: "migrate:1.0.0" }] })))).toEqual([]);
+    expect(
+      await checkResource(rule, rollout("coupon", templateWith({}, { initContainers: [{ name: "migrate", image: "migrate:1.0.0" }] }))),
+    ).toEqual([]);
     const noProbes = safePod({ readinessProbe: undefined, livenessProbe: undefined });
     expect(await checkResource(rule, workload("kubernetes:batch/v1:Job", "Job", noProbes))).toEqual([]);
     expect(await checkResource(rule, workload("kubernetes:batch/v1:CronJob", "CronJob", noProbes))).toEqual([]);
@@ -237,9 +313,18 @@ describe("k8s-probes", () => {
 
   it("neither crashes nor reports what is unknown during preview", async () => {
     expect(await checkResource(rule, rollout("coupon", unknown.object))).toEqual([]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({ readinessProbe: unknown.object, livenessProbe: unknown.object })))).toEqual([]);
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ readinessProbe: unknown.object, livenessProbe: undefined }))))).toEqual([expect.stringContaining("has no liveness probe")]);
-    expect(await checkResource(rule, workload("kubernetes:core/v1:Pod", "Pod", { ...safePod({ livenessProbe: undefined }), restartPolicy: unknown.string }))).toEqual([]);
+    expect(
+      await checkResource(rule, rollout("coupon", templateWith({ readinessProbe: unknown.object, livenessProbe: unknown.object }))),
+    ).toEqual([]);
+    expect(
+      messages(await checkResource(rule, rollout("coupon", templateWith({ readinessProbe: unknown.object, livenessProbe: undefined })))),
+    ).toEqual([expect.stringContaining("has no liveness probe")]);
+    expect(
+      await checkResource(
+        rule,
+        workload("kubernetes:core/v1:Pod", "Pod", { ...safePod({ livenessProbe: undefined }), restartPolicy: unknown.string }),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -260,17 +345,37 @@ describe("k8s-pod-security", () => {
   it("takes runAsNonRoot and seccomp from the pod unless the container overrides them", async () => {
     const own = { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } };
     expect(await checkResource(rule, rollout("coupon", templateWith({ securityContext: own })))).toEqual([]);
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext: { ...own, runAsNonRoot: false } }))))).toEqual([expect.stringContaining("it sets runAsNonRoot: false.")]);
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext: { ...own, seccompProfile: { type: "Unconfined" } } }))))).toEqual([
-      expect.stringContaining("runs with seccompProfile.type Unconfined, not RuntimeDefault or Localhost"),
+    expect(
+      messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext: { ...own, runAsNonRoot: false } })))),
+    ).toEqual([expect.stringContaining("it sets runAsNonRoot: false.")]);
+    expect(
+      messages(
+        await checkResource(rule, rollout("coupon", templateWith({ securityContext: { ...own, seccompProfile: { type: "Unconfined" } } }))),
+      ),
+    ).toEqual([expect.stringContaining("runs with seccompProfile.type Unconfined, not RuntimeDefault or Localhost")]);
+    const unconfinedPod = templateWith(
+      { securityContext: own },
+      { securityContext: { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } } },
+    );
+    expect(messages(await checkResource(rule, rollout("coupon", unconfinedPod)))).toEqual([
+      expect.stringContaining("runs with seccompProfile.type Unconfined (the pod's)"),
     ]);
-    const unconfinedPod = templateWith({ securityContext: own }, { securityContext: { runAsNonRoot: true, seccompProfile: { type: "Unconfined" } } });
-    expect(messages(await checkResource(rule, rollout("coupon", unconfinedPod)))).toEqual([expect.stringContaining("runs with seccompProfile.type Unconfined (the pod's)")]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({ securityContext: { ...own, seccompProfile: { type: "Localhost", localhostProfile: "p.json" } } })))).toEqual([]);
+    expect(
+      await checkResource(
+        rule,
+        rollout("coupon", templateWith({ securityContext: { ...own, seccompProfile: { type: "Localhost", localhostProfile: "p.json" } } })),
+      ),
+    ).toEqual([]);
   });
 
   it("reports privileged containers, escalation, a writable root and added capabilities", async () => {
-    const securityContext = { ...kitTemplate().spec.containers[0]!.securityContext, privileged: true, allowPrivilegeEscalation: true, readOnlyRootFilesystem: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_ADMIN"] } };
+    const securityContext = {
+      ...kitTemplate().spec.containers[0]!.securityContext,
+      privileged: true,
+      allowPrivilegeEscalation: true,
+      readOnlyRootFilesystem: false,
+      capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE", "SYS_ADMIN"] },
+    };
     expect(messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext }))))).toEqual([
       expect.stringContaining(
         "it runs privileged (securityContext.privileged: true), sets allowPrivilegeEscalation: true, sets readOnlyRootFilesystem: false and adds capabilities SYS_ADMIN (only NET_BIND_SERVICE may be added).",
@@ -282,17 +387,32 @@ describe("k8s-pod-security", () => {
     expect(await checkResource(rule, rollout())).toEqual([]);
     expect(await checkResource(rule, smokeTestTemplate())).toEqual([]);
     const init = rollout("coupon", templateWith({}, { initContainers: [{ name: "migrate", image: "migrate:1.0.0" }] }));
-    expect(messages(await checkResource(rule, init))).toEqual([expect.stringContaining('Init container "migrate" of Rollout coupon-platform/coupon does not run with the restricted security context')]);
+    expect(messages(await checkResource(rule, init))).toEqual([
+      expect.stringContaining(
+        'Init container "migrate" of Rollout coupon-platform/coupon does not run with the restricted security context',
+      ),
+    ]);
     expect(await checkResource(rule, workload("kubernetes:batch/v1:CronJob", "CronJob", safePod({ securityContext: {} })))).toHaveLength(1);
     expect(await checkResource(rule, refRollout())).toEqual([]);
   });
 
   it("neither crashes nor reports what is unknown during preview, and judges each setting on its own", async () => {
     expect(await checkResource(rule, rollout("coupon", unknown.object))).toEqual([]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({ securityContext: unknown.object }, { securityContext: unknown.object })))).toEqual([]);
-    const partly = { ...kitTemplate().spec.containers[0]!.securityContext, capabilities: { drop: unknown.array }, readOnlyRootFilesystem: false };
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext: partly }))))).toEqual([expect.stringContaining("it sets readOnlyRootFilesystem: false.")]);
-    const podUnknown = templateWith({ securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } } }, { securityContext: unknown.object });
+    expect(
+      await checkResource(rule, rollout("coupon", templateWith({ securityContext: unknown.object }, { securityContext: unknown.object }))),
+    ).toEqual([]);
+    const partly = {
+      ...kitTemplate().spec.containers[0]!.securityContext,
+      capabilities: { drop: unknown.array },
+      readOnlyRootFilesystem: false,
+    };
+    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ securityContext: partly }))))).toEqual([
+      expect.stringContaining("it sets readOnlyRootFilesystem: false."),
+    ]);
+    const podUnknown = templateWith(
+      { securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } } },
+      { securityContext: unknown.object },
+    );
     expect(await checkResource(rule, rollout("coupon", podUnknown))).toEqual([]);
   });
 });
@@ -301,17 +421,28 @@ describe("k8s-no-host-access", () => {
   const rule = ruleNamed(KUBERNETES_RULES, "k8s-no-host-access");
 
   it("reports host namespaces, hostPath volumes and host ports, naming the workload", async () => {
-    const pod = { hostNetwork: true, hostPID: true, volumes: [{ name: "tmp", emptyDir: {} }, { name: "docker", hostPath: { path: "/var/run/docker.sock" } }] };
+    const pod = {
+      hostNetwork: true,
+      hostPID: true,
+      volumes: [
+        { name: "tmp", emptyDir: {} },
+        { name: "docker", hostPath: { path: "/var/run/docker.sock" } },
+      ],
+    };
     const template = templateWith({ ports: [{ name: "http", containerPort: 8080, hostPort: 8080 }] }, pod);
     const violations = await checkResource(rule, rollout("coupon", template));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain(
-      'The pod of Rollout coupon-platform/coupon reaches into its node: it uses the node\'s network (hostNetwork: true), sees the node\'s processes (hostPID: true), mounts the node\'s /var/run/docker.sock as hostPath volume docker and binds host port 8080 in container "coupon".',
+      "The pod of Rollout coupon-platform/coupon reaches into its node: it uses the node's network (hostNetwork: true), sees the node's processes (hostPID: true), mounts the node's /var/run/docker.sock as hostPath volume docker and binds host port 8080 in container \"coupon\".",
     );
     expect(violations[0]?.message).toContain("Fix: remove hostNetwork/hostPID/hostIPC");
     expect(violations[0]?.level).toBe("mandatory");
-    expect(messages(await checkResource(rule, workload("kubernetes:apps/v1:DaemonSet", "DaemonSet", safePod({}, { hostIPC: true }))))).toEqual([
-      expect.stringContaining("The pod of DaemonSet coupon-platform/worker reaches into its node: it shares the node's IPC namespace (hostIPC: true)."),
+    expect(
+      messages(await checkResource(rule, workload("kubernetes:apps/v1:DaemonSet", "DaemonSet", safePod({}, { hostIPC: true })))),
+    ).toEqual([
+      expect.stringContaining(
+        "The pod of DaemonSet coupon-platform/worker reaches into its node: it shares the node's IPC namespace (hostIPC: true).",
+      ),
     ]);
   });
 
@@ -324,8 +455,15 @@ describe("k8s-no-host-access", () => {
 
   it("neither crashes nor reports what is unknown during preview", async () => {
     expect(await checkResource(rule, rollout("coupon", unknown.object))).toEqual([]);
-    expect(await checkResource(rule, rollout("coupon", templateWith({ ports: unknown.array }, { hostNetwork: unknown.boolean, volumes: [unknown.object] })))).toEqual([]);
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({}, { hostNetwork: unknown.boolean, hostPID: true }))))).toEqual([expect.stringContaining("it sees the node's processes (hostPID: true).")]);
+    expect(
+      await checkResource(
+        rule,
+        rollout("coupon", templateWith({ ports: unknown.array }, { hostNetwork: unknown.boolean, volumes: [unknown.object] })),
+      ),
+    ).toEqual([]);
+    expect(
+      messages(await checkResource(rule, rollout("coupon", templateWith({}, { hostNetwork: unknown.boolean, hostPID: true })))),
+    ).toEqual([expect.stringContaining("it sees the node's processes (hostPID: true).")]);
   });
 });
 
@@ -333,16 +471,23 @@ describe("k8s-image-pinned", () => {
   const rule = ruleNamed(KUBERNETES_RULES, "k8s-image-pinned");
 
   it("reports an image without a tag or on latest, naming the container and the image", async () => {
-    const violations = await checkResource(rule, rollout("coupon", templateWith({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/coupon-prod/coupon" })));
+    const violations = await checkResource(
+      rule,
+      rollout("coupon", templateWith({ image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/coupon-prod/coupon" })),
+    );
     expect(violations).toHaveLength(1);
     expect(violations[0]?.message).toContain(
       'Container "coupon" of Rollout coupon-platform/coupon runs image "123456789012.dkr.ecr.eu-west-1.amazonaws.com/coupon-prod/coupon", which has no tag, so it runs whatever "latest" points to when the node pulls it.',
     );
     expect(violations[0]?.message).toContain("Fix: name the image with an explicit version tag or a digest");
     expect(violations[0]?.level).toBe("mandatory");
-    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ image: "nginx:latest" }))))).toEqual([expect.stringContaining('runs image "nginx:latest", which uses the tag "latest"')]);
+    expect(messages(await checkResource(rule, rollout("coupon", templateWith({ image: "nginx:latest" }))))).toEqual([
+      expect.stringContaining('runs image "nginx:latest", which uses the tag "latest"'),
+    ]);
     const init = templateWith({}, { initContainers: [{ name: "wait", image: "busybox" }] });
-    expect(messages(await checkResource(rule, rollout("coupon", init)))).toEqual([expect.stringContaining('Init container "wait" of Rollout coupon-platform/coupon runs image "busybox"')]);
+    expect(messages(await checkResource(rule, rollout("coupon", init)))).toEqual([
+      expect.stringContaining('Init container "wait" of Rollout coupon-platform/coupon runs image "busybox"'),
+    ]);
   });
 
   it("reads tags and digests as a registry does", () => {
@@ -357,9 +502,13 @@ describe("k8s-image-pinned", () => {
 
   it("asks for a digest only when its requireDigest setting does", async () => {
     expect(await checkResource(rule, rollout())).toEqual([]);
-    expect(messages(await checkResource(rule, rollout(), { [rule.name]: { requireDigest: true } }))).toEqual([expect.stringContaining("is pinned by tag only; the rule's requireDigest setting asks for a digest")]);
+    expect(messages(await checkResource(rule, rollout(), { [rule.name]: { requireDigest: true } }))).toEqual([
+      expect.stringContaining("is pinned by tag only; the rule's requireDigest setting asks for a digest"),
+    ]);
     const digest = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/coupon-prod/coupon@sha256:${"c".repeat(64)}`;
-    expect(await checkResource(rule, rollout("coupon", templateWith({ image: digest })), { [rule.name]: { requireDigest: true } })).toEqual([]);
+    expect(await checkResource(rule, rollout("coupon", templateWith({ image: digest })), { [rule.name]: { requireDigest: true } })).toEqual(
+      [],
+    );
   });
 
   it("passes the kit's images and leaves a Rollout with workloadRef to its Deployment", async () => {
@@ -385,15 +534,30 @@ describe("k8s-service-internal-only", () => {
   it("reports LoadBalancer and NodePort Services and externalIPs", async () => {
     const violations = await checkResource(rule, service({ type: "LoadBalancer", selector: { app: "coupon" }, ports: [{ port: 80 }] }));
     expect(violations).toHaveLength(1);
-    expect(violations[0]?.message).toContain("Service coupon-platform/coupon is of type LoadBalancer: it is reachable from outside the cluster, not only through the ALB Ingress.");
+    expect(violations[0]?.message).toContain(
+      "Service coupon-platform/coupon is of type LoadBalancer: it is reachable from outside the cluster, not only through the ALB Ingress.",
+    );
     expect(violations[0]?.message).toContain('Fix: make the Service `type: "ClusterIP"`');
     expect(violations[0]?.level).toBe("mandatory");
-    expect(messages(await checkResource(rule, service({ type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] })))).toEqual([expect.stringContaining("is of type NodePort")]);
-    expect(messages(await checkResource(rule, service({ externalIPs: ["203.0.113.7"] })))).toEqual([expect.stringContaining("lists externalIPs 203.0.113.7")]);
+    expect(messages(await checkResource(rule, service({ type: "NodePort", ports: [{ port: 80, nodePort: 30080 }] })))).toEqual([
+      expect.stringContaining("is of type NodePort"),
+    ]);
+    expect(messages(await checkResource(rule, service({ externalIPs: ["203.0.113.7"] })))).toEqual([
+      expect.stringContaining("lists externalIPs 203.0.113.7"),
+    ]);
   });
 
   it("passes the kit's ClusterIP Services, Services with no type, headless and ExternalName ones", async () => {
-    expect(await checkResource(rule, service({ type: "ClusterIP", selector: { app: "coupon" }, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] }))).toEqual([]);
+    expect(
+      await checkResource(
+        rule,
+        service({
+          type: "ClusterIP",
+          selector: { app: "coupon" },
+          ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+        }),
+      ),
+    ).toEqual([]);
     expect(await checkResource(rule, service({ ports: [{ port: 80 }] }))).toEqual([]);
     expect(await checkResource(rule, service({ clusterIP: "None", ports: [{ port: 80 }] }))).toEqual([]);
     expect(await checkResource(rule, service({ type: "ExternalName", externalName: "db.example.com" }))).toEqual([]);
@@ -402,7 +566,9 @@ describe("k8s-service-internal-only", () => {
   it("neither crashes nor reports what is unknown during preview", async () => {
     expect(await checkResource(rule, service(unknown.object))).toEqual([]);
     expect(await checkResource(rule, service({ type: unknown.string, externalIPs: unknown.array }))).toEqual([]);
-    expect(messages(await checkResource(rule, service({ type: "NodePort", externalIPs: unknown.array })))).toEqual([expect.stringContaining("is of type NodePort")]);
+    expect(messages(await checkResource(rule, service({ type: "NodePort", externalIPs: unknown.array })))).toEqual([
+      expect.stringContaining("is of type NodePort"),
+    ]);
   });
 });
 
@@ -412,7 +578,14 @@ describe("k8s-helm-chart-pinned", () => {
   const release = (version: unknown, chart: unknown = "aws-load-balancer-controller"): ResourceUnderTest => ({
     type: RELEASE,
     name: "addons-aws-load-balancer-controller",
-    props: { name: "aws-load-balancer-controller", chart, version, repositoryOpts: { repo: "https://aws.github.io/eks-charts" }, namespace: "kube-system", atomic: true },
+    props: {
+      name: "aws-load-balancer-controller",
+      chart,
+      version,
+      repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+      namespace: "kube-system",
+      atomic: true,
+    },
   });
 
   it("reports a release without a version, naming it and its chart", async () => {
@@ -428,17 +601,28 @@ describe("k8s-helm-chart-pinned", () => {
 
   it("reports ranges, latest and partial versions", async () => {
     for (const version of ["^1.14.0", "~1.14", ">=1.0.0", "1.14.x", "*", "latest", "1.14 - 1.15"]) {
-      expect(messages(await checkResource(rule, release(version))), version).toEqual([expect.stringMatching(/asks for version .*(a range|newest)/)]);
+      expect(messages(await checkResource(rule, release(version))), version).toEqual([
+        expect.stringMatching(/asks for version .*(a range|newest)/),
+      ]);
     }
-    expect(messages(await checkResource(rule, release("1.14")))).toEqual([expect.stringContaining('asks for version "1.14", which is not an exact major.minor.patch version')]);
+    expect(messages(await checkResource(rule, release("1.14")))).toEqual([
+      expect.stringContaining('asks for version "1.14", which is not an exact major.minor.patch version'),
+    ]);
     expect(chartVersionProblem("2.41.1")).toBeUndefined();
     expect(chartVersionProblem("v3.0.0-rc.1+build.5")).toBeUndefined();
   });
 
   it("passes every chart the kit pins and judges Helm v4 Charts too", async () => {
-    for (const chart of Object.values(CHARTS)) expect(await checkResource(rule, release(chart.version, chart.chart)), chart.chart).toEqual([]);
-    const v4 = (version: unknown): ResourceUnderTest => ({ type: "kubernetes:helm.sh/v4:Chart", name: "keda", props: { chart: "oci://ghcr.io/kedacore/charts/keda", version, namespace: "keda" } });
-    expect(messages(await checkResource(rule, v4(undefined)))).toEqual([expect.stringContaining("Helm chart keda (chart oci://ghcr.io/kedacore/charts/keda) sets no version")]);
+    for (const chart of Object.values(CHARTS))
+      expect(await checkResource(rule, release(chart.version, chart.chart)), chart.chart).toEqual([]);
+    const v4 = (version: unknown): ResourceUnderTest => ({
+      type: "kubernetes:helm.sh/v4:Chart",
+      name: "keda",
+      props: { chart: "oci://ghcr.io/kedacore/charts/keda", version, namespace: "keda" },
+    });
+    expect(messages(await checkResource(rule, v4(undefined)))).toEqual([
+      expect.stringContaining("Helm chart keda (chart oci://ghcr.io/kedacore/charts/keda) sets no version"),
+    ]);
     expect(await checkResource(rule, v4("2.17.0"))).toEqual([]);
   });
 
@@ -450,7 +634,9 @@ describe("k8s-helm-chart-pinned", () => {
   it("neither crashes nor reports what is unknown during preview", async () => {
     expect(await checkResource(rule, release(unknown.string))).toEqual([]);
     expect(await checkResource(rule, release(undefined, unknown.string))).toEqual([]);
-    expect(messages(await checkResource(rule, release("^1.0.0", unknown.string)))).toEqual([expect.stringContaining("Helm release aws-load-balancer-controller asks for version \"^1.0.0\", a range")]);
+    expect(messages(await checkResource(rule, release("^1.0.0", unknown.string)))).toEqual([
+      expect.stringContaining('Helm release aws-load-balancer-controller asks for version "^1.0.0", a range'),
+    ]);
   });
 });
 
@@ -462,11 +648,21 @@ function hpa(target: string, kind = "Rollout", namespace = NS, name = `${target}
   return {
     type: HPA,
     name,
-    props: { metadata: { name: target, namespace }, spec: { scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind, name: target }, minReplicas: 3, maxReplicas: 30 } },
+    props: {
+      metadata: { name: target, namespace },
+      spec: { scaleTargetRef: { apiVersion: "argoproj.io/v1alpha1", kind, name: target }, minReplicas: 3, maxReplicas: 30 },
+    },
   };
 }
-function scaledObject(target: string, ref: Record<string, unknown> = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: target }): ResourceUnderTest {
-  return { type: SCALED_OBJECT, name: `${target}-scaledobject`, props: { metadata: { name: target, namespace: NS }, spec: { scaleTargetRef: ref, minReplicaCount: 3, maxReplicaCount: 24 } } };
+function scaledObject(
+  target: string,
+  ref: Record<string, unknown> = { apiVersion: "argoproj.io/v1alpha1", kind: "Rollout", name: target },
+): ResourceUnderTest {
+  return {
+    type: SCALED_OBJECT,
+    name: `${target}-scaledobject`,
+    props: { metadata: { name: target, namespace: NS }, spec: { scaleTargetRef: ref, minReplicaCount: 3, maxReplicaCount: 24 } },
+  };
 }
 function pdb(app: string, selector: unknown = { matchLabels: { app } }, namespace = NS, type = PDB): ResourceUnderTest {
   return { type, name: `${app}-pdb`, props: { metadata: { name: app, namespace }, spec: { maxUnavailable: 1, selector } } };
@@ -487,12 +683,20 @@ function kitStack(): ResourceUnderTest[] {
   return [
     appsNamespace,
     netpol("default-deny", defaultDenySpec()),
-    ...["gateway", "coupon", "payment"].flatMap((app) => [rollout(app), pdb(app), netpol(app, networkPolicySpec(app, { kind: "none" }, egress, { smokeTests: false }))]),
+    ...["gateway", "coupon", "payment"].flatMap((app) => [
+      rollout(app),
+      pdb(app),
+      netpol(app, networkPolicySpec(app, { kind: "none" }, egress, { smokeTests: false })),
+    ]),
     netpol("gateway-smoke-test", smokeTestNetworkPolicySpec("gateway")),
     hpa("gateway"),
     hpa("coupon"),
     scaledObject("payment"),
-    ...Object.values(CHARTS).map((chart) => ({ type: RELEASE, name: chart.chart, props: { name: chart.chart, chart: chart.chart, version: chart.version, namespace: chart.chart === "keda" ? "keda" : "kube-system" } })),
+    ...Object.values(CHARTS).map((chart) => ({
+      type: RELEASE,
+      name: chart.chart,
+      props: { name: chart.chart, chart: chart.chart, version: chart.version, namespace: chart.chart === "keda" ? "keda" : "kube-system" },
+    })),
   ];
 }
 const without = (resources: readonly ResourceUnderTest[], name: string) => resources.filter((r) => r.name !== name);
@@ -519,26 +723,34 @@ describe("k8s-workload-autoscaled", () => {
 
   it("matches kind, name and namespace: a Deployment's HPA does not scale a Rollout of that name, nor one in another namespace", async () => {
     const stack = [rollout("coupon"), hpa("coupon", "Deployment"), hpa("coupon", "Rollout", "other", "other-hpa")];
-    expect(messages(await checkStack(rule, stack))).toEqual([expect.stringContaining("Rollout coupon-platform/coupon is scaled by no autoscaler")]);
+    expect(messages(await checkStack(rule, stack))).toEqual([
+      expect.stringContaining("Rollout coupon-platform/coupon is scaled by no autoscaler"),
+    ]);
   });
 
   it("reads a KEDA ScaledObject's scaleTargetRef with kind Deployment by default", async () => {
     const worker = deployment("worker", kitTemplate("worker"));
     expect(await checkStack(rule, [worker, scaledObject("worker", { name: "worker" })])).toEqual([]);
-    expect(messages(await checkStack(rule, [worker]))).toEqual([expect.stringContaining("Deployment coupon-platform/worker is scaled by no autoscaler")]);
+    expect(messages(await checkStack(rule, [worker]))).toEqual([
+      expect.stringContaining("Deployment coupon-platform/worker is scaled by no autoscaler"),
+    ]);
   });
 
   it("reports two autoscalers on one workload", async () => {
     const stack = [...kitStack(), hpa("payment")];
     expect(messages(await checkStack(rule, stack))).toEqual([
-      expect.stringContaining("Rollout coupon-platform/payment is scaled by 2 autoscalers (ScaledObject coupon-platform/payment and HorizontalPodAutoscaler coupon-platform/payment), which fight over its replica count"),
+      expect.stringContaining(
+        "Rollout coupon-platform/payment is scaled by 2 autoscalers (ScaledObject coupon-platform/payment and HorizontalPodAutoscaler coupon-platform/payment), which fight over its replica count",
+      ),
     ]);
   });
 
   it("scales a Rollout with workloadRef as the Rollout, not the Deployment it takes its pods from", async () => {
     const stack = [refRollout("coupon", "coupon-base"), deployment("coupon-base"), hpa("coupon")];
     expect(await checkStack(rule, stack)).toEqual([]);
-    expect(messages(await checkStack(rule, stack.slice(0, 2)))).toEqual([expect.stringContaining("Rollout coupon-platform/coupon is scaled by no autoscaler")]);
+    expect(messages(await checkStack(rule, stack.slice(0, 2)))).toEqual([
+      expect.stringContaining("Rollout coupon-platform/coupon is scaled by no autoscaler"),
+    ]);
   });
 
   it("leaves out the workloads its exempt setting lists", async () => {
@@ -549,12 +761,22 @@ describe("k8s-workload-autoscaled", () => {
   });
 
   it("neither crashes nor reports while a target or a workload is unknown during preview, and judges the others", async () => {
-    const unknownTarget: ResourceUnderTest = { ...hpa("x"), props: { metadata: { name: "x", namespace: NS }, spec: { scaleTargetRef: { kind: "Rollout", name: unknown.string } } } };
+    const unknownTarget: ResourceUnderTest = {
+      ...hpa("x"),
+      props: { metadata: { name: "x", namespace: NS }, spec: { scaleTargetRef: { kind: "Rollout", name: unknown.string } } },
+    };
     expect(await checkStack(rule, [rollout("coupon"), unknownTarget])).toEqual([]);
-    expect(await checkStack(rule, [rollout("coupon"), { ...hpa("x"), props: { metadata: { namespace: NS }, spec: unknown.object } }])).toEqual([]);
+    expect(
+      await checkStack(rule, [rollout("coupon"), { ...hpa("x"), props: { metadata: { namespace: NS }, spec: unknown.object } }]),
+    ).toEqual([]);
     const unknownName = rollout("coupon");
-    const pending: ResourceUnderTest = { ...unknownName, props: { ...unknownName.props, metadata: { name: unknown.string, namespace: NS } } };
-    expect(messages(await checkStack(rule, [pending, rollout("gateway")]))).toEqual([expect.stringContaining("Rollout coupon-platform/gateway")]);
+    const pending: ResourceUnderTest = {
+      ...unknownName,
+      props: { ...unknownName.props, metadata: { name: unknown.string, namespace: NS } },
+    };
+    expect(messages(await checkStack(rule, [pending, rollout("gateway")]))).toEqual([
+      expect.stringContaining("Rollout coupon-platform/gateway"),
+    ]);
     expect(await checkStack(rule, [{ ...rollout("coupon"), props: unknown.object }])).toEqual([]);
   });
 });
@@ -581,22 +803,54 @@ describe("k8s-workload-pdb", () => {
   it("requires the selector to select the pod template's labels, in the workload's namespace", async () => {
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { app: "coupon", tier: "web" } })])).toHaveLength(1);
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { app: "coupon" } }, "other")])).toHaveLength(1);
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { "app.kubernetes.io/part-of": "coupon-platform" } })])).toEqual([]);
+    expect(
+      await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { "app.kubernetes.io/part-of": "coupon-platform" } })]),
+    ).toEqual([]);
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", null)])).toHaveLength(1);
   });
 
   it("evaluates matchExpressions and reads an empty selector as policy/v1 does (every pod) and policy/v1beta1 (none)", async () => {
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchExpressions: [{ key: "app", operator: "In", values: ["coupon", "gateway"] }] })])).toEqual([]);
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchExpressions: [{ key: "app", operator: "NotIn", values: ["coupon"] }] })])).toHaveLength(1);
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchExpressions: [{ key: "app", operator: "Exists" }, { key: "canary", operator: "DoesNotExist" }] })])).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        rollout("coupon"),
+        pdb("coupon", { matchExpressions: [{ key: "app", operator: "In", values: ["coupon", "gateway"] }] }),
+      ]),
+    ).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        rollout("coupon"),
+        pdb("coupon", { matchExpressions: [{ key: "app", operator: "NotIn", values: ["coupon"] }] }),
+      ]),
+    ).toHaveLength(1);
+    expect(
+      await checkStack(rule, [
+        rollout("coupon"),
+        pdb("coupon", {
+          matchExpressions: [
+            { key: "app", operator: "Exists" },
+            { key: "canary", operator: "DoesNotExist" },
+          ],
+        }),
+      ]),
+    ).toEqual([]);
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", {})])).toEqual([]);
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", {}, NS, "kubernetes:policy/v1beta1:PodDisruptionBudget")])).toHaveLength(1);
+    expect(
+      await checkStack(rule, [rollout("coupon"), pdb("coupon", {}, NS, "kubernetes:policy/v1beta1:PodDisruptionBudget")]),
+    ).toHaveLength(1);
   });
 
   it("covers a Rollout with workloadRef by the referenced Deployment's pod labels, or its own selector's, and skips that Deployment", async () => {
     const base = deployment("coupon-base", templateWith({}, {}, "coupon"));
-    expect(await checkStack(rule, [refRollout("coupon", "coupon-base"), base, pdb("coupon", { matchLabels: { "app.kubernetes.io/name": "coupon" } })])).toEqual([]);
-    expect(messages(await checkStack(rule, [refRollout("coupon", "coupon-base"), base]))).toEqual([expect.stringContaining("Rollout coupon-platform/coupon is covered by no PodDisruptionBudget")]);
+    expect(
+      await checkStack(rule, [
+        refRollout("coupon", "coupon-base"),
+        base,
+        pdb("coupon", { matchLabels: { "app.kubernetes.io/name": "coupon" } }),
+      ]),
+    ).toEqual([]);
+    expect(messages(await checkStack(rule, [refRollout("coupon", "coupon-base"), base]))).toEqual([
+      expect.stringContaining("Rollout coupon-platform/coupon is covered by no PodDisruptionBudget"),
+    ]);
     // The Deployment is not declared here: the Rollout's selector stands for its pods' labels.
     expect(await checkStack(rule, [refRollout("coupon", "elsewhere"), pdb("coupon")])).toEqual([]);
     expect(messages(await checkStack(rule, [refRollout("coupon", "elsewhere")]))).toEqual([expect.stringContaining("(labels app=coupon)")]);
@@ -608,13 +862,27 @@ describe("k8s-workload-pdb", () => {
 
   it("neither crashes nor reports while labels or a budget are unknown during preview, and judges the others", async () => {
     expect(await checkStack(rule, [rollout("coupon", unknown.object)])).toEqual([]);
-    expect(await checkStack(rule, [rollout("coupon", templateWith({}, {}))].map((r) => ({ ...r, props: { ...r.props, spec: unknown.object } })))).toEqual([]);
+    expect(
+      await checkStack(
+        rule,
+        [rollout("coupon", templateWith({}, {}))].map((r) => ({ ...r, props: { ...r.props, spec: unknown.object } })),
+      ),
+    ).toEqual([]);
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", unknown.object)])).toEqual([]);
     expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { app: unknown.string } })])).toEqual([]);
-    expect(await checkStack(rule, [rollout("coupon"), { ...pdb("coupon"), props: { metadata: { namespace: unknown.string }, spec: { selector: { matchLabels: { app: "coupon" } } } } }])).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        rollout("coupon"),
+        { ...pdb("coupon"), props: { metadata: { namespace: unknown.string }, spec: { selector: { matchLabels: { app: "coupon" } } } } },
+      ]),
+    ).toEqual([]);
     // A budget known not to match is no excuse, even next to an unknown label.
-    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { app: unknown.string, tier: "web" } })])).toHaveLength(1);
-    expect(messages(await checkStack(rule, [rollout("coupon", unknown.object), rollout("gateway")]))).toEqual([expect.stringContaining("Rollout coupon-platform/gateway")]);
+    expect(await checkStack(rule, [rollout("coupon"), pdb("coupon", { matchLabels: { app: unknown.string, tier: "web" } })])).toHaveLength(
+      1,
+    );
+    expect(messages(await checkStack(rule, [rollout("coupon", unknown.object), rollout("gateway")]))).toEqual([
+      expect.stringContaining("Rollout coupon-platform/gateway"),
+    ]);
   });
 });
 
@@ -640,9 +908,13 @@ describe("k8s-namespace-default-deny", () => {
   it("reports on a workload when the program does not declare the namespace, and counts every workload kind", async () => {
     const job = workload("kubernetes:batch/v1:Job", "Job", safePod(), "migrate");
     const violations = await checkStack(rule, [{ ...job, props: { ...job.props, metadata: { name: "migrate", namespace: "batch" } } }]);
-    expect(violations.map((v) => [v.urn, v.message])).toEqual([[expect.stringContaining("::migrate"), expect.stringContaining("Namespace batch runs Job migrate")]]);
+    expect(violations.map((v) => [v.urn, v.message])).toEqual([
+      [expect.stringContaining("::migrate"), expect.stringContaining("Namespace batch runs Job migrate")],
+    ]);
     const bare = workload("kubernetes:core/v1:Pod", "Pod", safePod(), "debug");
-    expect(messages(await checkStack(rule, [{ ...bare, props: { ...bare.props, metadata: { name: "debug" } } }]))).toEqual([expect.stringContaining("Namespace default runs Pod debug")]);
+    expect(messages(await checkStack(rule, [{ ...bare, props: { ...bare.props, metadata: { name: "debug" } } }]))).toEqual([
+      expect.stringContaining("Namespace default runs Pod debug"),
+    ]);
   });
 
   it("does not take a policy that selects some pods, allows something or denies ingress only", async () => {
@@ -661,9 +933,9 @@ describe("k8s-namespace-default-deny", () => {
   it("accepts an ingress-only default deny when its requireEgress setting is false", async () => {
     const stack = [...without(kitStack(), "default-deny-netpol"), netpol("default-deny", { podSelector: {} })];
     expect(await checkStack(rule, stack, { [rule.name]: { requireEgress: false } })).toEqual([]);
-    expect(messages(await checkStack(rule, without(kitStack(), "default-deny-netpol"), { [rule.name]: { requireEgress: false } }))).toEqual([
-      expect.stringContaining("(podSelector: {}, policyTypes Ingress and no ingress rules)"),
-    ]);
+    expect(messages(await checkStack(rule, without(kitStack(), "default-deny-netpol"), { [rule.name]: { requireEgress: false } }))).toEqual(
+      [expect.stringContaining("(podSelector: {}, policyTypes Ingress and no ingress rules)")],
+    );
   });
 
   it("leaves kube-system and its exemptNamespaces to their owners, but not a namespace a Helm chart also installs into", async () => {
@@ -671,7 +943,9 @@ describe("k8s-namespace-default-deny", () => {
     const monitoring = { type: RELEASE, name: "prometheus", props: { chart: "prometheus", version: "25.27.0", namespace: "monitoring" } };
     expect(await checkStack(rule, [inNamespace("kube-system")])).toEqual([]);
     // A tiny chart in the namespace must not switch the rule off for the program's own workloads.
-    expect(messages(await checkStack(rule, [inNamespace("monitoring"), monitoring]))).toEqual([expect.stringContaining("Namespace monitoring runs Deployment agent-monitoring")]);
+    expect(messages(await checkStack(rule, [inNamespace("monitoring"), monitoring]))).toEqual([
+      expect.stringContaining("Namespace monitoring runs Deployment agent-monitoring"),
+    ]);
     expect(await checkStack(rule, [inNamespace("tools")])).toHaveLength(1);
     expect(await checkStack(rule, [inNamespace("tools")], { [rule.name]: { exemptNamespaces: ["tools"] } })).toEqual([]);
     // A fork's list replaces the default, kube-system included.
@@ -679,8 +953,12 @@ describe("k8s-namespace-default-deny", () => {
   });
 
   it("judges a Rollout with workloadRef and one with a template alike: both run in the namespace", async () => {
-    expect(messages(await checkStack(rule, [refRollout("coupon"), deployment("coupon-base")]))).toEqual([expect.stringContaining("runs Rollout coupon and Deployment coupon-base")]);
-    expect(await checkStack(rule, [refRollout("coupon"), deployment("coupon-base"), netpol("default-deny", defaultDenySpec())])).toEqual([]);
+    expect(messages(await checkStack(rule, [refRollout("coupon"), deployment("coupon-base")]))).toEqual([
+      expect.stringContaining("runs Rollout coupon and Deployment coupon-base"),
+    ]);
+    expect(await checkStack(rule, [refRollout("coupon"), deployment("coupon-base"), netpol("default-deny", defaultDenySpec())])).toEqual(
+      [],
+    );
   });
 
   it("neither crashes nor reports while a policy's spec or namespace is unknown during preview", async () => {
@@ -688,16 +966,27 @@ describe("k8s-namespace-default-deny", () => {
     expect(await checkStack(rule, [...base, netpol("default-deny", unknown.object)])).toEqual([]);
     expect(await checkStack(rule, [...base, netpol("default-deny", defaultDenySpec(), unknown.string)])).toEqual([]);
     expect(await checkStack(rule, [...base, netpol("default-deny", { podSelector: {}, policyTypes: unknown.array })])).toEqual([]);
-    expect(await checkStack(rule, [{ ...rollout("coupon"), props: { metadata: { name: "coupon", namespace: unknown.string } } }])).toEqual([]);
+    expect(await checkStack(rule, [{ ...rollout("coupon"), props: { metadata: { name: "coupon", namespace: unknown.string } } }])).toEqual(
+      [],
+    );
     // A policy known not to deny is no excuse, even next to an unknown one elsewhere.
-    expect(await checkStack(rule, [...base, netpol("default-deny", defaultDenySpec(), "other"), netpol("x", { podSelector: unknown.object }, "other")])).toHaveLength(1);
+    expect(
+      await checkStack(rule, [
+        ...base,
+        netpol("default-deny", defaultDenySpec(), "other"),
+        netpol("x", { podSelector: unknown.object }, "other"),
+      ]),
+    ).toHaveLength(1);
   });
 });
 
 describe("server-side-apply patches (DeploymentPatch, ServicePatch)", () => {
   const patch = (type: string, props: Record<string, unknown>): ResourceUnderTest => ({ type, name: "patch", props });
   const deploymentPatch = (container: Record<string, unknown>) =>
-    patch("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "coredns", namespace: "kube-system" }, spec: { template: { spec: { containers: [{ name: "coredns", ...container }] } } } });
+    patch("kubernetes:apps/v1:DeploymentPatch", {
+      metadata: { name: "coredns", namespace: "kube-system" },
+      spec: { template: { spec: { containers: [{ name: "coredns", ...container }] } } },
+    });
 
   it("are judged on what they set: a privileged container, a host network, an unpinned image, a LoadBalancer", async () => {
     const security = ruleNamed(KUBERNETES_RULES, "k8s-pod-security");
@@ -707,15 +996,22 @@ describe("server-side-apply patches (DeploymentPatch, ServicePatch)", () => {
     const image = ruleNamed(KUBERNETES_RULES, "k8s-image-pinned");
     expect(await checkResource(image, deploymentPatch({ image: "coredns/coredns:latest" }))).toHaveLength(1);
     const host = ruleNamed(KUBERNETES_RULES, "k8s-no-host-access");
-    const hostNetwork = patch("kubernetes:apps/v1:DeploymentPatch", { metadata: { name: "x" }, spec: { template: { spec: { hostNetwork: true, containers: [] } } } });
+    const hostNetwork = patch("kubernetes:apps/v1:DeploymentPatch", {
+      metadata: { name: "x" },
+      spec: { template: { spec: { hostNetwork: true, containers: [] } } },
+    });
     expect(await checkResource(host, hostNetwork)).toHaveLength(1);
     const service = ruleNamed(KUBERNETES_RULES, "k8s-service-internal-only");
-    expect(await checkResource(service, patch("kubernetes:core/v1:ServicePatch", { metadata: { name: "x" }, spec: { type: "LoadBalancer" } }))).toHaveLength(1);
+    expect(
+      await checkResource(service, patch("kubernetes:core/v1:ServicePatch", { metadata: { name: "x" }, spec: { type: "LoadBalancer" } })),
+    ).toHaveLength(1);
   });
 
   it("are not faulted for what they leave to the object they patch", async () => {
     for (const name of ["k8s-resources", "k8s-probes", "k8s-pod-security"]) {
-      expect(await checkResource(ruleNamed(KUBERNETES_RULES, name), deploymentPatch({ env: [{ name: "A", value: "1" }] })), name).toEqual([]);
+      expect(await checkResource(ruleNamed(KUBERNETES_RULES, name), deploymentPatch({ env: [{ name: "A", value: "1" }] })), name).toEqual(
+        [],
+      );
     }
   });
 });

@@ -40,13 +40,23 @@ const cluster = (props: Record<string, unknown> = {}, outputs: Record<string, un
 /** Its configuration, with the broker settings infra/data/kafka-server-properties.ts derives from the broker count. */
 const configuration = (properties: string = serverProperties(3), outputs: Record<string, unknown> = {}): ResourceUnderTest => {
   const inputs = { name: "coupon-prod-kafka", kafkaVersions: ["3.9.x"], serverProperties: properties };
-  return { type: "aws:msk/configuration:Configuration", name: "kafka-config", props: inputs, outputs: { ...inputs, arn: CONFIGURATION_ARN, latestRevision: 1, id: "kafka-config-id", ...outputs } };
+  return {
+    type: "aws:msk/configuration:Configuration",
+    name: "kafka-config",
+    props: inputs,
+    outputs: { ...inputs, arn: CONFIGURATION_ARN, latestRevision: 1, id: "kafka-config-id", ...outputs },
+  };
 };
 
 const serverless = (props: Record<string, unknown> = {}): ResourceUnderTest => ({
   type: "aws:msk/serverlessCluster:ServerlessCluster",
   name: "serverless",
-  props: { clusterName: "events", vpcConfigs: [{ subnetIds: ["subnet-a", "subnet-b"] }], clientAuthentication: { sasl: { iam: { enabled: true } } }, ...props },
+  props: {
+    clusterName: "events",
+    vpcConfigs: [{ subnetIds: ["subnet-a", "subnet-b"] }],
+    clientAuthentication: { sasl: { iam: { enabled: true } } },
+    ...props,
+  },
 });
 
 const messages = (violations: readonly { message: string }[]) => violations.map((v) => v.message);
@@ -65,7 +75,8 @@ describe("the MSK rules", () => {
 
   it("pass the kit's prod cluster and configuration under the prod levels", async () => {
     for (const rule of MSK_RULES) {
-      const violations = rule.kind === "resource" ? await checkResource(rule, cluster(), prod) : await checkStack(rule, [configuration(), cluster()], prod);
+      const violations =
+        rule.kind === "resource" ? await checkResource(rule, cluster(), prod) : await checkStack(rule, [configuration(), cluster()], prod);
       expect(violations).toEqual([]);
     }
   });
@@ -85,14 +96,22 @@ describe("msk-tls-only", () => {
     const violations = await checkResource(rule, inTransit({ clientBroker: "TLS_PLAINTEXT", inCluster: true }), dev);
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain('The MSK cluster accepts plaintext client connections: encryptionInfo.encryptionInTransit.clientBroker is "TLS_PLAINTEXT"; it must be "TLS".');
-    expect(violations[0]?.message).toContain('Fix: set `encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } }`');
-    expect(messages(await checkResource(rule, inTransit({ clientBroker: "PLAINTEXT" })))).toEqual([expect.stringContaining('clientBroker is "PLAINTEXT"')]);
+    expect(violations[0]?.message).toContain(
+      'The MSK cluster accepts plaintext client connections: encryptionInfo.encryptionInTransit.clientBroker is "TLS_PLAINTEXT"; it must be "TLS".',
+    );
+    expect(violations[0]?.message).toContain(
+      'Fix: set `encryptionInfo: { encryptionInTransit: { clientBroker: "TLS", inCluster: true } }`',
+    );
+    expect(messages(await checkResource(rule, inTransit({ clientBroker: "PLAINTEXT" })))).toEqual([
+      expect.stringContaining('clientBroker is "PLAINTEXT"'),
+    ]);
   });
 
   it("reports plaintext replication between brokers, on its own and with a plaintext listener", async () => {
     expect(messages(await checkResource(rule, inTransit({ clientBroker: "TLS", inCluster: false })))).toEqual([
-      expect.stringContaining("The MSK cluster's brokers replicate to each other in plaintext: encryptionInfo.encryptionInTransit.inCluster is false."),
+      expect.stringContaining(
+        "The MSK cluster's brokers replicate to each other in plaintext: encryptionInfo.encryptionInTransit.inCluster is false.",
+      ),
     ]);
     expect(await checkResource(rule, inTransit({ clientBroker: "PLAINTEXT", inCluster: false }))).toHaveLength(2);
   });
@@ -107,8 +126,12 @@ describe("msk-tls-only", () => {
     expect(await checkResource(rule, cluster({ encryptionInfo: unknown.object }))).toEqual([]);
     expect(await checkResource(rule, inTransit(unknown.object))).toEqual([]);
     expect(await checkResource(rule, inTransit({ clientBroker: unknown.string, inCluster: unknown.boolean }))).toEqual([]);
-    expect(messages(await checkResource(rule, inTransit({ clientBroker: unknown.string, inCluster: false })))).toEqual([expect.stringContaining("inCluster is false")]);
-    expect(messages(await checkResource(rule, inTransit({ clientBroker: "PLAINTEXT", inCluster: unknown.boolean })))).toEqual([expect.stringContaining('clientBroker is "PLAINTEXT"')]);
+    expect(messages(await checkResource(rule, inTransit({ clientBroker: unknown.string, inCluster: false })))).toEqual([
+      expect.stringContaining("inCluster is false"),
+    ]);
+    expect(messages(await checkResource(rule, inTransit({ clientBroker: "PLAINTEXT", inCluster: unknown.boolean })))).toEqual([
+      expect.stringContaining('clientBroker is "PLAINTEXT"'),
+    ]);
   });
 });
 
@@ -119,7 +142,9 @@ describe("msk-encryption-at-rest-cmk", () => {
     const violations = await checkResource(rule, cluster({ encryptionInfo: { encryptionInTransit: { clientBroker: "TLS" } } }));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain("The MSK cluster's storage is encrypted with the AWS-managed aws/msk key, not a customer-managed KMS key (encryptionInfo.encryptionAtRestKmsKeyArn is not set).");
+    expect(violations[0]?.message).toContain(
+      "The MSK cluster's storage is encrypted with the AWS-managed aws/msk key, not a customer-managed KMS key (encryptionInfo.encryptionAtRestKmsKeyArn is not set).",
+    );
     expect(violations[0]?.message).toContain("Fix: set `encryptionInfo.encryptionAtRestKmsKeyArn`");
     expect(await checkResource(rule, cluster({ encryptionInfo: undefined }))).toHaveLength(1);
   });
@@ -148,16 +173,23 @@ describe("msk-broker-logs", () => {
   });
 
   it("reports broker logs whose destinations are all turned off", async () => {
-    expect(messages(await checkResource(rule, brokerLogs({ cloudwatchLogs: { enabled: false, logGroup: "/x" }, s3: { enabled: false, bucket: "logs" } })))).toEqual([
-      expect.stringContaining("none of loggingInfo.brokerLogs.cloudwatchLogs, .firehose or .s3 is enabled"),
-    ]);
+    expect(
+      messages(
+        await checkResource(
+          rule,
+          brokerLogs({ cloudwatchLogs: { enabled: false, logGroup: "/x" }, s3: { enabled: false, bucket: "logs" } }),
+        ),
+      ),
+    ).toEqual([expect.stringContaining("none of loggingInfo.brokerLogs.cloudwatchLogs, .firehose or .s3 is enabled")]);
     expect(await checkResource(rule, brokerLogs({}))).toHaveLength(1);
   });
 
   it("passes the kit's CloudWatch logs, and Firehose or S3 delivery", async () => {
     expect(await checkResource(rule, cluster())).toEqual([]);
     expect(await checkResource(rule, brokerLogs({ firehose: { enabled: true, deliveryStream: "broker-logs" } }))).toEqual([]);
-    expect(await checkResource(rule, brokerLogs({ cloudwatchLogs: { enabled: false }, s3: { enabled: true, bucket: "logs" } }))).toEqual([]);
+    expect(await checkResource(rule, brokerLogs({ cloudwatchLogs: { enabled: false }, s3: { enabled: true, bucket: "logs" } }))).toEqual(
+      [],
+    );
   });
 
   it("neither crashes nor reports when a destination is unknown during preview", async () => {
@@ -185,20 +217,31 @@ describe("msk-client-authentication", () => {
       expect.stringContaining("allows unauthenticated access"),
       expect.stringContaining("turns on no client authentication: neither SASL/IAM"),
     ]);
-    expect(messages(await checkResource(rule, auth({ tls: { certificateAuthorityArns: [] } })))).toEqual([expect.stringContaining("turns on no client authentication")]);
-    expect(messages(await checkResource(rule, auth(undefined)))).toEqual([expect.stringContaining("sets no clientAuthentication, so MSK lets clients connect without authenticating")]);
+    expect(messages(await checkResource(rule, auth({ tls: { certificateAuthorityArns: [] } })))).toEqual([
+      expect.stringContaining("turns on no client authentication"),
+    ]);
+    expect(messages(await checkResource(rule, auth(undefined)))).toEqual([
+      expect.stringContaining("sets no clientAuthentication, so MSK lets clients connect without authenticating"),
+    ]);
   });
 
   it("passes IAM (the kit's), SCRAM and TLS client certificates", async () => {
     expect(await checkResource(rule, cluster())).toEqual([]);
     expect(await checkResource(rule, auth({ sasl: { scram: true } }))).toEqual([]);
-    expect(await checkResource(rule, auth({ tls: { certificateAuthorityArns: ["arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca"] } }))).toEqual([]);
+    expect(
+      await checkResource(
+        rule,
+        auth({ tls: { certificateAuthorityArns: ["arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/ca"] } }),
+      ),
+    ).toEqual([]);
   });
 
   it("wants IAM on MSK Serverless", async () => {
     expect(await checkResource(rule, serverless())).toEqual([]);
     expect(messages(await checkResource(rule, serverless({ clientAuthentication: { sasl: { iam: { enabled: false } } } })))).toEqual([
-      expect.stringContaining("The MSK Serverless cluster does not authenticate clients with IAM (clientAuthentication.sasl.iam.enabled is false)"),
+      expect.stringContaining(
+        "The MSK Serverless cluster does not authenticate clients with IAM (clientAuthentication.sasl.iam.enabled is false)",
+      ),
     ]);
   });
 
@@ -206,7 +249,9 @@ describe("msk-client-authentication", () => {
     expect(await checkResource(rule, auth(unknown.object))).toEqual([]);
     expect(await checkResource(rule, auth({ sasl: unknown.object, unauthenticated: false }))).toEqual([]);
     expect(await checkResource(rule, auth({ sasl: { iam: false }, tls: { certificateAuthorityArns: unknown.array } }))).toEqual([]);
-    expect(messages(await checkResource(rule, auth({ sasl: unknown.object, unauthenticated: true })))).toEqual([expect.stringContaining("allows unauthenticated access")]);
+    expect(messages(await checkResource(rule, auth({ sasl: unknown.object, unauthenticated: true })))).toEqual([
+      expect.stringContaining("allows unauthenticated access"),
+    ]);
     expect(await checkResource(rule, serverless({ clientAuthentication: { sasl: { iam: { enabled: unknown.boolean } } } }))).toEqual([]);
   });
 });
@@ -214,13 +259,22 @@ describe("msk-client-authentication", () => {
 describe("msk-no-public-access", () => {
   const rule = ruleNamed(MSK_RULES, "msk-no-public-access");
   const publicAccess = (access: unknown) =>
-    cluster({ brokerNodeGroupInfo: { instanceType: "kafka.m7g.large", clientSubnets: ["subnet-a"], securityGroups: ["sg-kafka"], connectivityInfo: { publicAccess: access } } });
+    cluster({
+      brokerNodeGroupInfo: {
+        instanceType: "kafka.m7g.large",
+        clientSubnets: ["subnet-a"],
+        securityGroups: ["sg-kafka"],
+        connectivityInfo: { publicAccess: access },
+      },
+    });
 
   it("reports brokers with public addresses", async () => {
     const violations = await checkResource(rule, publicAccess({ type: "SERVICE_PROVIDED_EIPS" }));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain('brokerNodeGroupInfo.connectivityInfo.publicAccess.type is "SERVICE_PROVIDED_EIPS"; it must be "DISABLED" or absent.');
+    expect(violations[0]?.message).toContain(
+      'brokerNodeGroupInfo.connectivityInfo.publicAccess.type is "SERVICE_PROVIDED_EIPS"; it must be "DISABLED" or absent.',
+    );
     expect(violations[0]?.message).toContain("Fix: leave out `publicAccess`");
   });
 
@@ -238,36 +292,57 @@ describe("msk-no-public-access", () => {
 
 describe("msk-replication-consistent", () => {
   const rule = ruleNamed(MSK_RULES, "msk-replication-consistent");
-  const properties = (settings: Record<string, number>) => Object.entries(settings).map(([key, value]) => `${key}=${value}`).join("\n");
+  const properties = (settings: Record<string, number>) =>
+    Object.entries(settings)
+      .map(([key, value]) => `${key}=${value}`)
+      .join("\n");
 
   it("reads Java properties: = : or a space, comments and blank lines", () => {
-    const parsed = parseServerProperties("# comment\n! also a comment\n\n  default.replication.factor = 3\nmin.insync.replicas:2\r\nnum.partitions 6\n");
+    const parsed = parseServerProperties(
+      "# comment\n! also a comment\n\n  default.replication.factor = 3\nmin.insync.replicas:2\r\nnum.partitions 6\n",
+    );
     expect(Object.fromEntries(parsed)).toEqual({ "default.replication.factor": "3", "min.insync.replicas": "2", "num.partitions": "6" });
   });
 
   it("reports a replication factor above the broker count, at the cluster, naming the configuration", async () => {
-    const violations = await checkStack(rule, [configuration(properties({ "default.replication.factor": 3, "min.insync.replicas": 1 })), cluster({ numberOfBrokerNodes: 2 })]);
+    const violations = await checkStack(rule, [
+      configuration(properties({ "default.replication.factor": 3, "min.insync.replicas": 1 })),
+      cluster({ numberOfBrokerNodes: 2 }),
+    ]);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ rule: "msk-replication-consistent", level: "mandatory", urn: cluster().urn });
-    expect(violations[0]?.message).toContain('MSK cluster "coupon-prod-kafka" (2 brokers) uses configuration "coupon-prod-kafka", whose default.replication.factor = 3 exceeds the 2 brokers');
+    expect(violations[0]?.message).toContain(
+      'MSK cluster "coupon-prod-kafka" (2 brokers) uses configuration "coupon-prod-kafka", whose default.replication.factor = 3 exceeds the 2 brokers',
+    );
     expect(violations[0]?.message).toContain("Fix: derive the replication settings from the broker count");
   });
 
   it("reports internal topics' replication factors above the broker count", async () => {
     const tooMany = properties({ "offsets.topic.replication.factor": 4, "transaction.state.log.replication.factor": 4 });
     expect(messages(await checkStack(rule, [configuration(tooMany), cluster()]))).toEqual([
-      expect.stringMatching(/offsets\.topic\.replication\.factor = 4 exceeds the 3 brokers.*; transaction\.state\.log\.replication\.factor = 4 exceeds the 3 brokers/),
+      expect.stringMatching(
+        /offsets\.topic\.replication\.factor = 4 exceeds the 3 brokers.*; transaction\.state\.log\.replication\.factor = 4 exceeds the 3 brokers/,
+      ),
     ]);
   });
 
   it("reports min.insync.replicas that leaves no broker to lose, or exceeds the brokers", async () => {
-    expect(messages(await checkStack(rule, [configuration(properties({ "default.replication.factor": 3, "min.insync.replicas": 3 })), cluster()]))).toEqual([
-      expect.stringContaining("min.insync.replicas = 3 is not below default.replication.factor = 3: with one broker down"),
+    expect(
+      messages(
+        await checkStack(rule, [configuration(properties({ "default.replication.factor": 3, "min.insync.replicas": 3 })), cluster()]),
+      ),
+    ).toEqual([expect.stringContaining("min.insync.replicas = 3 is not below default.replication.factor = 3: with one broker down")]);
+    expect(messages(await checkStack(rule, [configuration(properties({ "min.insync.replicas": 4 })), cluster()]))).toEqual([
+      expect.stringContaining("min.insync.replicas = 4 exceeds the 3 brokers: acks=all writes can never succeed"),
     ]);
-    expect(messages(await checkStack(rule, [configuration(properties({ "min.insync.replicas": 4 })), cluster()]))).toEqual([expect.stringContaining("min.insync.replicas = 4 exceeds the 3 brokers: acks=all writes can never succeed")]);
-    expect(messages(await checkStack(rule, [configuration(properties({ "transaction.state.log.replication.factor": 2, "transaction.state.log.min.isr": 2 })), cluster()]))).toEqual([
-      expect.stringContaining("transaction.state.log.min.isr = 2 is not below transaction.state.log.replication.factor = 2"),
-    ]);
+    expect(
+      messages(
+        await checkStack(rule, [
+          configuration(properties({ "transaction.state.log.replication.factor": 2, "transaction.state.log.min.isr": 2 })),
+          cluster(),
+        ]),
+      ),
+    ).toEqual([expect.stringContaining("transaction.state.log.min.isr = 2 is not below transaction.state.log.replication.factor = 2")]);
   });
 
   it("passes the kit's settings for every broker count the profiles allow", async () => {
@@ -277,8 +352,15 @@ describe("msk-replication-consistent", () => {
   });
 
   it("does not judge a cluster on MSK's default configuration, another configuration, or settings left out", async () => {
-    expect(await checkStack(rule, [configuration(properties({ "default.replication.factor": 9 })), cluster({ configurationInfo: undefined })])).toEqual([]);
-    expect(await checkStack(rule, [configuration(properties({ "default.replication.factor": 9 })), cluster({ configurationInfo: { arn: "arn:aws:kafka:eu-west-1:123456789012:configuration/other/x", revision: 1 } })])).toEqual([]);
+    expect(
+      await checkStack(rule, [configuration(properties({ "default.replication.factor": 9 })), cluster({ configurationInfo: undefined })]),
+    ).toEqual([]);
+    expect(
+      await checkStack(rule, [
+        configuration(properties({ "default.replication.factor": 9 })),
+        cluster({ configurationInfo: { arn: "arn:aws:kafka:eu-west-1:123456789012:configuration/other/x", revision: 1 } }),
+      ]),
+    ).toEqual([]);
     expect(await checkStack(rule, [configuration("auto.create.topics.enable=false\n"), cluster()])).toEqual([]);
   });
 
@@ -286,7 +368,9 @@ describe("msk-replication-consistent", () => {
     const renamed = "arn:aws:kafka:eu-west-1:123456789012:configuration/coupon-prod-kafka/real-uuid";
     const bad = properties({ "default.replication.factor": 5 });
     expect(await checkStack(rule, [configuration(bad, { arn: renamed }), cluster()])).toEqual([]);
-    expect(await checkStack(rule, [configuration(bad, { arn: renamed }), cluster({}, { configurationInfo: { arn: renamed, revision: 1 } })])).toHaveLength(1);
+    expect(
+      await checkStack(rule, [configuration(bad, { arn: renamed }), cluster({}, { configurationInfo: { arn: renamed, revision: 1 } })]),
+    ).toHaveLength(1);
   });
 
   it("neither crashes nor reports what is unknown during preview, and still judges the clusters it can", async () => {
@@ -295,7 +379,11 @@ describe("msk-replication-consistent", () => {
     expect(await checkStack(rule, [configuration(unknown.string), cluster()])).toEqual([]);
     expect(await checkStack(rule, [configuration(bad), cluster({ configurationInfo: unknown.object })])).toEqual([]);
     expect(await checkStack(rule, [configuration(bad), cluster({ numberOfBrokerNodes: unknown.number })])).toEqual([]);
-    const pending: ResourceUnderTest = { ...cluster({ numberOfBrokerNodes: unknown.number }), name: "pending", urn: "urn:pulumi:test::test::aws:msk/cluster:Cluster::pending" };
+    const pending: ResourceUnderTest = {
+      ...cluster({ numberOfBrokerNodes: unknown.number }),
+      name: "pending",
+      urn: "urn:pulumi:test::test::aws:msk/cluster:Cluster::pending",
+    };
     expect((await checkStack(rule, [configuration(bad), pending, cluster()])).map((v) => v.urn)).toEqual([cluster().urn]);
   });
 });

@@ -19,7 +19,8 @@ describe("the rule table", () => {
       expect(SERVICES, rule.name).toContain(rule.service);
       expect(rule.description.length, rule.name).toBeGreaterThan(20);
       expect(rule.fix.length, rule.name).toBeGreaterThan(10);
-      for (const profile of PROFILES) expect(["mandatory", "advisory", "disabled"], `${rule.name} ${profile}`).toContain(rule.levels[profile]);
+      for (const profile of PROFILES)
+        expect(["mandatory", "advisory", "disabled"], `${rule.name} ${profile}`).toContain(rule.levels[profile]);
     }
   });
 
@@ -69,8 +70,14 @@ describe("pack config files", () => {
   });
 
   it("refuses unknown rules, unknown levels and settings a rule does not have", () => {
-    expect(configProblems(ALL_RULES, { "rds-publc": "disabled" })).toEqual(["rds-publc: no such rule in the pack (see docs/POLICIES.md for the rule table)"]);
-    expect(configProblems(ALL_RULES, { [relaxable.name]: "sometimes" as never })).toContain(`${relaxable.name}: level "sometimes" is not one of mandatory, advisory, remediate, disabled`);
-    expect(configProblems(ALL_RULES, { [relaxable.name]: { enforcementLevel: "advisory", typo: true } })[0]).toMatch(new RegExp(`^${relaxable.name}\\.typo: not a setting of this rule`));
+    expect(configProblems(ALL_RULES, { "rds-publc": "disabled" })).toEqual([
+      "rds-publc: no such rule in the pack (see docs/POLICIES.md for the rule table)",
+    ]);
+    expect(configProblems(ALL_RULES, { [relaxable.name]: "sometimes" as never })).toContain(
+      `${relaxable.name}: level "sometimes" is not one of mandatory, advisory, remediate, disabled`,
+    );
+    expect(configProblems(ALL_RULES, { [relaxable.name]: { enforcementLevel: "advisory", typo: true } })[0]).toMatch(
+      new RegExp(`^${relaxable.name}\\.typo: not a setting of this rule`),
+    );
   });
 });

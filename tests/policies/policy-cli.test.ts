@@ -38,7 +38,9 @@ describe("npm run policy", () => {
 
   it("exits 1 on a mandatory violation, listing rule, level, resource and message", () => {
     expect(strictDev.status).toBe(1);
-    expect(strictDev.stdout).toMatch(/rds-multi-az\s+mandatory\s+aws:rds\/instance:Instance::database-primary\s+The database instance is single-AZ/);
+    expect(strictDev.stdout).toMatch(
+      /rds-multi-az\s+mandatory\s+aws:rds\/instance:Instance::database-primary\s+The database instance is single-AZ/,
+    );
     expect(strictDev.stdout).toMatch(/violations: 1 mandatory, 4 advisory/);
   });
 

@@ -82,20 +82,28 @@ describe("rds-storage-encrypted-cmk", () => {
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("The database instance's storage is not encrypted (storageEncrypted is false)");
     expect(violations[0]?.message).toContain("Fix: set `storageEncrypted: true` and `kmsKeyId`");
-    expect(messages(await checkResource(rule, primary({ storageEncrypted: undefined })))).toEqual([expect.stringContaining("storageEncrypted is not set")]);
+    expect(messages(await checkResource(rule, primary({ storageEncrypted: undefined })))).toEqual([
+      expect.stringContaining("storageEncrypted is not set"),
+    ]);
   });
 
   it("reports storage encrypted with the AWS-managed key, on instances and Aurora clusters", async () => {
     expect(messages(await checkResource(rule, primary({ kmsKeyId: undefined })))).toEqual([
       expect.stringContaining("encrypted with the AWS-managed aws/rds key, not a customer-managed KMS key (kmsKeyId is not set)"),
     ]);
-    expect(messages(await checkResource(rule, auroraCluster({ kmsKeyId: "" })))).toEqual([expect.stringContaining("The Aurora cluster's storage is encrypted with the AWS-managed")]);
+    expect(messages(await checkResource(rule, auroraCluster({ kmsKeyId: "" })))).toEqual([
+      expect.stringContaining("The Aurora cluster's storage is encrypted with the AWS-managed"),
+    ]);
   });
 
   it("lets a read replica inherit encryption but still wants its key, and refuses an explicit false", async () => {
     expect(await checkResource(rule, replica({ storageEncrypted: undefined }))).toEqual([]);
-    expect(messages(await checkResource(rule, replica({ storageEncrypted: undefined, kmsKeyId: undefined })))).toEqual([expect.stringContaining("The read replica's storage")]);
-    expect(messages(await checkResource(rule, replica({ storageEncrypted: false })))).toEqual([expect.stringContaining("storageEncrypted is false")]);
+    expect(messages(await checkResource(rule, replica({ storageEncrypted: undefined, kmsKeyId: undefined })))).toEqual([
+      expect.stringContaining("The read replica's storage"),
+    ]);
+    expect(messages(await checkResource(rule, replica({ storageEncrypted: false })))).toEqual([
+      expect.stringContaining("storageEncrypted is false"),
+    ]);
   });
 
   it("passes the kit's primary, replica and an encrypted Aurora cluster", async () => {
@@ -127,8 +135,13 @@ describe("rds-not-publicly-accessible", () => {
   });
 
   it("reports a publicly accessible Aurora cluster instance", async () => {
-    const instance = { type: "aws:rds/clusterInstance:ClusterInstance", props: { clusterIdentifier: "aurora", engine: "aurora-mysql", instanceClass: "db.r7g.large", publiclyAccessible: true } };
-    expect(messages(await checkResource(rule, instance))).toEqual([expect.stringContaining("The Aurora cluster instance is publicly accessible")]);
+    const instance = {
+      type: "aws:rds/clusterInstance:ClusterInstance",
+      props: { clusterIdentifier: "aurora", engine: "aurora-mysql", instanceClass: "db.r7g.large", publiclyAccessible: true },
+    };
+    expect(messages(await checkResource(rule, instance))).toEqual([
+      expect.stringContaining("The Aurora cluster instance is publicly accessible"),
+    ]);
   });
 
   it("passes a private instance and one that leaves it unset (private by default)", async () => {
@@ -150,7 +163,9 @@ describe("rds-multi-az", () => {
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("The database instance is single-AZ (multiAz is false)");
     expect(violations[0]?.message).toContain("database.multiAz: true");
-    expect((await checkResource(rule, primary({ multiAz: undefined }), dev)).map((v) => [v.level, v.message.includes("multiAz is not set")])).toEqual([["advisory", true]]);
+    expect(
+      (await checkResource(rule, primary({ multiAz: undefined }), dev)).map((v) => [v.level, v.message.includes("multiAz is not set")]),
+    ).toEqual([["advisory", true]]);
   });
 
   it("exempts read replicas and does not judge Aurora clusters", async () => {
@@ -181,8 +196,12 @@ describe("rds-deletion-protection", () => {
   });
 
   it("holds read replicas and Aurora clusters to it too", async () => {
-    expect(messages(await checkResource(rule, replica({ deletionProtection: undefined })))).toEqual([expect.stringContaining("The read replica has no deletion protection (deletionProtection is not set)")]);
-    expect(messages(await checkResource(rule, auroraCluster({ deletionProtection: false })))).toEqual([expect.stringContaining("The Aurora cluster has no deletion protection")]);
+    expect(messages(await checkResource(rule, replica({ deletionProtection: undefined })))).toEqual([
+      expect.stringContaining("The read replica has no deletion protection (deletionProtection is not set)"),
+    ]);
+    expect(messages(await checkResource(rule, auroraCluster({ deletionProtection: false })))).toEqual([
+      expect.stringContaining("The Aurora cluster has no deletion protection"),
+    ]);
   });
 
   it("passes protected databases", async () => {
@@ -212,7 +231,9 @@ describe("rds-final-snapshot", () => {
     expect(messages(await checkResource(rule, primary({ skipFinalSnapshot: undefined, finalSnapshotIdentifier: undefined })))).toEqual([
       expect.stringContaining("names no finalSnapshotIdentifier"),
     ]);
-    expect(messages(await checkResource(rule, auroraCluster({ finalSnapshotIdentifier: "" })))).toEqual([expect.stringContaining("The Aurora cluster names no finalSnapshotIdentifier")]);
+    expect(messages(await checkResource(rule, auroraCluster({ finalSnapshotIdentifier: "" })))).toEqual([
+      expect.stringContaining("The Aurora cluster names no finalSnapshotIdentifier"),
+    ]);
   });
 
   it("exempts read replicas, which RDS deletes without a final snapshot", async () => {
@@ -244,8 +265,12 @@ describe("rds-backup-retention", () => {
   });
 
   it("reports an unset retention, on instances and Aurora clusters", async () => {
-    expect(messages(await checkResource(rule, primary({ backupRetentionPeriod: undefined })))).toEqual([expect.stringContaining("sets no backupRetentionPeriod")]);
-    expect(messages(await checkResource(rule, auroraCluster({ backupRetentionPeriod: 1 })))).toEqual([expect.stringContaining("The Aurora cluster keeps automated backups for 1 day ")]);
+    expect(messages(await checkResource(rule, primary({ backupRetentionPeriod: undefined })))).toEqual([
+      expect.stringContaining("sets no backupRetentionPeriod"),
+    ]);
+    expect(messages(await checkResource(rule, auroraCluster({ backupRetentionPeriod: 1 })))).toEqual([
+      expect.stringContaining("The Aurora cluster keeps automated backups for 1 day "),
+    ]);
   });
 
   it("passes 7 days or more, and exempts read replicas", async () => {
@@ -256,7 +281,9 @@ describe("rds-backup-retention", () => {
 
   it("takes the minimum from the pack config", async () => {
     const strict = { "rds-backup-retention": { minimumDays: 35 } };
-    expect(messages(await checkResource(rule, primary(), strict))).toEqual([expect.stringContaining("keeps automated backups for 30 days (backupRetentionPeriod); at least 35 days are required")]);
+    expect(messages(await checkResource(rule, primary(), strict))).toEqual([
+      expect.stringContaining("keeps automated backups for 30 days (backupRetentionPeriod); at least 35 days are required"),
+    ]);
     const lenient = { "rds-backup-retention": { minimumDays: 1 } };
     expect(await checkResource(rule, primary({ backupRetentionPeriod: 1 }), lenient)).toEqual([]);
     expect(rule.configSchema?.properties.minimumDays?.default).toBe(7);
@@ -277,7 +304,9 @@ describe("rds-iam-authentication", () => {
     expect(violations[0]?.level).toBe("mandatory");
     expect(violations[0]?.message).toContain("does not accept IAM database authentication (iamDatabaseAuthenticationEnabled is false)");
     expect(violations[0]?.message).toContain("iamDatabaseAuthenticationEnabled: true");
-    expect(messages(await checkResource(rule, auroraCluster({ iamDatabaseAuthenticationEnabled: undefined })))).toEqual([expect.stringContaining("is not set")]);
+    expect(messages(await checkResource(rule, auroraCluster({ iamDatabaseAuthenticationEnabled: undefined })))).toEqual([
+      expect.stringContaining("is not set"),
+    ]);
     expect(messages(await checkResource(rule, replica({ iamDatabaseAuthenticationEnabled: undefined })))).toHaveLength(1);
   });
 
@@ -300,19 +329,27 @@ describe("rds-log-exports", () => {
     const violations = await checkResource(rule, primary({ enabledCloudwatchLogsExports: ["slowquery"] }));
     expect(violations).toHaveLength(1);
     expect(violations[0]?.level).toBe("mandatory");
-    expect(violations[0]?.message).toContain('does not export its error log to CloudWatch: it exports only slowquery; enabledCloudwatchLogsExports needs "error"');
+    expect(violations[0]?.message).toContain(
+      'does not export its error log to CloudWatch: it exports only slowquery; enabledCloudwatchLogsExports needs "error"',
+    );
     expect(violations[0]?.message).toContain("DATABASE_LOG_EXPORTS");
-    expect(messages(await checkResource(rule, primary({ enabledCloudwatchLogsExports: undefined })))).toEqual([expect.stringContaining("it exports no logs")]);
+    expect(messages(await checkResource(rule, primary({ enabledCloudwatchLogsExports: undefined })))).toEqual([
+      expect.stringContaining("it exports no logs"),
+    ]);
   });
 
   it("wants PostgreSQL's own log name on PostgreSQL engines", async () => {
-    expect(messages(await checkResource(rule, auroraCluster({ enabledCloudwatchLogsExports: ["error"] })))).toEqual([expect.stringContaining('needs "postgresql"')]);
+    expect(messages(await checkResource(rule, auroraCluster({ enabledCloudwatchLogsExports: ["error"] })))).toEqual([
+      expect.stringContaining('needs "postgresql"'),
+    ]);
     expect(await checkResource(rule, auroraCluster())).toEqual([]);
   });
 
   it("passes a replica that names no engine when it exports an error log", async () => {
     expect(await checkResource(rule, replica())).toEqual([]);
-    expect(messages(await checkResource(rule, replica({ enabledCloudwatchLogsExports: ["slowquery"] })))).toEqual([expect.stringContaining('needs "error" or "postgresql"')]);
+    expect(messages(await checkResource(rule, replica({ enabledCloudwatchLogsExports: ["slowquery"] })))).toEqual([
+      expect.stringContaining('needs "error" or "postgresql"'),
+    ]);
   });
 
   it("passes the kit's primary", async () => {
@@ -330,15 +367,26 @@ describe("rds-tls-required", () => {
   const rule = ruleNamed(RDS_RULES, "rds-tls-required");
   const parameterGroup = (name: string, family: string, parameters: unknown, outputs: Record<string, unknown> = {}): ResourceUnderTest => {
     const props = { name, family, parameters };
-    return { type: "aws:rds/parameterGroup:ParameterGroup", name: `${name}-params`, props, outputs: { ...props, id: `${name}-id`, arn: `arn:aws:rds:eu-west-1:1:pg:${name}`, ...outputs } };
+    return {
+      type: "aws:rds/parameterGroup:ParameterGroup",
+      name: `${name}-params`,
+      props,
+      outputs: { ...props, id: `${name}-id`, arn: `arn:aws:rds:eu-west-1:1:pg:${name}`, ...outputs },
+    };
   };
-  const mysqlGroup = (value: unknown) => parameterGroup("coupon-prod-mysql", "mysql8.4", [{ name: "character_set_server", value: "utf8mb4" }, { name: "require_secure_transport", value }]);
+  const mysqlGroup = (value: unknown) =>
+    parameterGroup("coupon-prod-mysql", "mysql8.4", [
+      { name: "character_set_server", value: "utf8mb4" },
+      { name: "require_secure_transport", value },
+    ]);
 
   it("reports a database whose group lets unencrypted connections in, naming the group and the value, at the database's URN", async () => {
     const violations = await checkStack(rule, [mysqlGroup("0"), primary()]);
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ rule: "rds-tls-required", level: "mandatory", urn: primary().urn });
-    expect(violations[0]?.message).toContain('aws:rds/instance:Instance "database-primary" uses parameter group "coupon-prod-mysql", which sets require_secure_transport = 0');
+    expect(violations[0]?.message).toContain(
+      'aws:rds/instance:Instance "database-primary" uses parameter group "coupon-prod-mysql", which sets require_secure_transport = 0',
+    );
     expect(violations[0]?.message).toContain("require_secure_transport = 1");
   });
 
@@ -347,7 +395,9 @@ describe("rds-tls-required", () => {
       expect.stringContaining("uses the engine's default parameter group (parameterGroupName is not set)"),
     ]);
     const silent = parameterGroup("coupon-prod-mysql", "mysql8.4", [{ name: "slow_query_log", value: "1" }]);
-    expect(messages(await checkStack(rule, [silent, primary()]))).toEqual([expect.stringContaining('"coupon-prod-mysql", which does not set require_secure_transport:')]);
+    expect(messages(await checkStack(rule, [silent, primary()]))).toEqual([
+      expect.stringContaining('"coupon-prod-mysql", which does not set require_secure_transport:'),
+    ]);
     expect(messages(await checkStack(rule, [mysqlGroup("1"), primary({ parameterGroupName: "shared-mysql" })]))).toEqual([
       expect.stringContaining('uses parameter group "shared-mysql", which this stack does not declare'),
     ]);
@@ -355,32 +405,46 @@ describe("rds-tls-required", () => {
 
   it("wants rds.force_ssl on PostgreSQL, and matches Aurora clusters to their cluster parameter group", async () => {
     const postgres = parameterGroup("pg", "postgres14", [{ name: "require_secure_transport", value: "1" }]);
-    expect(messages(await checkStack(rule, [postgres, primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: "pg" })]))).toEqual([
-      expect.stringContaining('"pg", which does not set rds.force_ssl:'),
-    ]);
+    expect(
+      messages(await checkStack(rule, [postgres, primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: "pg" })])),
+    ).toEqual([expect.stringContaining('"pg", which does not set rds.force_ssl:')]);
     const clusterGroup = (value: string): ResourceUnderTest => ({
       type: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
       name: "aurora-params",
       props: { name: "aurora-params", family: "aurora-postgresql16", parameters: [{ name: "rds.force_ssl", value }] },
     });
     expect(await checkStack(rule, [clusterGroup("1"), auroraCluster()])).toEqual([]);
-    expect(messages(await checkStack(rule, [clusterGroup("0"), auroraCluster()]))).toEqual([expect.stringContaining('aws:rds/cluster:Cluster "aurora" uses parameter group "aurora-params", which sets rds.force_ssl = 0')]);
-    // An instance parameter group of the same name does not count for a cluster.
-    expect(messages(await checkStack(rule, [parameterGroup("aurora-params", "aurora-postgresql16", [{ name: "rds.force_ssl", value: "1" }]), auroraCluster()]))).toEqual([
-      expect.stringContaining("which this stack does not declare"),
+    expect(messages(await checkStack(rule, [clusterGroup("0"), auroraCluster()]))).toEqual([
+      expect.stringContaining('aws:rds/cluster:Cluster "aurora" uses parameter group "aurora-params", which sets rds.force_ssl = 0'),
     ]);
+    // An instance parameter group of the same name does not count for a cluster.
+    expect(
+      messages(
+        await checkStack(rule, [
+          parameterGroup("aurora-params", "aurora-postgresql16", [{ name: "rds.force_ssl", value: "1" }]),
+          auroraCluster(),
+        ]),
+      ),
+    ).toEqual([expect.stringContaining("which this stack does not declare")]);
   });
 
   it("knows RDS for PostgreSQL 15 and later forces TLS by default, unless a group turns it off", async () => {
     const pg16 = (parameters: unknown) => parameterGroup("pg", "postgres16", parameters);
-    expect(await checkStack(rule, [pg16([]), primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" })])).toEqual([]);
+    expect(await checkStack(rule, [pg16([]), primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" })])).toEqual(
+      [],
+    );
     expect(await checkStack(rule, [primary({ engine: "postgres", engineVersion: "17.2", parameterGroupName: undefined })])).toEqual([]);
-    expect(messages(await checkStack(rule, [pg16([{ name: "rds.force_ssl", value: "0" }]), primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" })]))).toEqual([
-      expect.stringContaining("which sets rds.force_ssl = 0"),
-    ]);
-    expect(messages(await checkStack(rule, [primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: undefined })]))).toEqual([
-      expect.stringContaining("uses the engine's default parameter group"),
-    ]);
+    expect(
+      messages(
+        await checkStack(rule, [
+          pg16([{ name: "rds.force_ssl", value: "0" }]),
+          primary({ engine: "postgres", engineVersion: "16.4", parameterGroupName: "pg" }),
+        ]),
+      ),
+    ).toEqual([expect.stringContaining("which sets rds.force_ssl = 0")]);
+    expect(
+      messages(await checkStack(rule, [primary({ engine: "postgres", engineVersion: "14.12", parameterGroupName: undefined })])),
+    ).toEqual([expect.stringContaining("uses the engine's default parameter group")]);
   });
 
   it("passes the kit's primary and replica on the TLS-only group, with ON or 1", async () => {
@@ -389,7 +453,9 @@ describe("rds-tls-required", () => {
   });
 
   it("compares the group's name on outputs", async () => {
-    const named = parameterGroup("coupon-prod-mysql", "mysql8.4", [{ name: "require_secure_transport", value: "1" }], { name: "coupon-prod-mysql-20260101" });
+    const named = parameterGroup("coupon-prod-mysql", "mysql8.4", [{ name: "require_secure_transport", value: "1" }], {
+      name: "coupon-prod-mysql-20260101",
+    });
     expect(await checkStack(rule, [named, primary({ parameterGroupName: "coupon-prod-mysql-20260101" })])).toEqual([]);
   });
 
@@ -402,7 +468,9 @@ describe("rds-tls-required", () => {
     expect(await checkStack(rule, [parameterGroup("coupon-prod-mysql", "mysql8.4", unknown.array), primary()])).toEqual([]);
     expect(await checkStack(rule, [mysqlGroup("0"), primary({ parameterGroupName: unknown.string })])).toEqual([]);
     // A group whose name is not known yet may be the one the instance names.
-    expect(await checkStack(rule, [parameterGroup("later", "mysql8.4", [], { name: unknown.string }), primary({ parameterGroupName: "later" })])).toEqual([]);
+    expect(
+      await checkStack(rule, [parameterGroup("later", "mysql8.4", [], { name: unknown.string }), primary({ parameterGroupName: "later" })]),
+    ).toEqual([]);
     // One database with an unknown group does not hide another's violation.
     const violations = await checkStack(rule, [mysqlGroup("0"), replica({ parameterGroupName: unknown.string }), primary()]);
     expect(violations.map((v) => v.urn)).toEqual([primary().urn]);

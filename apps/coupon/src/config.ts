@@ -12,12 +12,20 @@ const couponEnv = z
     ...ordersTopicEnv.shape,
     SERVICE_NAME: z.string().min(1).default("coupon").describe("Names the service in logs, metrics and the Redis client."),
     MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
-    CATALOG_LOCAL_TTL_MS: envInt(0, 600_000).default(30_000).describe("How long a catalog page stays in the process's own cache (level 1)."),
+    CATALOG_LOCAL_TTL_MS: envInt(0, 600_000)
+      .default(30_000)
+      .describe("How long a catalog page stays in the process's own cache (level 1)."),
     CATALOG_REDIS_TTL_SECONDS: envInt(1, 86_400).default(120).describe("How long a catalog page stays in Redis (level 2)."),
     CATALOG_LOCK_TTL_MS: envInt(100, 60_000).default(3_000).describe("Lease of the Redis lock that lets one instance fill a missing page."),
-    CATALOG_WAIT_MS: envInt(0, 30_000).default(1_500).describe("How long a reader waits for another instance to fill a page before answering 503 with Retry-After."),
-    CATALOG_WRITER_WINDOW_MS: envInt(0, 600_000).default(5_000).describe("How long after a catalog change pages are read from the writer rather than the read replica (its tolerated lag)."),
-    SOLD_OUT_FLAG_TTL_MS: envInt(0, 60_000).default(2_000).describe("How long a sold-out coupon is answered 410 from memory without asking Redis."),
+    CATALOG_WAIT_MS: envInt(0, 30_000)
+      .default(1_500)
+      .describe("How long a reader waits for another instance to fill a page before answering 503 with Retry-After."),
+    CATALOG_WRITER_WINDOW_MS: envInt(0, 600_000)
+      .default(5_000)
+      .describe("How long after a catalog change pages are read from the writer rather than the read replica (its tolerated lag)."),
+    SOLD_OUT_FLAG_TTL_MS: envInt(0, 60_000)
+      .default(2_000)
+      .describe("How long a sold-out coupon is answered 410 from memory without asking Redis."),
     OUTBOX_RELAY_ENABLED: envBool.default(true).describe("Run the outbox relay that publishes accepted orders to Kafka."),
     OUTBOX_POLL_MS: envInt(10, 60_000).default(200).describe("How often the relay looks for unpublished orders."),
     OUTBOX_BATCH_SIZE: envInt(1, 10_000).default(500).describe("Orders the relay publishes per batch."),

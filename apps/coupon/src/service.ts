@@ -39,16 +39,25 @@ export interface CouponService {
 }
 
 /** Wires the coupon service from its config and starts it; the entry point and the tests both use this. */
-export async function startCouponService(config: CouponConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<CouponService> {
+export async function startCouponService(
+  config: CouponConfig,
+  logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL),
+): Promise<CouponService> {
   const runtime = await ServiceRuntime.start(config, logger);
   const { registry, redis, pool } = runtime;
   const metrics = createCouponMetrics(registry);
   const kafka = createKafka(config, logger);
-  const topic = { topic: config.KAFKA_ORDERS_TOPIC, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION };
+  const topic = {
+    topic: config.KAFKA_ORDERS_TOPIC,
+    partitions: config.KAFKA_TOPIC_PARTITIONS,
+    replicationFactor: config.KAFKA_TOPIC_REPLICATION,
+  };
 
   // Kafka may be down at start: purchases still work (the outbox holds events), so
   // topic creation failing here is logged and retried by the relay, not fatal.
-  await ensureTopic(kafka, topic).catch((err: unknown) => logger.warn({ err }, "could not create the orders topic yet; the relay will retry"));
+  await ensureTopic(kafka, topic).catch((err: unknown) =>
+    logger.warn({ err }, "could not create the orders topic yet; the relay will retry"),
+  );
 
   const producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 2_000 } });
   const relay = new OutboxRelay({

@@ -61,7 +61,9 @@ describe("catalog browsing through the two cache levels", () => {
   it("serves one coupon through the cache, and caches unknown ids too", async () => {
     const coupon = await createSale(first.port, { stock: 3, name: "Detail coupon", priceCents: 777 });
     const before = await dbQueries([first, second], "find_by_id");
-    const reads = await Promise.all(Array.from({ length: 40 }, (_, i) => httpRequest((i % 2 ? first : second).port, `/coupons/${coupon.id}`)));
+    const reads = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => httpRequest((i % 2 ? first : second).port, `/coupons/${coupon.id}`)),
+    );
     expect(reads.every((r) => r.status === 200)).toBe(true);
     expect(reads[0]?.json()).toEqual(coupon);
 
@@ -72,7 +74,12 @@ describe("catalog browsing through the two cache levels", () => {
   });
 
   it("answers 503 with Retry-After when another process holds the rebuild lock too long", async () => {
-    const impatient = await startTestService({ KAFKA_ORDERS_TOPIC: topic, CATALOG_WAIT_MS: "100", MIGRATE_ON_START: "false", OUTBOX_RELAY_ENABLED: "false" });
+    const impatient = await startTestService({
+      KAFKA_ORDERS_TOPIC: topic,
+      CATALOG_WAIT_MS: "100",
+      MIGRATE_ON_START: "false",
+      OUTBOX_RELAY_ENABLED: "false",
+    });
     try {
       // Play the other process: hold the lock for this page and never fill it.
       const version = (await impatient.redis.get(catalogKeys.version)) ?? "0";

@@ -39,7 +39,10 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
     const crowd = Array.from({ length: USERS * ATTEMPTS_PER_USER }, (_, i) => 1_000_000 + (i % USERS));
     await Promise.all(
       crowd.map(async (userId) => {
-        const response = await httpRequest(service.port, `/coupons/${couponId}/purchase`, { method: "POST", headers: asUser(userId, gatewayOf(userId)) });
+        const response = await httpRequest(service.port, `/coupons/${couponId}/purchase`, {
+          method: "POST",
+          headers: asUser(userId, gatewayOf(userId)),
+        });
         attempts.push({ userId, response });
       }),
     );
@@ -83,7 +86,11 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
     await unflagged.shutdown();
     expect(again.status).toBe(409);
     expect(again.json()).toEqual({
-      error: { code: "already_purchased", message: expect.any(String), details: { orderId: winner.response.json<{ orderId: string }>().orderId } },
+      error: {
+        code: "already_purchased",
+        message: expect.any(String),
+        details: { orderId: winner.response.json<{ orderId: string }>().orderId },
+      },
     });
   });
 

@@ -64,7 +64,9 @@ describe("Kafka stops in the middle of a sale", () => {
     expect(await outbox.pendingCount(couponId)).toBeGreaterThanOrEqual(WAVE);
     const [someOrder, itsUser] = [...acceptedOrders][acceptedOrders.size - 1] ?? [];
     if (!someOrder || !itsUser) throw new Error("no accepted order");
-    expect((await httpRequest(service.port, `/orders/${someOrder}`, { headers: asUser(itsUser) })).json()).toMatchObject({ status: "pending" });
+    expect((await httpRequest(service.port, `/orders/${someOrder}`, { headers: asUser(itsUser) })).json()).toMatchObject({
+      status: "pending",
+    });
     // The service stays ready: Kafka is reported as degraded, not as a reason to drop the pod.
     const ready = await httpRequest(service.port, "/health/ready");
     expect(ready.status).toBe(200);

@@ -20,8 +20,18 @@ describe("catalog reads and the database's read replica", () => {
   beforeAll(async () => {
     // Caches off: every catalog request reaches MySQL, so each shows where it went.
     const noCache = { KAFKA_ORDERS_TOPIC: topic, CATALOG_LOCAL_TTL_MS: "0", CATALOG_REDIS_TTL_SECONDS: "1" };
-    deadReplica = await startTestService({ ...noCache, MYSQL_READER_HOST: "127.0.0.1", MYSQL_READER_PORT: String(await freePort()), MYSQL_READER_RETRY_MS: "60000" });
-    liveReplica = await startTestService({ ...noCache, MIGRATE_ON_START: "false", MYSQL_READER_HOST: "127.0.0.1", CATALOG_WRITER_WINDOW_MS: "2000" });
+    deadReplica = await startTestService({
+      ...noCache,
+      MYSQL_READER_HOST: "127.0.0.1",
+      MYSQL_READER_PORT: String(await freePort()),
+      MYSQL_READER_RETRY_MS: "60000",
+    });
+    liveReplica = await startTestService({
+      ...noCache,
+      MIGRATE_ON_START: "false",
+      MYSQL_READER_HOST: "127.0.0.1",
+      CATALOG_WRITER_WINDOW_MS: "2000",
+    });
   });
 
   afterAll(async () => {

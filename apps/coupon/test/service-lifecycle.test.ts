@@ -41,7 +41,9 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
   it("exposes Prometheus metrics with request durations and business counters", async () => {
     const metrics = await httpRequest(service.port, "/metrics");
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/^http_request_duration_seconds_count\{[^}]*method="POST",route="\/coupons\/:id\/purchase",status="403"[^}]*\} 2$/m);
+    expect(metrics.text).toMatch(
+      /^http_request_duration_seconds_count\{[^}]*method="POST",route="\/coupons\/:id\/purchase",status="403"[^}]*\} 2$/m,
+    );
     expect(metrics.text).toMatch(/^coupon_purchase_attempts_total\{[^}]*result="not_started"[^}]*\} 1$/m);
   });
 

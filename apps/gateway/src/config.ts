@@ -18,42 +18,77 @@ const gatewayEnv = z
     GATEWAY_ID: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 . _ : -")
-      .default(() => `gw-${randomUUID().slice(0, 8)}`).describe("This instance's id: payment publishes results on payment_update:<GATEWAY_ID>. The pod name on Kubernetes."),
+      .default(() => `gw-${randomUUID().slice(0, 8)}`)
+      .describe("This instance's id: payment publishes results on payment_update:<GATEWAY_ID>. The pod name on Kubernetes."),
     // Access tokens issued by this gateway. HS256 with JWT_SECRET, or an asymmetric
     // algorithm with JWT_PRIVATE_KEY (PKCS#8 PEM; the public key is derived from it).
-    JWT_ALGORITHM: z.enum(["HS256", "RS256", "ES256", "EdDSA"]).default("HS256").describe("Signing algorithm of the access tokens this gateway issues: HS256 with JWT_SECRET, or an asymmetric one with JWT_PRIVATE_KEY."),
-    JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional().describe("HS256 signing secret, at least 32 characters; required with HS256."),
-    JWT_PRIVATE_KEY: z.string().includes("PRIVATE KEY", { message: "must be a PKCS#8 PEM private key" }).optional().describe("PKCS#8 PEM private key (the public key is derived from it); required with RS256, ES256 or EdDSA."),
+    JWT_ALGORITHM: z
+      .enum(["HS256", "RS256", "ES256", "EdDSA"])
+      .default("HS256")
+      .describe(
+        "Signing algorithm of the access tokens this gateway issues: HS256 with JWT_SECRET, or an asymmetric one with JWT_PRIVATE_KEY.",
+      ),
+    JWT_SECRET: z
+      .string()
+      .min(32, "must be at least 32 characters")
+      .optional()
+      .describe("HS256 signing secret, at least 32 characters; required with HS256."),
+    JWT_PRIVATE_KEY: z
+      .string()
+      .includes("PRIVATE KEY", { message: "must be a PKCS#8 PEM private key" })
+      .optional()
+      .describe("PKCS#8 PEM private key (the public key is derived from it); required with RS256, ES256 or EdDSA."),
     JWT_ISSUER: z.string().min(1).default("coupon-platform-gateway").describe("iss of the tokens this gateway issues and accepts."),
     JWT_AUDIENCE: z.string().min(1).default("coupon-platform").describe("aud of the tokens this gateway issues and accepts."),
     JWT_ACCESS_TTL_SECONDS: envInt(30, 86_400).default(900).describe("Lifetime of an access token."),
     JWT_CLOCK_TOLERANCE_SECONDS: envInt(0, 300).default(5).describe("Clock skew tolerated on exp and nbf."),
     // Optional: also accept tokens of an external OIDC issuer, verified with its JWKS.
-    OIDC_ISSUER: z.string().min(1).optional().describe("Also accept tokens of this external OIDC issuer (set with OIDC_JWKS_URL and OIDC_AUDIENCE)."),
+    OIDC_ISSUER: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Also accept tokens of this external OIDC issuer (set with OIDC_JWKS_URL and OIDC_AUDIENCE)."),
     OIDC_JWKS_URL: url.optional().describe("The external issuer's JWKS, which verifies its tokens."),
     OIDC_AUDIENCE: z.string().min(1).optional().describe("aud required of external tokens."),
-    OIDC_ROLES_CLAIM: z.string().min(1).default("roles").describe("Claim listing the caller's roles in external tokens; \"admin\" among them grants the admin role."),
+    OIDC_ROLES_CLAIM: z
+      .string()
+      .min(1)
+      .default("roles")
+      .describe('Claim listing the caller\'s roles in external tokens; "admin" among them grants the admin role.'),
     PASSWORD_MIN_LENGTH: envInt(8, 128).default(10).describe("Shortest password registration accepts."),
     // Rate limits, shared by all replicas through Redis.
     RATE_LIMIT_AUTH_POINTS: envInt(1, 1_000_000).default(10).describe("Login and registration attempts per client IP per window."),
     RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(1, 86_400).default(60).describe("That window."),
     RATE_LIMIT_PURCHASE_POINTS: envInt(1, 1_000_000).default(5).describe("Purchases per user per window."),
     RATE_LIMIT_PURCHASE_WINDOW_SECONDS: envInt(1, 86_400).default(10).describe("That window."),
-    TRUSTED_PROXY_HOPS: envInt(0, 10).default(0).describe("Proxies in front of the gateway (1 behind the ALB): how many X-Forwarded-For hops to trust for the client IP."),
+    TRUSTED_PROXY_HOPS: envInt(0, 10)
+      .default(0)
+      .describe("Proxies in front of the gateway (1 behind the ALB): how many X-Forwarded-For hops to trust for the client IP."),
     CORS_ORIGINS: envList.optional().describe("Browser origins allowed by CORS, comma-separated; unset allows none."),
-    WS_HEARTBEAT_MS: envInt(1_000, 300_000).default(30_000).describe("WebSocket ping interval; three missed pongs close the socket and expire its presence."),
+    WS_HEARTBEAT_MS: envInt(1_000, 300_000)
+      .default(30_000)
+      .describe("WebSocket ping interval; three missed pongs close the socket and expire its presence."),
     WS_MAX_PAYLOAD_BYTES: envInt(128, 1_048_576).default(4_096).describe("Largest WebSocket message accepted from a client."),
     MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
   })
   .superRefine((env, ctx) => {
-    if (env.JWT_ALGORITHM === "HS256" && !env.JWT_SECRET) ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required when JWT_ALGORITHM=HS256" });
+    if (env.JWT_ALGORITHM === "HS256" && !env.JWT_SECRET)
+      ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required when JWT_ALGORITHM=HS256" });
     if (env.JWT_ALGORITHM !== "HS256" && !env.JWT_PRIVATE_KEY)
       ctx.addIssue({ code: "custom", path: ["JWT_PRIVATE_KEY"], message: `is required when JWT_ALGORITHM=${env.JWT_ALGORITHM}` });
     const oidc = [env.OIDC_ISSUER, env.OIDC_JWKS_URL, env.OIDC_AUDIENCE];
     if (oidc.some((v) => v !== undefined) && oidc.some((v) => v === undefined))
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE are set together or not at all" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE are set together or not at all",
+      });
     if (env.OIDC_ISSUER !== undefined && env.OIDC_ISSUER === env.JWT_ISSUER)
-      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "must differ from JWT_ISSUER (the issuer picks the verification key)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OIDC_ISSUER"],
+        message: "must differ from JWT_ISSUER (the issuer picks the verification key)",
+      });
   });
 
 /** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */

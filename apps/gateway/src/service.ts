@@ -37,7 +37,10 @@ export interface GatewayService {
 }
 
 /** Wires the gateway from its config and starts it; the entry point and the tests both use this. */
-export async function startGatewayService(config: GatewayConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<GatewayService> {
+export async function startGatewayService(
+  config: GatewayConfig,
+  logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL),
+): Promise<GatewayService> {
   const runtime = await ServiceRuntime.start(config, logger);
   const { registry, redis, pool } = runtime;
   const metrics = createGatewayMetrics(registry);
@@ -45,16 +48,36 @@ export async function startGatewayService(config: GatewayConfig, logger: Logger 
 
   const keys = await loadSigningKeys(config);
   const accounts = new Accounts(pool);
-  const issuer = new TokenIssuer(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, ttlSeconds: config.JWT_ACCESS_TTL_SECONDS });
+  const issuer = new TokenIssuer(keys, {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.JWT_ACCESS_TTL_SECONDS,
+  });
   const external =
     config.OIDC_ISSUER && config.OIDC_JWKS_URL && config.OIDC_AUDIENCE
       ? { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE, rolesClaim: config.OIDC_ROLES_CLAIM }
       : undefined;
-  const verifier = new TokenVerifier(keys, { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS }, accounts, external);
+  const verifier = new TokenVerifier(
+    keys,
+    { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS },
+    accounts,
+    external,
+  );
 
-  const authLimiter = createLimiter(redis, { name: "auth-ip", points: config.RATE_LIMIT_AUTH_POINTS, windowSeconds: config.RATE_LIMIT_AUTH_WINDOW_SECONDS });
-  const purchaseLimiter = createLimiter(redis, { name: "purchase-user", points: config.RATE_LIMIT_PURCHASE_POINTS, windowSeconds: config.RATE_LIMIT_PURCHASE_WINDOW_SECONDS });
-  const coupon = new Upstream({ baseUrl: config.COUPON_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS }, metrics);
+  const authLimiter = createLimiter(redis, {
+    name: "auth-ip",
+    points: config.RATE_LIMIT_AUTH_POINTS,
+    windowSeconds: config.RATE_LIMIT_AUTH_WINDOW_SECONDS,
+  });
+  const purchaseLimiter = createLimiter(redis, {
+    name: "purchase-user",
+    points: config.RATE_LIMIT_PURCHASE_POINTS,
+    windowSeconds: config.RATE_LIMIT_PURCHASE_WINDOW_SECONDS,
+  });
+  const coupon = new Upstream(
+    { baseUrl: config.COUPON_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS },
+    metrics,
+  );
   const hub = new SocketHub(metrics);
   // Three missed heartbeats and a dead instance's presence entries are gone.
   const presence = new Presence(redis, gatewayId, 3 * config.WS_HEARTBEAT_MS);

@@ -43,7 +43,13 @@ describe("gateway authentication and authorization", () => {
 
   const newCoupon = () => {
     const now = Date.now();
-    return { name: "Auth test coupon", priceCents: 100, stock: 5, saleStartsAt: new Date(now - 60_000).toISOString(), saleEndsAt: new Date(now + 3_600_000).toISOString() };
+    return {
+      name: "Auth test coupon",
+      priceCents: 100,
+      stock: 5,
+      saleStartsAt: new Date(now - 60_000).toISOString(),
+      saleEndsAt: new Date(now + 3_600_000).toISOString(),
+    };
   };
   const listWith = (token: string) => authed(gateway.port, token, "/api/coupons");
 
@@ -73,14 +79,26 @@ describe("gateway authentication and authorization", () => {
   });
 
   it("registers with a scrypt hash, refuses duplicates and weak passwords, logs in only with the right password", async () => {
-    const [stored] = await pool.query<import("mysql2/promise").RowDataPacket[]>("SELECT password_hash FROM gateway_accounts WHERE email = ?", ["user@auth.test"]);
+    const [stored] = await pool.query<import("mysql2/promise").RowDataPacket[]>(
+      "SELECT password_hash FROM gateway_accounts WHERE email = ?",
+      ["user@auth.test"],
+    );
     expect(String(stored[0]?.password_hash)).toMatch(/^scrypt\$/);
-    const again = await httpRequest(gateway.port, "/auth/register", { method: "POST", body: { email: "USER@auth.test", password: "another long password" } });
+    const again = await httpRequest(gateway.port, "/auth/register", {
+      method: "POST",
+      body: { email: "USER@auth.test", password: "another long password" },
+    });
     expect(again.status).toBe(409);
     expect(again.json()).toMatchObject({ error: { code: "email_taken" } });
-    const weak = await httpRequest(gateway.port, "/auth/register", { method: "POST", body: { email: "weak@auth.test", password: "short" } });
+    const weak = await httpRequest(gateway.port, "/auth/register", {
+      method: "POST",
+      body: { email: "weak@auth.test", password: "short" },
+    });
     expect(weak.status).toBe(400);
-    for (const body of [{ email: "user@auth.test", password: "wrong password" }, { email: "nobody@auth.test", password: "whatever it is" }]) {
+    for (const body of [
+      { email: "user@auth.test", password: "wrong password" },
+      { email: "nobody@auth.test", password: "whatever it is" },
+    ]) {
       const refused = await httpRequest(gateway.port, "/auth/login", { method: "POST", body });
       expect(refused.status).toBe(401);
       expect(refused.json()).toEqual({ error: { code: "invalid_credentials", message: "email or password is wrong" } });

@@ -64,7 +64,10 @@ describe("flash sale end to end: two gateways, coupon, payment, WebSockets", () 
     coupon = await startTestService(couponOverrides(env));
     payment = await startTestPayment(env);
     const couponUrl = `http://127.0.0.1:${coupon.port}`;
-    gateways.push(await startTestGateway(env, couponUrl, { GATEWAY_ID: "gw-e2e-a" }), await startTestGateway(env, couponUrl, { GATEWAY_ID: "gw-e2e-b" }));
+    gateways.push(
+      await startTestGateway(env, couponUrl, { GATEWAY_ID: "gw-e2e-a" }),
+      await startTestGateway(env, couponUrl, { GATEWAY_ID: "gw-e2e-b" }),
+    );
     pool = platformPool(env);
 
     const admin = await signUpAdmin(gatewayPort(0), pool, "admin@e2e.test");

@@ -13,7 +13,8 @@ const AUTH_POINTS = 6;
 const PURCHASE_POINTS = 2;
 
 /** Waits out the window the server named; the test asserts on answers, never on elapsed time. */
-const waitRetryAfter = (response: HttpResponse) => new Promise((resolve) => setTimeout(resolve, Number(response.headers["retry-after"]) * 1000 + 100));
+const waitRetryAfter = (response: HttpResponse) =>
+  new Promise((resolve) => setTimeout(resolve, Number(response.headers["retry-after"]) * 1000 + 100));
 
 describe("rate limits shared through Redis", () => {
   const env = { database: "gateway_test_limits", topic: uniqueTopic("limits"), deadLetterTopic: uniqueTopic("limits-dlq") };
@@ -27,8 +28,14 @@ describe("rate limits shared through Redis", () => {
   beforeAll(async () => {
     await resetPlatformState(env);
     coupon = await startTestService(couponOverrides(env));
-    const limits = { RATE_LIMIT_AUTH_POINTS: String(AUTH_POINTS), RATE_LIMIT_AUTH_WINDOW_SECONDS: "2", RATE_LIMIT_PURCHASE_POINTS: String(PURCHASE_POINTS), RATE_LIMIT_PURCHASE_WINDOW_SECONDS: "2" };
-    for (const id of ["gw-limit-a", "gw-limit-b"]) gateways.push(await startTestGateway(env, `http://127.0.0.1:${coupon.port}`, { ...limits, GATEWAY_ID: id }));
+    const limits = {
+      RATE_LIMIT_AUTH_POINTS: String(AUTH_POINTS),
+      RATE_LIMIT_AUTH_WINDOW_SECONDS: "2",
+      RATE_LIMIT_PURCHASE_POINTS: String(PURCHASE_POINTS),
+      RATE_LIMIT_PURCHASE_WINDOW_SECONDS: "2",
+    };
+    for (const id of ["gw-limit-a", "gw-limit-b"])
+      gateways.push(await startTestGateway(env, `http://127.0.0.1:${coupon.port}`, { ...limits, GATEWAY_ID: id }));
     pool = platformPool(env);
     const [a, b] = gateways as [GatewayService, GatewayService];
     // Two requests each: register + login.
@@ -58,7 +65,11 @@ describe("rate limits shared through Redis", () => {
 
   it("limits auth requests per IP across replicas with 429 + Retry-After, then lets them through again", async () => {
     await new Promise((resolve) => setTimeout(resolve, 2_100));
-    const login = (i: number) => httpRequest((gateways[i % 2] as GatewayService).port, "/auth/login", { method: "POST", body: { email: "buyer@limits.test", password: "wrong password" } });
+    const login = (i: number) =>
+      httpRequest((gateways[i % 2] as GatewayService).port, "/auth/login", {
+        method: "POST",
+        body: { email: "buyer@limits.test", password: "wrong password" },
+      });
     const answers: HttpResponse[] = [];
     for (let i = 0; i < AUTH_POINTS + 2; i++) answers.push(await login(i));
     expect(answers.slice(0, AUTH_POINTS).map((r) => r.status)).toEqual(Array(AUTH_POINTS).fill(401));
@@ -72,7 +83,8 @@ describe("rate limits shared through Redis", () => {
 
   it("limits purchases per user, not per caller IP, and recovers after the window", async () => {
     const [a, b] = gateways as [GatewayService, GatewayService];
-    const purchase = (who: SignedIn, i: number) => authed((i % 2 === 0 ? a : b).port, who.token, `/api/coupons/${couponIds[i]}/purchase`, "POST");
+    const purchase = (who: SignedIn, i: number) =>
+      authed((i % 2 === 0 ? a : b).port, who.token, `/api/coupons/${couponIds[i]}/purchase`, "POST");
     const answers: HttpResponse[] = [];
     for (let i = 0; i <= PURCHASE_POINTS; i++) answers.push(await purchase(buyer, i));
     expect(answers.slice(0, PURCHASE_POINTS).map((r) => r.status)).toEqual(Array(PURCHASE_POINTS).fill(202));

@@ -13,12 +13,19 @@ export const serverEnv = z.object({
   HTTP_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/, 'must look like "16kb"')
-    .default("16kb").describe("Largest JSON body accepted; bigger ones get 413 before parsing."),
-  SHUTDOWN_GRACE_MS: envInt(0, 120_000).default(10_000).describe("How long in-flight requests may take after SIGTERM before their connections are closed."),
+    .default("16kb")
+    .describe("Largest JSON body accepted; bigger ones get 413 before parsing."),
+  SHUTDOWN_GRACE_MS: envInt(0, 120_000)
+    .default(10_000)
+    .describe("How long in-flight requests may take after SIGTERM before their connections are closed."),
 });
 
 export const redisEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").default("redis://127.0.0.1:6379").describe("Redis (ElastiCache) URL with its AUTH token; rediss:// turns TLS on."),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379")
+    .describe("Redis (ElastiCache) URL with its AUTH token; rediss:// turns TLS on."),
 });
 
 export const mysqlEnv = z.object({
@@ -26,20 +33,33 @@ export const mysqlEnv = z.object({
   MYSQL_PORT: envInt(1, 65535).default(3306).describe("MySQL port."),
   MYSQL_USER: z.string().min(1).default("root").describe("MySQL user."),
   MYSQL_PASSWORD: z.string().default("").describe("MySQL password."),
-  MYSQL_DATABASE: z.string().regex(/^[A-Za-z0-9_]{1,64}$/, "must be a plain identifier").default("coupon_platform").describe("Database (schema) name; migrations create it when missing."),
+  MYSQL_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, "must be a plain identifier")
+    .default("coupon_platform")
+    .describe("Database (schema) name; migrations create it when missing."),
   MYSQL_POOL_SIZE: envInt(1, 500).default(10).describe("Connections in the pool."),
   MYSQL_TLS: envBool.default(false).describe("Require TLS with a verified server certificate."),
   // RDS certificates are not in Node's default trust store: point at the RDS CA bundle.
   MYSQL_TLS_CA_FILE: z.string().min(1).optional().describe("CA bundle to verify MySQL's certificate (RDS's is not in Node's trust store)."),
-  MYSQL_READER_HOST: z.string().min(1).optional().describe("A read replica for reads that tolerate its lag (same user, database and TLS); unset: every read goes to MYSQL_HOST."),
+  MYSQL_READER_HOST: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("A read replica for reads that tolerate its lag (same user, database and TLS); unset: every read goes to MYSQL_HOST."),
   MYSQL_READER_PORT: envInt(1, 65535).optional().describe("The read replica's port; MYSQL_PORT when unset."),
-  MYSQL_READER_RETRY_MS: envInt(100, 600_000).default(5_000).describe("After the reader fails to connect, reads go to the writer this long before the reader is tried again."),
+  MYSQL_READER_RETRY_MS: envInt(100, 600_000)
+    .default(5_000)
+    .describe("After the reader fails to connect, reads go to the writer this long before the reader is tried again."),
 });
 
 export const kafkaEnv = z.object({
   KAFKA_BROKERS: envList.default(["127.0.0.1:9092"]).describe("Bootstrap brokers, comma-separated."),
   KAFKA_CLIENT_ID: z.string().min(1).default("coupon-platform").describe("Kafka client id."),
-  KAFKA_AUTH: z.enum(["none", "msk-iam"], { message: 'must be "none" or "msk-iam"' }).default("none").describe("none (local Kafka) or msk-iam (SASL/OAUTHBEARER signed for MSK IAM; needs KAFKA_TLS and AWS_REGION)."),
+  KAFKA_AUTH: z
+    .enum(["none", "msk-iam"], { message: 'must be "none" or "msk-iam"' })
+    .default("none")
+    .describe("none (local Kafka) or msk-iam (SASL/OAUTHBEARER signed for MSK IAM; needs KAFKA_TLS and AWS_REGION)."),
   KAFKA_TLS: envBool.default(false).describe("TLS to the brokers."),
   AWS_REGION: z.string().min(1).optional().describe("Region MSK IAM tokens are signed for."),
 });
@@ -50,7 +70,9 @@ export const kafkaEnv = z.object({
  */
 export const ordersTopicEnv = z.object({
   KAFKA_ORDERS_TOPIC: topicName.default(KAFKA_NAMES.ordersTopic).describe("The orders topic (coupon writes, payment reads)."),
-  KAFKA_TOPIC_PARTITIONS: envInt(1, 1000).default(6).describe("Partitions the orders topic is created with, by whichever service starts first."),
+  KAFKA_TOPIC_PARTITIONS: envInt(1, 1000)
+    .default(6)
+    .describe("Partitions the orders topic is created with, by whichever service starts first."),
   KAFKA_TOPIC_REPLICATION: envInt(1, 5).default(1).describe("Copies of each partition the topics are created with."),
 });
 
@@ -61,7 +83,8 @@ export const ordersTopicEnv = z.object({
 export function checkKafkaAuth(env: z.infer<typeof kafkaEnv>, ctx: z.RefinementCtx): void {
   if (env.KAFKA_AUTH !== "msk-iam") return;
   if (!env.AWS_REGION) ctx.addIssue({ code: "custom", path: ["AWS_REGION"], message: "is required when KAFKA_AUTH=msk-iam" });
-  if (!env.KAFKA_TLS) ctx.addIssue({ code: "custom", path: ["KAFKA_TLS"], message: "must be true when KAFKA_AUTH=msk-iam (MSK IAM listens on TLS only)" });
+  if (!env.KAFKA_TLS)
+    ctx.addIssue({ code: "custom", path: ["KAFKA_TLS"], message: "must be true when KAFKA_AUTH=msk-iam (MSK IAM listens on TLS only)" });
 }
 
 export type ServerEnv = z.infer<typeof serverEnv>;

@@ -14,5 +14,10 @@ export const envBool = z.enum(["true", "false"], { message: 'must be "true" or "
 
 export const envList = z
   .string()
-  .transform((v) => v.split(",").map((s) => s.trim()).filter((s) => s.length > 0))
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
   .pipe(z.array(z.string()).min(1, "must list at least one entry"));

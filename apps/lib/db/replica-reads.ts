@@ -3,7 +3,18 @@ import type { Pool } from "mysql2/promise";
 export type ReadTarget = "reader" | "writer";
 
 /** Errors that say the server could not be reached or the connection broke, not that the query was wrong. */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "PROTOCOL_CONNECTION_LOST", "ER_CON_COUNT_ERROR"]);
+const UNREACHABLE = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
+  "PROTOCOL_CONNECTION_LOST",
+  "ER_CON_COUNT_ERROR",
+]);
 
 export function isUnreachable(error: unknown): boolean {
   const { code, fatal } = (error ?? {}) as { code?: string; fatal?: boolean };

@@ -5,7 +5,11 @@ import { HttpError, badRequest } from "./http-error";
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw badRequest(`invalid_${where}`, `invalid ${where}: ${result.error.issues.map((i) => `${i.path.join(".") || where} ${i.message}`).join("; ")}`, result.error.issues);
+  throw badRequest(
+    `invalid_${where}`,
+    `invalid ${where}: ${result.error.issues.map((i) => `${i.path.join(".") || where} ${i.message}`).join("; ")}`,
+    result.error.issues,
+  );
 }
 
 /**

@@ -9,7 +9,12 @@ const logger = createLogger("migrate-test", "silent");
 
 describe("schema migrations", () => {
   it("create the database and schema once; running again changes nothing", async () => {
-    const admin = await createConnection({ host: env.MYSQL_HOST, port: env.MYSQL_PORT, user: env.MYSQL_USER, password: env.MYSQL_PASSWORD });
+    const admin = await createConnection({
+      host: env.MYSQL_HOST,
+      port: env.MYSQL_PORT,
+      user: env.MYSQL_USER,
+      password: env.MYSQL_PASSWORD,
+    });
     try {
       await admin.query("DROP DATABASE IF EXISTS coupon_migrate_test");
       // Two starts racing, like two pods: the named lock lets exactly one apply.
@@ -20,7 +25,14 @@ describe("schema migrations", () => {
       const [tables] = await admin.query<RowDataPacket[]>(
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'coupon_migrate_test' ORDER BY table_name",
       );
-      expect(tables.map((t) => t.name)).toEqual(["coupons", "gateway_accounts", "payment_settlements", "purchases", "schema_migrations", "users"]);
+      expect(tables.map((t) => t.name)).toEqual([
+        "coupons",
+        "gateway_accounts",
+        "payment_settlements",
+        "purchases",
+        "schema_migrations",
+        "users",
+      ]);
     } finally {
       await admin.query("DROP DATABASE IF EXISTS coupon_migrate_test");
       await admin.end();
@@ -38,8 +50,12 @@ describe("schema migrations", () => {
         "INSERT INTO coupons (id, name, price_cents, initial_stock, stock, sale_starts_at, sale_ends_at) VALUES (1, 'c', 100, 5, 5, NOW(), NOW() + INTERVAL 1 DAY)",
       );
       await db.query("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES ('1-a', 1, 1, 100)");
-      await expect(db.query("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES ('1-a', 1, 1, 100)")).rejects.toThrow(/Duplicate/);
-      await expect(db.query("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES ('1-b', 1, 1, 100)")).rejects.toThrow(/Duplicate/);
+      await expect(db.query("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES ('1-a', 1, 1, 100)")).rejects.toThrow(
+        /Duplicate/,
+      );
+      await expect(db.query("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES ('1-b', 1, 1, 100)")).rejects.toThrow(
+        /Duplicate/,
+      );
       await expect(db.query("UPDATE users SET credit_cents = credit_cents - 5000 WHERE id = 1")).rejects.toThrow(/CONSTRAINT/i);
     } finally {
       await db.query("DROP DATABASE IF EXISTS coupon_migrate_test");

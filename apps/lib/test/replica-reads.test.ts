@@ -56,7 +56,9 @@ describe("reads from a read replica, falling back to the writer", () => {
   it("throws a query's own error instead of running it again on the writer", async () => {
     const targets: ReadTarget[] = [];
     const reads = new ReplicaReads(writer, liveReader, { retryMs: 1, onRead: (target) => targets.push(target) });
-    await expect(reads.query((pool, target) => (targets.push(target), pool.query("SELECT * FROM no_such_table")))).rejects.toMatchObject({ code: "ER_NO_SUCH_TABLE" });
+    await expect(reads.query((pool, target) => (targets.push(target), pool.query("SELECT * FROM no_such_table")))).rejects.toMatchObject({
+      code: "ER_NO_SUCH_TABLE",
+    });
     expect(targets).toEqual(["reader"]);
   });
 });

@@ -43,7 +43,11 @@ describe("ServiceRuntime", () => {
 
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ready", checks: { redis: "ok", mysql: "ok", consumer: "ok" }, degraded: { flaky: "down" } });
+    expect(await ready.json()).toEqual({
+      status: "ready",
+      checks: { redis: "ok", mysql: "ok", consumer: "ok" },
+      degraded: { flaky: "down" },
+    });
 
     consumerUp = false;
     const notReady = await fetch(`${base}/health/ready`);

@@ -13,15 +13,28 @@ const paymentEnv = z
     // Payment creates the orders topic too when it starts before coupon, and its dead-letter topic with the same settings.
     ...ordersTopicEnv.shape,
     SERVICE_NAME: z.string().min(1).default("payment").describe("Names the service in logs, metrics and the Redis client."),
-    KAFKA_DEAD_LETTER_TOPIC: topicName.default(KAFKA_NAMES.deadLetterTopic).describe("Where orders that cannot be parsed or settled go, with the reason."),
-    KAFKA_CONSUMER_GROUP: z.string().min(1).max(200).default(KAFKA_NAMES.settlementGroup).describe("payment's consumer group on the orders topic."),
-    KAFKA_SESSION_TIMEOUT_MS: envInt(6_000, 300_000).default(30_000).describe("Consumer session timeout: a silent consumer's partitions move after it."),
+    KAFKA_DEAD_LETTER_TOPIC: topicName
+      .default(KAFKA_NAMES.deadLetterTopic)
+      .describe("Where orders that cannot be parsed or settled go, with the reason."),
+    KAFKA_CONSUMER_GROUP: z
+      .string()
+      .min(1)
+      .max(200)
+      .default(KAFKA_NAMES.settlementGroup)
+      .describe("payment's consumer group on the orders topic."),
+    KAFKA_SESSION_TIMEOUT_MS: envInt(6_000, 300_000)
+      .default(30_000)
+      .describe("Consumer session timeout: a silent consumer's partitions move after it."),
     KAFKA_HEARTBEAT_INTERVAL_MS: envInt(500, 60_000).default(3_000).describe("Consumer heartbeat interval."),
     KAFKA_COMMIT_INTERVAL_MS: envInt(100, 60_000).default(1_000).describe("How often settled offsets are committed."),
     KAFKA_PARTITIONS_CONCURRENCY: envInt(1, 64).default(3).describe("Partitions settled in parallel per instance."),
-    SETTLEMENT_MAX_ATTEMPTS: envInt(1, 100).default(5).describe("How often one order may fail for a reason of its own before it goes to the dead-letter topic."),
+    SETTLEMENT_MAX_ATTEMPTS: envInt(1, 100)
+      .default(5)
+      .describe("How often one order may fail for a reason of its own before it goes to the dead-letter topic."),
     SETTLEMENT_RETRY_BACKOFF_MS: envInt(1, 60_000).default(200).describe("Wait between those attempts."),
-    OUTAGE_BACKOFF_MAX_MS: envInt(100, 300_000).default(5_000).describe("Back-off cap while MySQL, Redis or Kafka is unreachable (the partition waits, nothing is dead-lettered)."),
+    OUTAGE_BACKOFF_MAX_MS: envInt(100, 300_000)
+      .default(5_000)
+      .describe("Back-off cap while MySQL, Redis or Kafka is unreachable (the partition waits, nothing is dead-lettered)."),
     MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
   })
   .superRefine(checkKafkaAuth);

@@ -29,14 +29,18 @@ export interface PaymentService {
 }
 
 /** Wires the payment service from its config and starts consuming; the entry point and the tests both use this. */
-export async function startPaymentService(config: PaymentConfig, logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL)): Promise<PaymentService> {
+export async function startPaymentService(
+  config: PaymentConfig,
+  logger: Logger = createLogger(config.SERVICE_NAME, config.LOG_LEVEL),
+): Promise<PaymentService> {
   const runtime = await ServiceRuntime.start(config, logger);
   const { registry, redis, pool } = runtime;
   const metrics = createPaymentMetrics(registry);
   const kafka = createKafka(config, logger);
   const topics = [config.KAFKA_ORDERS_TOPIC, config.KAFKA_DEAD_LETTER_TOPIC];
   // Subscribing to a missing topic fails (auto-creation is off): create both, as coupon does for its own.
-  for (const topic of topics) await ensureTopic(kafka, { topic, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION });
+  for (const topic of topics)
+    await ensureTopic(kafka, { topic, partitions: config.KAFKA_TOPIC_PARTITIONS, replicationFactor: config.KAFKA_TOPIC_REPLICATION });
 
   const deadLetters = new DeadLetters(kafka.producer({ allowAutoTopicCreation: false }), config.KAFKA_DEAD_LETTER_TOPIC);
   const processor = new SettlementProcessor({
@@ -59,7 +63,11 @@ export async function startPaymentService(config: PaymentConfig, logger: Logger 
       allowAutoTopicCreation: false,
     }),
     processor,
-    { topic: config.KAFKA_ORDERS_TOPIC, commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS, partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENCY },
+    {
+      topic: config.KAFKA_ORDERS_TOPIC,
+      commitIntervalMs: config.KAFKA_COMMIT_INTERVAL_MS,
+      partitionsConcurrently: config.KAFKA_PARTITIONS_CONCURRENCY,
+    },
     logger.child({ component: "consumer" }),
   );
 

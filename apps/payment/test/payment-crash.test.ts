@@ -31,7 +31,10 @@ describe("the payment process is killed in the middle of a sale and restarted", 
   const buyWave = (wave: number) =>
     Promise.all(
       buyers.slice(wave * WAVE, (wave + 1) * WAVE).map(async (userId) => {
-        const response = await httpRequest(coupon.port, `/coupons/${couponId}/purchase`, { method: "POST", headers: asUser(userId, "gw-crash-test") });
+        const response = await httpRequest(coupon.port, `/coupons/${couponId}/purchase`, {
+          method: "POST",
+          headers: asUser(userId, "gw-crash-test"),
+        });
         if (response.status === 202) orderOf.set(userId, response.json<{ orderId: string }>().orderId);
       }),
     );
@@ -72,10 +75,14 @@ describe("the payment process is killed in the middle of a sale and restarted", 
     await buyWave(3);
 
     const keys = couponKeys(couponId);
-    await waitUntil("every accepted order settled", async () => {
-      const statuses = Object.values(await coupon.redis.hgetall(keys.orderStatus));
-      return statuses.length === orderOf.size && statuses.every((s) => s !== "pending");
-    }, 1_200);
+    await waitUntil(
+      "every accepted order settled",
+      async () => {
+        const statuses = Object.values(await coupon.redis.hgetall(keys.orderStatus));
+        return statuses.length === orderOf.size && statuses.every((s) => s !== "pending");
+      },
+      1_200,
+    );
     payment.child.kill("SIGTERM");
     expect((await payment.exited)[0]).toBe(0);
 

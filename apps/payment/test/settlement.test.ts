@@ -25,8 +25,13 @@ const buyers = Array.from({ length: 60 }, (_, i) => 2_000_001 + i);
 const isPoor = (userId: number) => userId % 4 === 0;
 const initialCredit = (userId: number) => (isPoor(userId) ? POOR_CREDIT : RICH_CREDIT);
 
-const counterValue = async (metric: { get: () => Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, labels: Record<string, string> = {}) =>
-  (await metric.get()).values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+const counterValue = async (
+  metric: { get: () => Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> },
+  labels: Record<string, string> = {},
+) =>
+  (await metric.get()).values
+    .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+    .reduce((sum, v) => sum + v.value, 0);
 
 describe("payment settles each order exactly once", () => {
   const env = { database: "payment_test_settlement", topic: uniqueTopic("settlement"), deadLetterTopic: uniqueTopic("settlement-dlq") };
@@ -143,7 +148,10 @@ describe("payment settles each order exactly once", () => {
       topic: env.topic,
       messages: [
         { key: couponId, value: "this is not json" },
-        { key: couponId, value: JSON.stringify({ orderId: "forged", couponId, userId: "1", priceCents: -5, gatewayId: GATEWAY, createdAtMs: 1 }) },
+        {
+          key: couponId,
+          value: JSON.stringify({ orderId: "forged", couponId, userId: "1", priceCents: -5, gatewayId: GATEWAY, createdAtMs: 1 }),
+        },
       ],
     });
     await producer.disconnect();
@@ -153,7 +161,10 @@ describe("payment settles each order exactly once", () => {
     const response = await httpRequest(coupon.port, `/coupons/${nextSale}/purchase`, { method: "POST", headers: asUser(buyer, GATEWAY) });
     expect(response.status).toBe(202);
     const { orderId } = response.json<{ orderId: string }>();
-    await waitUntil("the order behind the poison settled", async () => (await coupon.redis.hget(couponKeys(nextSale).orderStatus, orderId)) === "paid");
+    await waitUntil(
+      "the order behind the poison settled",
+      async () => (await coupon.redis.hget(couponKeys(nextSale).orderStatus, orderId)) === "paid",
+    );
 
     expect(await counterValue(payment.metrics.deadLettered, { reason: "malformed_json" })).toBe(1);
     expect(await counterValue(payment.metrics.deadLettered, { reason: "invalid_order_event" })).toBe(1);

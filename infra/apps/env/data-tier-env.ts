@@ -7,7 +7,6 @@ import type { EnvOf } from "./app-env";
 /** Where the image keeps the RDS certificate bundle (see Dockerfile). */
 export const RDS_CA_FILE = "/etc/ssl/rds/global-bundle.pem";
 
-
 /*
  * The parts of the environment several services share, each keyed by the shared
  * env schema the services spread into their own.

@@ -10,8 +10,12 @@ function verifyTargetGroupsPolicy(): string {
         Sid: "VerifyTargetGroups",
         Effect: "Allow",
         Action: [
-          "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeListeners",
-          "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetHealth", "elasticloadbalancing:DescribeTags",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeListeners",
+          "elasticloadbalancing:DescribeRules",
+          "elasticloadbalancing:DescribeTargetHealth",
+          "elasticloadbalancing:DescribeTags",
         ],
         Resource: "*",
       },
@@ -40,7 +44,12 @@ export const argoRollouts: AddOn = {
   irsa: { roleName: "argo-rollouts", serviceAccount: "argo-rollouts", policy: verifyTargetGroupsPolicy },
   values: ({ controllerReplicas }, roleArn) => ({
     installCRDs: true,
-    controller: { replicas: controllerReplicas, extraArgs: ["--aws-verify-target-group"], image: { tag: chart.imageTag }, ...ON_SYSTEM_NODES },
+    controller: {
+      replicas: controllerReplicas,
+      extraArgs: ["--aws-verify-target-group"],
+      image: { tag: chart.imageTag },
+      ...ON_SYSTEM_NODES,
+    },
     serviceAccount: { create: true, name: "argo-rollouts", annotations: { "eks.amazonaws.com/role-arn": roleArn } },
     dashboard: { enabled: false },
   }),

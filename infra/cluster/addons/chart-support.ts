@@ -15,6 +15,9 @@ function compare(a: string, b: string): number {
 /** The pinned charts whose app does not support a Kubernetes minor, each with its window. */
 export function chartsNotSupporting(kubernetesVersion: string): string[] {
   return (Object.values(CHARTS) as readonly PinnedChart[])
-    .filter(({ kubernetes }) => compare(kubernetesVersion, kubernetes.min) < 0 || (kubernetes.max !== undefined && compare(kubernetesVersion, kubernetes.max) > 0))
+    .filter(
+      ({ kubernetes }) =>
+        compare(kubernetesVersion, kubernetes.min) < 0 || (kubernetes.max !== undefined && compare(kubernetesVersion, kubernetes.max) > 0),
+    )
     .map(({ chart, kubernetes }) => `${chart} (${kubernetes.min}–${kubernetes.max ?? ""})`);
 }

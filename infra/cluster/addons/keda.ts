@@ -5,7 +5,14 @@ import type { AddOn } from "./add-on";
 function kedaCloudWatchPolicy(): string {
   return JSON.stringify({
     Version: "2012-10-17",
-    Statement: [{ Sid: "ReadConsumerLag", Effect: "Allow", Action: ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"], Resource: "*" }],
+    Statement: [
+      {
+        Sid: "ReadConsumerLag",
+        Effect: "Allow",
+        Action: ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"],
+        Resource: "*",
+      },
+    ],
   });
 }
 

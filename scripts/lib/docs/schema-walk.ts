@@ -9,7 +9,9 @@ export interface SchemaLeaf {
 /** Every leaf of a (nested) object schema, in declaration order; records and arrays are leaves. */
 export function leavesOf(schema: z.ZodType, prefix = ""): SchemaLeaf[] {
   if (schema instanceof z.ZodObject) {
-    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, child]) => leavesOf(child, prefix ? `${prefix}.${key}` : key));
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([key, child]) =>
+      leavesOf(child, prefix ? `${prefix}.${key}` : key),
+    );
   }
   return [{ path: prefix, schema }];
 }

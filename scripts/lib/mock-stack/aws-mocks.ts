@@ -72,7 +72,14 @@ export class AwsMocks implements pulumi.runtime.Mocks {
     const id = `${args.name}-id`;
     const arn = `arn:aws:${args.type.split(":")[1]?.split("/")[0] ?? "mock"}:${this.region}:${MOCK_ACCOUNT_ID}:${args.name}`;
     const state: Record<string, any> = { ...args.inputs, arn, ...this.extraState(args, id) };
-    this.resources.push({ type: args.type, name: args.name, id, inputs: revealSecrets(args.inputs), redactedInputs: redactSecrets(args.inputs), outputs: { ...revealSecrets(state), id } });
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      id,
+      inputs: revealSecrets(args.inputs),
+      redactedInputs: redactSecrets(args.inputs),
+      outputs: { ...revealSecrets(state), id },
+    });
     return { id, state };
   }
 
@@ -90,7 +97,10 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { latestRevision: 1, arn: `arn:aws:kafka:${this.region}:${MOCK_ACCOUNT_ID}:configuration/${args.inputs.name}/mock-uuid` };
       case "aws:msk/cluster:Cluster": {
         const clusterName = args.inputs.clusterName;
-        const brokers = Array.from({ length: Number(args.inputs.numberOfBrokerNodes) }, (_, i) => `b-${i + 1}.${clusterName}.abc123.c2.kafka.${this.region}.amazonaws.com:9098`);
+        const brokers = Array.from(
+          { length: Number(args.inputs.numberOfBrokerNodes) },
+          (_, i) => `b-${i + 1}.${clusterName}.abc123.c2.kafka.${this.region}.amazonaws.com:9098`,
+        );
         return {
           arn: `arn:aws:kafka:${this.region}:${MOCK_ACCOUNT_ID}:cluster/${clusterName}/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2`,
           bootstrapBrokersSaslIam: brokers.join(","),
@@ -107,7 +117,12 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:rds/instance:Instance": {
         const identifier = args.inputs.identifier;
         const zone = args.inputs.availabilityZone ?? `${this.region}a`;
-        return { identifier, address: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com`, availabilityZone: zone, endpoint: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com:3306` };
+        return {
+          identifier,
+          address: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com`,
+          availabilityZone: zone,
+          endpoint: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com:3306`,
+        };
       }
       case "aws:ecr/repository:Repository":
         return { repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${this.region}.amazonaws.com/${args.inputs.name}` };
@@ -123,7 +138,18 @@ export class AwsMocks implements pulumi.runtime.Mocks {
           apiVersion: "v1",
           kind: "Config",
           clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": "bW9jaw==" } }],
-          users: [{ name: "aws", user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", name] } } }],
+          users: [
+            {
+              name: "aws",
+              user: {
+                exec: {
+                  apiVersion: "client.authentication.k8s.io/v1beta1",
+                  command: "aws",
+                  args: ["eks", "get-token", "--cluster-name", name],
+                },
+              },
+            },
+          ],
           contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
           "current-context": "aws",
         };
@@ -148,7 +174,13 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:index/getCallerIdentity:getCallerIdentity":
         return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/ci`, userId: "AIDAMOCK", id: MOCK_ACCOUNT_ID };
       case "aws:index/getRegion:getRegion":
-        return { region: this.region, name: this.region, id: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: "mock" };
+        return {
+          region: this.region,
+          name: this.region,
+          id: this.region,
+          endpoint: `ec2.${this.region}.amazonaws.com`,
+          description: "mock",
+        };
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones": {
@@ -159,7 +191,15 @@ export class AwsMocks implements pulumi.runtime.Mocks {
       case "aws:ssm/getParameter:getParameter": {
         const arch = String(inputs.name).endsWith("arm64") ? "arm64" : "x86_64";
         const ami = arch === "arm64" ? "ami-0a1b2c3d4e5f6a7b8" : "ami-0f1e2d3c4b5a69788";
-        return { name: inputs.name, type: "String", value: ami, insecureValue: ami, version: 42, arn: `arn:aws:ssm:${this.region}::parameter${inputs.name}`, id: inputs.name };
+        return {
+          name: inputs.name,
+          type: "String",
+          value: ami,
+          insecureValue: ami,
+          version: 42,
+          arn: `arn:aws:ssm:${this.region}::parameter${inputs.name}`,
+          id: inputs.name,
+        };
       }
       default:
         throw new Error(`the mocks do not answer invoke ${args.token}: add a realistic answer to scripts/lib/mock-stack/aws-mocks.ts`);

@@ -78,7 +78,13 @@ export async function runStack(stack: string, configOverrides: Record<string, st
       if ((resource.opts as { urn?: string }).urn !== undefined) return undefined;
       const key = `${resource.type}::${resource.name}`;
       declaredDependencies.set(key, list.filter(pulumi.Resource.isInstance));
-      declaredResources.push({ key, type: resource.type, name: resource.name, resource: resource.resource, opts: resource.opts as pulumi.CustomResourceOptions });
+      declaredResources.push({
+        key,
+        type: resource.type,
+        name: resource.name,
+        resource: resource.resource,
+        opts: resource.opts as pulumi.CustomResourceOptions,
+      });
       return undefined;
     });
     outputs = (await import("../../../infra/index")) as Record<string, unknown>;
@@ -91,7 +97,13 @@ export async function runStack(stack: string, configOverrides: Record<string, st
   for (const [key, list] of declaredDependencies) {
     const urns = await Promise.all(list.map((dependency) => valueOf(dependency.urn)));
     // urn:pulumi:<stack>::<project>::<type chain>::<name>
-    dependsOn.set(key, urns.map((urn) => { const parts = String(urn).split("::"); return `${parts[2]?.split("$").pop()}::${parts[3]}`; }));
+    dependsOn.set(
+      key,
+      urns.map((urn) => {
+        const parts = String(urn).split("::");
+        return `${parts[2]?.split("$").pop()}::${parts[3]}`;
+      }),
+    );
   }
   const declared = await describeDeclared(resources, declaredResources);
   return {
@@ -102,7 +114,13 @@ export async function runStack(stack: string, configOverrides: Record<string, st
     ofType: (type) => resources.filter((r) => r.type === type),
     one: (type, name) => {
       const found = resources.find((r) => r.type === type && r.name === name);
-      if (!found) throw new Error(`no ${type} named ${name}; declared: ${resources.filter((r) => r.type === type).map((r) => r.name).join(", ")}`);
+      if (!found)
+        throw new Error(
+          `no ${type} named ${name}; declared: ${resources
+            .filter((r) => r.type === type)
+            .map((r) => r.name)
+            .join(", ")}`,
+        );
       return found;
     },
   };
@@ -133,7 +151,9 @@ async function describeDeclared(resources: CapturedResource[], seen: SeenResourc
       const opts = entry.opts;
       const parentEntry = opts.parent ? byObject.get(opts.parent) : undefined;
       const parentUrn = parentEntry ? urnOf(parentEntry) : undefined;
-      const aliases = await Promise.all((opts.aliases ?? []).map((alias) => aliasUrn(alias, entry, parentUrn, (r) => byObject.get(r), urnOf)));
+      const aliases = await Promise.all(
+        (opts.aliases ?? []).map((alias) => aliasUrn(alias, entry, parentUrn, (r) => byObject.get(r), urnOf)),
+      );
       const providerEntry = opts.provider ? byObject.get(opts.provider) : undefined;
       return {
         ...captured,

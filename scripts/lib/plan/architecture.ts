@@ -48,13 +48,19 @@ export function componentGraph(declared: readonly DeclaredResource[], componentO
 }
 
 function typeOfComponent(declared: readonly DeclaredResource[], name: string): string {
-  return declared.find((resource) => resource.name === name && resource.type.startsWith("coupon-platform:"))?.type.split(":").pop() ?? "top-level resources";
+  return (
+    declared
+      .find((resource) => resource.name === name && resource.type.startsWith("coupon-platform:"))
+      ?.type.split(":")
+      .pop() ?? "top-level resources"
+  );
 }
 
 function stringsIn(value: unknown): string[] {
   if (typeof value === "string") return [value];
   if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([key, inner]) => (key === "tags" ? [] : stringsIn(inner)));
+  if (typeof value === "object" && value !== null)
+    return Object.entries(value).flatMap(([key, inner]) => (key === "tags" ? [] : stringsIn(inner)));
   return [];
 }
 

@@ -23,13 +23,19 @@ export function outcomeOf(result: ScriptResult): DiffOutcome {
 }
 
 /** The pull-request comment: a headline for the worst outcome, then each stack's diff or why it failed. */
-export function renderComment(base: string, runs: readonly { readonly stack: string; readonly result: ScriptResult }[]): { readonly worst: DiffOutcome; readonly comment: string } {
+export function renderComment(
+  base: string,
+  runs: readonly { readonly stack: string; readonly result: ScriptResult }[],
+): { readonly worst: DiffOutcome; readonly comment: string } {
   const outcomes = runs.map(({ result }) => outcomeOf(result));
   const worst = Math.max(0, ...outcomes) as DiffOutcome;
   const sections = runs.map(({ stack, result }, i) =>
-    outcomes[i] === 3 ? `### Plan diff: stack \`${stack}\`\n\nThe diff could not be made:\n\n\`\`\`\n${result.stderr.trim() || `exit code ${String(result.status)}, no output`}\n\`\`\`\n` : result.stdout.trim(),
+    outcomes[i] === 3
+      ? `### Plan diff: stack \`${stack}\`\n\nThe diff could not be made:\n\n\`\`\`\n${result.stderr.trim() || `exit code ${String(result.status)}, no output`}\n\`\`\`\n`
+      : result.stdout.trim(),
   );
   let comment = `**Offline plan diff** (\`npm run plan:diff\`, no cloud credentials): ${HEADLINES[worst]}\n\n${sections.join("\n\n---\n\n")}\n`;
-  if (comment.length > MAX_COMMENT) comment = `${comment.slice(0, MAX_COMMENT)}\n\n… cut to fit a comment: run \`npm run plan:diff -- --stack <name> --base ${base}\` for the whole diff.\n`;
+  if (comment.length > MAX_COMMENT)
+    comment = `${comment.slice(0, MAX_COMMENT)}\n\n… cut to fit a comment: run \`npm run plan:diff -- --stack <name> --base ${base}\` for the whole diff.\n`;
   return { worst, comment };
 }

@@ -20,7 +20,8 @@ export function renderDiffMarkdown(diff: PlanDiff, context: { stack: string; bas
   const lines = [`### Plan diff: stack \`${context.stack}\` against \`${context.base}\``, "", headline];
   if (diff.dangers.length > 0) {
     lines.push("", "#### Dangerous: a stateful resource would be deleted or replaced", "", "| resource | type | why |", "|---|---|---|");
-    for (const danger of diff.dangers) lines.push(`| \`${danger.urn.split("::").at(-1) ?? danger.urn}\` | \`${danger.type}\` | ${danger.reason} |`);
+    for (const danger of diff.dangers)
+      lines.push(`| \`${danger.urn.split("::").at(-1) ?? danger.urn}\` | \`${danger.type}\` | ${danger.reason} |`);
   }
   if (diff.added.length > 0) {
     lines.push("", "#### Added", "", "| type | name | component |", "|---|---|---|");

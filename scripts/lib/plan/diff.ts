@@ -69,7 +69,8 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     const before = baseByUrn.get(from) as PlannedResource;
     matched.add(from);
     pairs.push([before, resource, from]);
-    if (before.name !== resource.name || before.type !== resource.type) renames.set(`${before.type}::${before.name}`, `${resource.type}::${resource.name}`);
+    if (before.name !== resource.name || before.type !== resource.type)
+      renames.set(`${before.type}::${before.name}`, `${resource.type}::${resource.name}`);
   }
 
   // A move keeps the physical resource: a reference to its old name is one to its new name.
@@ -79,7 +80,8 @@ export function diffPlans(base: Plan, head: Plan): PlanDiff {
     // `protect` is an option, not an input, but a reviewer must see it come and go.
     if (before.protect !== after.protect) inputs.push({ path: PROTECT_OPTION, before: before.protect, after: after.protect });
     const typeChanged = before.type !== after.type;
-    if (inputs.length > 0 || movedFrom !== undefined || typeChanged) changed.push({ resource: after, ...(movedFrom ? { movedFrom } : {}), inputs });
+    if (inputs.length > 0 || movedFrom !== undefined || typeChanged)
+      changed.push({ resource: after, ...(movedFrom ? { movedFrom } : {}), inputs });
   }
   const removed = base.resources.filter((r) => !matched.has(r.urn));
   return { added, removed, changed, dangers: dangersOf(removed, added, changed, pairs) };
@@ -110,7 +112,11 @@ function dangersOf(
     }
     const replacing = change.inputs.filter((input) => replacingEntry(resource.type, input) !== undefined);
     if (replacing.length > 0) {
-      dangers.push({ urn: resource.urn, type: resource.type, reason: `replaced: ${replacing.map((input) => `\`${input.path}\``).join(", ")} changed, which the provider cannot update in place` });
+      dangers.push({
+        urn: resource.urn,
+        type: resource.type,
+        reason: `replaced: ${replacing.map((input) => `\`${input.path}\``).join(", ")} changed, which the provider cannot update in place`,
+      });
     }
   }
   return dangers;
@@ -189,7 +195,16 @@ function closestByName(name: string, candidates: readonly PlannedResource[]): Pl
  * Only names known to be sets everywhere they appear are listed; an ordered list (node
  * group instance types, a cache's preferred AZs) keeps its order.
  */
-const SET_INPUTS = new Set(["availabilityZones", "clientSubnets", "enabledCloudwatchLogsExports", "enabledClusterLogTypes", "securityGroupIds", "securityGroups", "subnetIds", "vpcSecurityGroupIds"]);
+const SET_INPUTS = new Set([
+  "availabilityZones",
+  "clientSubnets",
+  "enabledCloudwatchLogsExports",
+  "enabledClusterLogTypes",
+  "securityGroupIds",
+  "securityGroups",
+  "subnetIds",
+  "vpcSecurityGroupIds",
+]);
 
 function unordered(value: unknown, key?: string): unknown {
   if (Array.isArray(value)) {

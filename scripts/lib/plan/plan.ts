@@ -73,7 +73,8 @@ export function renderPlanJson(plan: Plan): string {
 
 export function parsePlanJson(text: string, origin: string): Plan {
   const parsed = JSON.parse(text) as Partial<Plan>;
-  if (!Array.isArray(parsed.resources) || typeof parsed.stack !== "string") throw new Error(`${origin} is not a plan (no stack or resources)`);
+  if (!Array.isArray(parsed.resources) || typeof parsed.stack !== "string")
+    throw new Error(`${origin} is not a plan (no stack or resources)`);
   return parsed as Plan;
 }
 

@@ -22,7 +22,9 @@ export function computedValues(declared: readonly DeclaredResource[]): ComputedV
     }
   }
   // A value several resources compute (an availability zone, an account id) names none of them.
-  const values = [...byValue.values()].filter((entries) => new Set(entries.map((entry) => entry.owner)).size === 1).map((entries) => entries[0] as ComputedValue);
+  const values = [...byValue.values()]
+    .filter((entries) => new Set(entries.map((entry) => entry.owner)).size === 1)
+    .map((entries) => entries[0] as ComputedValue);
   // Longest first, so an ARN is recognised before the id it ends with.
   return values.sort((a, b) => b.value.length - a.value.length || byCodeUnits(a.value, b.value));
 }
@@ -55,11 +57,14 @@ export function markReferences(declared: readonly DeclaredResource[]): (inputs: 
       const exact = whole.get(value);
       if (exact) return referenceTo(exact.owner.type, exact.owner.name, exact.property);
       let text = value;
-      for (const entry of embeddable) if (text.includes(entry.value)) text = text.split(entry.value).join(referenceTo(entry.owner.type, entry.owner.name, entry.property));
+      for (const entry of embeddable)
+        if (text.includes(entry.value))
+          text = text.split(entry.value).join(referenceTo(entry.owner.type, entry.owner.name, entry.property));
       return text;
     }
     if (Array.isArray(value)) return value.map(mark);
-    if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mark(inner)]));
+    if (typeof value === "object" && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, mark(inner)]));
     return value;
   };
   return mark;

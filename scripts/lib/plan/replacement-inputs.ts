@@ -24,7 +24,11 @@ const always = (...paths: string[]): ReplacementInput[] => paths.map((path) => (
 
 /** Dotted numeric versions, compared part by part ("3.9.x" < "4.0.x.kraft"). */
 export function isDowngrade(before: unknown, after: unknown): boolean {
-  const parts = (value: unknown) => String(value ?? "").split(".").map((part) => Number.parseInt(part, 10)).filter((n) => !Number.isNaN(n));
+  const parts = (value: unknown) =>
+    String(value ?? "")
+      .split(".")
+      .map((part) => Number.parseInt(part, 10))
+      .filter((n) => !Number.isNaN(n));
   const [a, b] = [parts(before), parts(after)];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     if ((b[i] ?? 0) !== (a[i] ?? 0)) return (b[i] ?? 0) < (a[i] ?? 0);
@@ -37,7 +41,9 @@ function isKraft(version: unknown): boolean {
 }
 
 /** An RDS instance or cluster restored from a backup in S3: every field of the import replaces it. */
-const S3_IMPORT = ["bucketName", "bucketPrefix", "ingestionRole", "sourceEngine", "sourceEngineVersion"].map((field) => `s3Import.${field}`);
+const S3_IMPORT = ["bucketName", "bucketPrefix", "ingestionRole", "sourceEngine", "sourceEngineVersion"].map(
+  (field) => `s3Import.${field}`,
+);
 
 export const STATEFUL_REPLACEMENT_INPUTS: Readonly<Record<string, readonly ReplacementInput[]>> = {
   "aws:rds/instance:Instance": always(
@@ -166,7 +172,12 @@ export function isStatefulType(type: string): boolean {
 
 /** The value at a dotted path inside a value; undefined when any step is missing. */
 function valueAt(value: unknown, path: string): unknown {
-  return path.split(".").reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split(".")
+    .reduce<unknown>(
+      (node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 /**

@@ -45,8 +45,18 @@ export function renderSummary(facts: PlanFacts): string {
     `plan of stack ${plan.stack} (profile ${plan.profile}): ${plan.resources.length} resources in ${components.length} components, ${plan.resources.filter((r) => r.protect).length} protected`,
     `  by component: ${components.map(([name, n]) => `${name} ${n}`).join(", ")}`,
     `  by type: ${byTypeLine(plan)}`,
-    `  switches on: ${facts.switches.filter(([, on]) => on).map(([key]) => key).join(", ") || "none"}`,
-    `  switches off: ${facts.switches.filter(([, on]) => !on).map(([key]) => key).join(", ") || "none"}`,
+    `  switches on: ${
+      facts.switches
+        .filter(([, on]) => on)
+        .map(([key]) => key)
+        .join(", ") || "none"
+    }`,
+    `  switches off: ${
+      facts.switches
+        .filter(([, on]) => !on)
+        .map(([key]) => key)
+        .join(", ") || "none"
+    }`,
     `  policy pack (${facts.policyConfigSource}): ${verdictLine(facts.violations)}`,
   ].join("\n");
 }
@@ -55,7 +65,10 @@ export function renderSummary(facts: PlanFacts): string {
 function byTypeLine(plan: Plan, shown = 8): string {
   const types = countBy(plan.resources, (r) => r.type).sort(([a, m], [b, n]) => n - m || byCodeUnits(a, b));
   const rest = types.length - shown;
-  return `${types.slice(0, shown).map(([type, n]) => `${type} ${n}`).join(", ")}${rest > 0 ? `, and ${rest} more types` : ""}`;
+  return `${types
+    .slice(0, shown)
+    .map(([type, n]) => `${type} ${n}`)
+    .join(", ")}${rest > 0 ? `, and ${rest} more types` : ""}`;
 }
 
 export function renderPlanMarkdown(facts: PlanFacts): string {
@@ -70,14 +83,28 @@ export function renderPlanMarkdown(facts: PlanFacts): string {
   ];
   if (facts.violations.length > 0) {
     lines.push("", "| rule | level | resource | message |", "|---|---|---|---|");
-    for (const v of facts.violations) lines.push(`| \`${v.rule}\` | ${v.level} | \`${v.urn.split("::").at(-1) ?? v.urn}\` | ${v.message.replace(/\|/g, "\\|")} |`);
+    for (const v of facts.violations)
+      lines.push(`| \`${v.rule}\` | ${v.level} | \`${v.urn.split("::").at(-1) ?? v.urn}\` | ${v.message.replace(/\|/g, "\\|")} |`);
   }
-  lines.push("", "## Architecture", "", "```mermaid", facts.mermaid.trimEnd(), "```", "", "## Profile switches", "", "| key | value |", "|---|---|");
+  lines.push(
+    "",
+    "## Architecture",
+    "",
+    "```mermaid",
+    facts.mermaid.trimEnd(),
+    "```",
+    "",
+    "## Profile switches",
+    "",
+    "| key | value |",
+    "|---|---|",
+  );
   for (const [key, value] of facts.switches) lines.push(`| \`${key}\` | ${value} |`);
   lines.push("", "## Resources by component");
   for (const [component, count] of components) {
     lines.push("", `### ${component} (${count})`, "", "| type | name | protect |", "|---|---|---|");
-    for (const r of plan.resources.filter((resource) => resource.component === component)) lines.push(`| \`${r.type}\` | \`${r.name}\` | ${r.protect ? "yes" : ""} |`);
+    for (const r of plan.resources.filter((resource) => resource.component === component))
+      lines.push(`| \`${r.type}\` | \`${r.name}\` | ${r.protect ? "yes" : ""} |`);
   }
   lines.push("", "## Resources by type", "", "| type | count |", "|---|---|");
   for (const [type, count] of countBy(plan.resources, (r) => r.type)) lines.push(`| \`${type}\` | ${count} |`);

@@ -22,7 +22,6 @@ export const D = {
   password: "random:index/randomPassword:RandomPassword",
 } as const;
 
-
 const securityGroupOf = (run: StackRun, id: string): CapturedResource => {
   const group = run.ofType(T.securityGroup).find((g) => g.id === id);
   expect(group, `security group ${id}`).toBeDefined();
@@ -46,7 +45,10 @@ function leafOutputs(value: unknown, path = ""): Array<[string, pulumi.Output<un
 
 /** The floor every stack's data tier stands on, whatever its profile. */
 export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
-  const dataSubnetIds = (run: StackRun) => subnetsOf(run, "data").map((s) => s.id).sort();
+  const dataSubnetIds = (run: StackRun) =>
+    subnetsOf(run, "data")
+      .map((s) => s.id)
+      .sort();
 
   it("places MSK brokers, cache nodes and database instances only in the data subnets", () => {
     const run = getRun();
@@ -84,13 +86,16 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       }
       expect(group.egress).toEqual([]);
     }
-    for (const replica of readReplicas(run)) expect(replica.inputs.vpcSecurityGroupIds).toEqual(primaryDatabase(run).inputs.vpcSecurityGroupIds);
+    for (const replica of readReplicas(run))
+      expect(replica.inputs.vpcSecurityGroupIds).toEqual(primaryDatabase(run).inputs.vpcSecurityGroupIds);
   });
 
   it("lets the bastion out only on HTTPS and to MySQL in the data subnets", () => {
     const run = getRun();
     const bastionSg = securityGroupOf(run, run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0]).inputs;
-    const dataCidrs = subnetsOf(run, "data").map((s) => s.inputs.cidrBlock).sort();
+    const dataCidrs = subnetsOf(run, "data")
+      .map((s) => s.inputs.cidrBlock)
+      .sort();
     expect(bastionSg.egress.map((rule: any) => rule.fromPort).sort()).toEqual([3306, 443]);
     const mysql = bastionSg.egress.find((rule: any) => rule.fromPort === 3306);
     expect([...mysql.cidrBlocks].sort()).toEqual(dataCidrs);
@@ -114,7 +119,11 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(cache.atRestEncryptionEnabled).toBe(true);
     // Its own key: the cache and the secret holding its token are the key's only users.
     const key = kmsKeyByArn(run, cache.kmsKeyId);
-    expect(usersOf(run, key.outputs.arn).map((user) => user.type).sort()).toEqual([D.cacheGroup, D.secret].sort());
+    expect(
+      usersOf(run, key.outputs.arn)
+        .map((user) => user.type)
+        .sort(),
+    ).toEqual([D.cacheGroup, D.secret].sort());
     expect(cache.transitEncryptionEnabled).toBe(true);
     expect(cache.transitEncryptionMode).toBe("required");
     // The token is a generated password, never a literal in the program.
@@ -170,7 +179,11 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
   it("grows broker storage automatically up to the profile's ceiling, never shrinking it", () => {
     const run = getRun();
     const target = run.ofType(D.scalingTarget)[0]!.inputs;
-    expect(target).toMatchObject({ serviceNamespace: "kafka", scalableDimension: "kafka:broker-storage:VolumeSize", maxCapacity: getConfig().kafka.maxStorageGiB });
+    expect(target).toMatchObject({
+      serviceNamespace: "kafka",
+      scalableDimension: "kafka:broker-storage:VolumeSize",
+      maxCapacity: getConfig().kafka.maxStorageGiB,
+    });
     expect(target.resourceId).toMatch(/^arn:aws:kafka:.*:cluster\//);
     const policy = run.ofType(D.scalingPolicy)[0]!.inputs.targetTrackingScalingPolicyConfiguration;
     expect(policy.disableScaleIn).toBe(true);
@@ -194,7 +207,8 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     const consumer = JSON.parse((await valueOf(outputs.kafkaConsumerPolicy as pulumi.Output<string>))!);
     const prefix = `arn:aws:kafka:eu-west-1:123456789012`;
     const uuidPath = `${getConfig().name}-kafka/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2`;
-    const grants = (policy: any) => policy.Statement.flatMap((st: any) => st.Action.map((action: string) => `${action} ${st.Resource}`)).sort();
+    const grants = (policy: any) =>
+      policy.Statement.flatMap((st: any) => st.Action.map((action: string) => `${action} ${st.Resource}`)).sort();
     expect(grants(producer)).toEqual(
       [
         `kafka-cluster:Connect ${prefix}:cluster/${uuidPath}`,
@@ -208,7 +222,9 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(grants(consumer)).toContain(`kafka-cluster:ReadData ${prefix}:topic/${uuidPath}/coupon.orders`);
     expect(grants(consumer)).toContain(`kafka-cluster:WriteData ${prefix}:topic/${uuidPath}/coupon.orders.dlq`);
     expect(grants(consumer)).toContain(`kafka-cluster:AlterGroup ${prefix}:group/${uuidPath}/payment-settlement`);
-    expect(grants(consumer).filter((grant: string) => grant.startsWith("kafka-cluster:WriteData ") && grant.endsWith("/coupon.orders"))).toEqual([]);
+    expect(
+      grants(consumer).filter((grant: string) => grant.startsWith("kafka-cluster:WriteData ") && grant.endsWith("/coupon.orders")),
+    ).toEqual([]);
   });
 
   it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", () => {
@@ -221,7 +237,12 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(secretNamed("mysql/master").inputs.kmsKeyId).toBe(primary.kmsKeyId);
     const versions = run.ofType(D.secretVersion).filter((version) => version.inputs.secretId === secretNamed("mysql/master").id);
     expect(versions).toHaveLength(1);
-    expect(JSON.parse(versions[0]!.inputs.secretString)).toMatchObject({ username: "coupon_admin", password: primary.password, port: 3306, dbname: "coupon" });
+    expect(JSON.parse(versions[0]!.inputs.secretString)).toMatchObject({
+      username: "coupon_admin",
+      password: primary.password,
+      port: 3306,
+      dbname: "coupon",
+    });
   });
 
   it("lets no password or token reach a stack output that is not secret", async () => {
@@ -242,18 +263,32 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
 
   it("hands the services every connection detail as secrets, TLS on", async () => {
     const connections = (await valueOf(getRun().outputs.appConnections as pulumi.Output<any>))!;
-    expect(connections.kafka).toMatchObject({ auth: "msk-iam", tls: true, ordersTopic: { name: "coupon.orders" }, deadLetterTopic: { name: "coupon.orders.dlq" }, settlementGroup: "payment-settlement" });
+    expect(connections.kafka).toMatchObject({
+      auth: "msk-iam",
+      tls: true,
+      ordersTopic: { name: "coupon.orders" },
+      deadLetterTopic: { name: "coupon.orders.dlq" },
+      settlementGroup: "payment-settlement",
+    });
     expect(connections.kafka.bootstrapBrokers).toMatch(/:9098(,|$)/);
     const run = getRun();
     expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: run.ofType(D.cacheGroup)[0]!.inputs.authToken });
-    expect(connections.mysql).toMatchObject({ port: 3306, database: "coupon", username: "coupon_admin", tls: true, password: primaryDatabase(run).inputs.password });
+    expect(connections.mysql).toMatchObject({
+      port: 3306,
+      database: "coupon",
+      username: "coupon_admin",
+      tls: true,
+      password: primaryDatabase(run).inputs.password,
+    });
   });
 
   it("gives the pods exactly what the appConnections output says (one source for both)", async () => {
     const run = getRun();
     const connections = (await valueOf(run.outputs.appConnections as pulumi.Output<any>))!;
-    const configOf = (app: string) => run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === `${app}-config`)!.inputs.data;
-    const secretOf = (app: string) => run.ofType("kubernetes:core/v1:Secret").find((c) => c.inputs.metadata.name === `${app}-secret`)!.inputs.stringData;
+    const configOf = (app: string) =>
+      run.ofType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === `${app}-config`)!.inputs.data;
+    const secretOf = (app: string) =>
+      run.ofType("kubernetes:core/v1:Secret").find((c) => c.inputs.metadata.name === `${app}-secret`)!.inputs.stringData;
     const { kafka, redis, mysql } = connections;
     for (const app of ["coupon", "payment"]) {
       expect(configOf(app)).toMatchObject({
@@ -264,10 +299,21 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
         KAFKA_TOPIC_REPLICATION: String(kafka.ordersTopic.replicationFactor),
       });
     }
-    expect(configOf("payment")).toMatchObject({ KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic.name, KAFKA_CONSUMER_GROUP: kafka.settlementGroup });
+    expect(configOf("payment")).toMatchObject({
+      KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic.name,
+      KAFKA_CONSUMER_GROUP: kafka.settlementGroup,
+    });
     for (const app of ["coupon", "payment", "gateway"]) {
-      expect(configOf(app)).toMatchObject({ MYSQL_HOST: mysql.writerHost, MYSQL_PORT: String(mysql.port), MYSQL_USER: mysql.username, MYSQL_DATABASE: mysql.database });
-      expect(secretOf(app)).toMatchObject({ MYSQL_PASSWORD: mysql.password, REDIS_URL: `rediss://:${redis.authToken}@${redis.host}:${redis.port}` });
+      expect(configOf(app)).toMatchObject({
+        MYSQL_HOST: mysql.writerHost,
+        MYSQL_PORT: String(mysql.port),
+        MYSQL_USER: mysql.username,
+        MYSQL_DATABASE: mysql.database,
+      });
+      expect(secretOf(app)).toMatchObject({
+        MYSQL_PASSWORD: mysql.password,
+        REDIS_URL: `rediss://:${redis.authToken}@${redis.host}:${redis.port}`,
+      });
     }
   });
 }

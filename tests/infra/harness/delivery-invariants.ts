@@ -38,7 +38,11 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
   it("deploys each app as a Rollout with its strategy: gateway blue-green, coupon ALB canary, payment replica canary", () => {
     const run = getRun();
     const gateway = rolloutOf(run, "gateway").inputs.spec.strategy;
-    expect(gateway.blueGreen).toMatchObject({ activeService: "gateway", previewService: "gateway-preview", autoPromotionEnabled: getConfig().delivery.gateway.autoPromotion });
+    expect(gateway.blueGreen).toMatchObject({
+      activeService: "gateway",
+      previewService: "gateway-preview",
+      autoPromotionEnabled: getConfig().delivery.gateway.autoPromotion,
+    });
     expect(gateway.blueGreen.scaleDownDelaySeconds).toBeGreaterThanOrEqual(30);
     expect(gateway.blueGreen.prePromotionAnalysis.templates).toEqual([{ templateName: "gateway-analysis" }]);
 
@@ -53,7 +57,9 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
 
     const payment = rolloutOf(run, "payment").inputs.spec.strategy.canary;
     expect(payment.trafficRouting).toBeUndefined();
-    expect(payment.steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight)).toEqual(getConfig().delivery.payment.canarySteps);
+    expect(payment.steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight)).toEqual(
+      getConfig().delivery.payment.canarySteps,
+    );
     // Argo Rollouts refuses setCanaryScale on a canary without traffic routing (InvalidSpec).
     for (const app of APPS) {
       const canary = rolloutOf(run, app).inputs.spec.strategy.canary;
@@ -86,7 +92,11 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     expect(scaled!.inputs.spec.minReplicaCount).toBeGreaterThanOrEqual(delivery.highAvailability ? 2 : 1);
     expect(scaled!.inputs.spec.maxReplicaCount).toBeLessThanOrEqual(delivery.orderPartitions);
     const lag = scaled!.inputs.spec.triggers.find((t: any) => t.type === "aws-cloudwatch");
-    expect(lag.metadata).toMatchObject({ namespace: "AWS/Kafka", metricName: "SumOffsetLag", dimensionValue: `${getConfig().name}-kafka;payment-settlement;coupon.orders` });
+    expect(lag.metadata).toMatchObject({
+      namespace: "AWS/Kafka",
+      metricName: "SumOffsetLag",
+      dimensionValue: `${getConfig().name}-kafka;payment-settlement;coupon.orders`,
+    });
   });
 
   it("gives every app a PDB, a default-deny NetworkPolicy, probes, limits and the restricted security context", () => {
@@ -103,7 +113,12 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       expect(container.readinessProbe.httpGet.path).toBe("/health/ready");
       expect(container.resources.limits).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
       expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
-      expect(container.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+      expect(container.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        runAsNonRoot: true,
+        capabilities: { drop: ["ALL"] },
+      });
       expect(pod.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
       expect(pod.automountServiceAccountToken).toBe(false);
       expect(pod.terminationGracePeriodSeconds).toBeGreaterThan(container.lifecycle.preStop.sleep.seconds);
@@ -114,15 +129,27 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
   it("lets only the gateway take calls into coupon, and nothing call payment", () => {
     const run = getRun();
     const policyOf = (app: string) => run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
-    const podSources = (app: string) => policyOf(app).ingress.flatMap((rule: any) => rule.from).filter((f: any) => f.podSelector).map((f: any) => f.podSelector.matchLabels.app);
+    const podSources = (app: string) =>
+      policyOf(app)
+        .ingress.flatMap((rule: any) => rule.from)
+        .filter((f: any) => f.podSelector)
+        .map((f: any) => f.podSelector.matchLabels.app);
     expect(podSources("coupon")).toEqual(["gateway"]);
     // Besides the gateway's pods, only the internal ALB's own subnets: no pod address range.
-    const podRanges = run.ofType("aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private").map((s) => parseCidr(s.inputs.cidrBlock));
-    const blocks = policyOf("coupon").ingress.flatMap((rule: any) => rule.from).filter((f: any) => f.ipBlock).map((f: any) => parseCidr(f.ipBlock.cidr));
+    const podRanges = run
+      .ofType("aws:ec2/subnet:Subnet")
+      .filter((s) => s.inputs.tags.tier === "private")
+      .map((s) => parseCidr(s.inputs.cidrBlock));
+    const blocks = policyOf("coupon")
+      .ingress.flatMap((rule: any) => rule.from)
+      .filter((f: any) => f.ipBlock)
+      .map((f: any) => parseCidr(f.ipBlock.cidr));
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) for (const range of podRanges) expect(overlaps(block, range)).toBe(false);
     const internal = run.ofType(K.ingress).find((i) => i.inputs.metadata.name === "coupon-internal")!;
-    expect(internal.inputs.metadata.annotations["alb.ingress.kubernetes.io/subnets"]).toMatch(/^network-internal-lb-0-id,network-internal-lb-1-id/);
+    expect(internal.inputs.metadata.annotations["alb.ingress.kubernetes.io/subnets"]).toMatch(
+      /^network-internal-lb-0-id,network-internal-lb-1-id/,
+    );
     expect(podSources("payment")).toEqual([]);
     expect(policyOf("payment").ingress).toHaveLength(1); // Prometheus only
   });
@@ -140,7 +167,8 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const annotations = publicIngress!.inputs.metadata.annotations;
     expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(getConfig().delivery.certificateArn);
     expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
-    for (const other of ingresses.filter((i) => i !== publicIngress)) expect(other.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+    for (const other of ingresses.filter((i) => i !== publicIngress))
+      expect(other.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
     for (const service of run.ofType(K.service)) expect(service.inputs.spec.type).toBe("ClusterIP");
   });
 
@@ -204,14 +232,22 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
   });
 
   it("enforces the restricted Pod Security Standard and ALB readiness gates in the apps' namespace", () => {
-    const namespace = getRun().ofType("kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "coupon-platform")!;
-    expect(namespace.inputs.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+    const namespace = getRun()
+      .ofType("kubernetes:core/v1:Namespace")
+      .find((n) => n.inputs.metadata.name === "coupon-platform")!;
+    expect(namespace.inputs.metadata.labels).toMatchObject({
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+    });
   });
 
   it("binds each IRSA role to exactly one service account, and gives the gateway none", () => {
     const run = getRun();
     const roles = run.ofType("aws:iam/role:Role").filter((r) => r.inputs.assumeRolePolicy?.includes("AssumeRoleWithWebIdentity"));
-    const subjects = roles.map((r) => Object.entries(JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]);
+    const subjects = roles.map(
+      (r) =>
+        Object.entries(JSON.parse(r.inputs.assumeRolePolicy).Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1],
+    );
     expect(subjects.sort()).toEqual(
       [
         "system:serviceaccount:argo-rollouts:argo-rollouts",
@@ -223,14 +259,17 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       ].sort(),
     );
     const accounts = run.ofType("kubernetes:core/v1:ServiceAccount");
-    const annotation = (app: string) => accounts.find((a) => a.inputs.metadata.name === app)!.inputs.metadata.annotations["eks.amazonaws.com/role-arn"];
+    const annotation = (app: string) =>
+      accounts.find((a) => a.inputs.metadata.name === app)!.inputs.metadata.annotations["eks.amazonaws.com/role-arn"];
     expect(annotation("gateway")).toBeUndefined();
     expect(annotation("coupon")).toMatch(/coupon-role/);
     expect(annotation("payment")).toMatch(/payment-role/);
   });
 
   it("has Argo Rollouts verify ALB target groups before shifting canary weight", () => {
-    const release = getRun().ofType(K.release).find((r) => r.inputs.name === "argo-rollouts")!;
+    const release = getRun()
+      .ofType(K.release)
+      .find((r) => r.inputs.name === "argo-rollouts")!;
     expect(release.inputs.values.controller.extraArgs).toContain("--aws-verify-target-group");
   });
 
@@ -275,14 +314,19 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const namespaced = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.metadata?.namespace === "coupon-platform");
     expect(namespaced.length).toBeGreaterThan(20);
     for (const resource of namespaced) {
-      expect(run.dependsOn.get(`${resource.type}::${resource.name}`), `${resource.type} ${resource.name}`).toContain("kubernetes:core/v1:Namespace::apps-namespace");
+      expect(run.dependsOn.get(`${resource.type}::${resource.name}`), `${resource.type} ${resource.name}`).toContain(
+        "kubernetes:core/v1:Namespace::apps-namespace",
+      );
     }
   });
 
   it("judges canaries on real work for the new revision only, and pauses rather than passes when there is none", () => {
     const run = getRun();
     const template = (app: string) => run.ofType(K.analysis).find((a) => a.inputs.metadata.name === `${app}-analysis`)!.inputs.spec;
-    const queries = (app: string) => template(app).metrics.map((m: any) => m.provider.prometheus.query).join("\n");
+    const queries = (app: string) =>
+      template(app)
+        .metrics.map((m: any) => m.provider.prometheus.query)
+        .join("\n");
     expect(queries("coupon")).toContain('route!~"/health/.*|/metrics"');
     expect(queries("coupon")).toContain('rollouts_pod_template_hash="{{args.revision-hash}}"');
     expect(queries("payment")).toContain("payment_settlements_total");

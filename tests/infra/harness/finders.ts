@@ -47,7 +47,11 @@ export function inlinePoliciesOf(run: StackRun, role: CapturedResource): Capture
 
 /** Roles a service may assume: their trust policy names it as principal. */
 export function rolesTrusting(run: StackRun, service: string): CapturedResource[] {
-  return run.ofType(ROLE).filter((role) => JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((st: any) => st.Principal?.Service)).includes(service));
+  return run
+    .ofType(ROLE)
+    .filter((role) =>
+      JSON.stringify(JSON.parse(role.inputs.assumeRolePolicy).Statement.map((st: any) => st.Principal?.Service)).includes(service),
+    );
 }
 
 /** The role the managed node groups run as (the reference each node group holds). */

@@ -6,7 +6,15 @@ import type { PlatformConfig } from "../../../infra/config";
 import { contains, overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
 import { valueOf, type StackRun } from "../../../scripts/lib/mock-stack/run-stack";
-import { bastionRole, clusterSecurityGroupId, inlinePoliciesOf, kmsKeyByArn, managedPoliciesOf, nodeRole, roleByReference } from "./finders";
+import {
+  bastionRole,
+  clusterSecurityGroupId,
+  inlinePoliciesOf,
+  kmsKeyByArn,
+  managedPoliciesOf,
+  nodeRole,
+  roleByReference,
+} from "./finders";
 
 export const T = {
   vpc: "aws:ec2/vpc:Vpc",
@@ -57,7 +65,13 @@ const isDefaultRoute = (route: { destinationCidrBlock?: string; ipv6CidrBlock?: 
  */
 export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () => PlatformConfig): void {
   it("protects every stateful resource (stores, cluster, KMS keys) exactly when the profile says so", () => {
-    const stateful = ["aws:rds/instance:Instance", "aws:msk/cluster:Cluster", "aws:elasticache/replicationGroup:ReplicationGroup", T.eksCluster, T.kmsKey];
+    const stateful = [
+      "aws:rds/instance:Instance",
+      "aws:msk/cluster:Cluster",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      T.eksCluster,
+      T.kmsKey,
+    ];
     const declared = getRun().declared.filter((r) => stateful.includes(r.type));
     expect(new Set(declared.map((r) => r.type))).toEqual(new Set(stateful));
     for (const resource of declared) {
@@ -176,8 +190,12 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(gateway.map((e) => e.inputs.serviceName)).toEqual([expect.stringMatching(/\.s3$/)]);
     const interfaces = endpoints.filter((e) => e.inputs.vpcEndpointType === "Interface");
     if (getConfig().network.interfaceEndpoints) {
-      expect(interfaces.map((e) => e.inputs.serviceName.split(".").slice(3).join(".")).sort()).toEqual([...INTERFACE_ENDPOINT_SERVICES].sort());
-      const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+      expect(interfaces.map((e) => e.inputs.serviceName.split(".").slice(3).join(".")).sort()).toEqual(
+        [...INTERFACE_ENDPOINT_SERVICES].sort(),
+      );
+      const privateIds = subnetsOf(run, "private")
+        .map((s) => s.id)
+        .sort();
       for (const e of interfaces) {
         expect([...e.inputs.subnetIds].sort()).toEqual(privateIds);
         expect(e.inputs.privateDnsEnabled).toBe(true);
@@ -198,7 +216,9 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     const services = policy.Statement.map((st: any) => st.Principal?.Service).filter(Boolean);
     expect(services).toEqual([expect.stringMatching(/^logs\.[a-z0-9-]+\.amazonaws\.com$/)]);
     const logsStatement = policy.Statement.find((st: any) => st.Principal?.Service);
-    expect(logsStatement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toMatch(/^arn:aws:logs:[a-z0-9-]+:123456789012:log-group:\*$/);
+    expect(logsStatement.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toMatch(
+      /^arn:aws:logs:[a-z0-9-]+:123456789012:log-group:\*$/,
+    );
     expect(logsStatement.Action.some((action: string) => action === "kms:*")).toBe(false);
   });
 
@@ -208,7 +228,10 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     const role = roleByReference(run, flowLog.iamRoleArn);
     const trust = JSON.parse(role.inputs.assumeRolePolicy);
     expect(trust.Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } } }),
+      expect.objectContaining({
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      }),
     ]);
     expect(managedPoliciesOf(run, role)).toEqual([]);
     const policies = inlinePoliciesOf(run, role);
@@ -254,7 +277,9 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     const run = getRun();
     const { nodeGroups } = getConfig().cluster;
     const zones = getConfig().network.azCount;
-    const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+    const privateIds = subnetsOf(run, "private")
+      .map((s) => s.id)
+      .sort();
     const groups = run.ofType(T.nodeGroup);
     for (const name of ["apps", "system"] as const) {
       const spec = nodeGroups[name];
@@ -265,7 +290,11 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
       expect(mine.flatMap((g) => [...g.inputs.subnetIds]).sort()).toEqual(privateIds);
       for (const group of mine) {
         expect(group.inputs.subnetIds, group.name).toHaveLength(spec.perZone ? 1 : zones);
-        expect(group.inputs.scalingConfig).toEqual({ minSize: split(spec.minSize), desiredSize: split(spec.desiredSize), maxSize: split(spec.maxSize) });
+        expect(group.inputs.scalingConfig).toEqual({
+          minSize: split(spec.minSize),
+          desiredSize: split(spec.desiredSize),
+          maxSize: split(spec.maxSize),
+        });
         expect(group.inputs.instanceTypes).toEqual(spec.instanceTypes);
         expect(group.inputs.version).toBe(getConfig().cluster.kubernetesVersion);
       }
@@ -307,7 +336,9 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(cluster.vpcCniOptions).toMatchObject({ enableNetworkPolicy: true });
     expect(run.ofType("aws:eks/addon:Addon").filter((a) => a.inputs.addonName === "vpc-cni")).toEqual([]);
     expect(cluster.endpointPrivateAccess).toBe(true);
-    const privateIds = subnetsOf(run, "private").map((s) => s.id).sort();
+    const privateIds = subnetsOf(run, "private")
+      .map((s) => s.id)
+      .sort();
     expect([...cluster.privateSubnetIds].sort()).toEqual(privateIds);
     expect(cluster.publicSubnetIds).toBeUndefined();
     expect(cluster.subnetIds).toBeUndefined();
@@ -316,9 +347,13 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
   it("opens the private API endpoint on 443 to the bastion and the configured CI networks only", () => {
     const run = getRun();
     const clusterSg = clusterSecurityGroupId(run);
-    const rules = run.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === clusterSg);
+    const rules = run
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.inputs.securityGroupId === clusterSg);
     const bastionSg = run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0];
-    expect(rules.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4).sort()).toEqual([bastionSg, ...getConfig().cluster.privateApiAccessCidrs].sort());
+    expect(rules.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4).sort()).toEqual(
+      [bastionSg, ...getConfig().cluster.privateApiAccessCidrs].sort(),
+    );
     for (const rule of rules) {
       expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443 });
     }
@@ -336,7 +371,9 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(await valueOf(outputs.bastionSessionCommand as never)).toBe(
       `aws ssm start-session --region ${String(await valueOf(outputs.region as never))} --target ${getRun().ofType(T.instance)[0]!.id}`,
     );
-    expect(await valueOf(outputs.bastionPortForwardExample as never)).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost");
+    expect(await valueOf(outputs.bastionPortForwardExample as never)).toContain(
+      "--document-name AWS-StartPortForwardingSessionToRemoteHost",
+    );
     for (const name of ["vpcId", "clusterName", "subnetIds", "availabilityZones", "nodeSecurityGroupId"]) {
       expect(outputs[name], `stack output ${name}`).toBeDefined();
     }

@@ -6,6 +6,8 @@ describe("a prod fork that opens the Kubernetes API to the internet through its 
     const fork = await checkStackAgainstPack("prod", {
       configOverrides: { "coupon-platform:cluster": JSON.stringify({ endpointPublicAccess: true, publicAccessCidrs: ["81.2.69.0/24"] }) },
     });
-    expect(fork.violations.map((v) => [v.rule, v.level, v.urn.split("::").pop()])).toEqual([["eks-endpoint-private-only", "mandatory", "cluster-eks"]]);
+    expect(fork.violations.map((v) => [v.rule, v.level, v.urn.split("::").pop()])).toEqual([
+      ["eks-endpoint-private-only", "mandatory", "cluster-eks"],
+    ]);
   });
 });

@@ -14,7 +14,10 @@ beforeAll(async () => {
 }, 60_000);
 
 /** A copy of prod's resources with one change made to the resources `change` picks. */
-function regressed(pick: (resource: ResourceUnderTest) => boolean, change: (resource: ResourceUnderTest) => ResourceUnderTest | undefined): ResourceUnderTest[] {
+function regressed(
+  pick: (resource: ResourceUnderTest) => boolean,
+  change: (resource: ResourceUnderTest) => ResourceUnderTest | undefined,
+): ResourceUnderTest[] {
   let touched = 0;
   const resources = prod.resources.flatMap((resource) => {
     if (!pick(resource)) return [resource];
@@ -26,11 +29,13 @@ function regressed(pick: (resource: ResourceUnderTest) => boolean, change: (reso
   return resources;
 }
 
-const withProps = (props: Record<string, unknown>) => (resource: ResourceUnderTest): ResourceUnderTest => ({
-  ...resource,
-  props: { ...resource.props, ...props },
-  outputs: { ...(resource.outputs ?? resource.props), ...props },
-});
+const withProps =
+  (props: Record<string, unknown>) =>
+  (resource: ResourceUnderTest): ResourceUnderTest => ({
+    ...resource,
+    props: { ...resource.props, ...props },
+    outputs: { ...(resource.outputs ?? resource.props), ...props },
+  });
 
 describe("the prod stack under the policy pack", () => {
   it("runs every rule of the pack, all mandatory, over every resource it declares", () => {
@@ -49,22 +54,32 @@ describe("the prod stack under the policy pack", () => {
   it("reports the database made public (rds-not-publicly-accessible, mandatory)", async () => {
     const resources = regressed((r) => r.name === "database-primary", withProps({ publiclyAccessible: true }));
     const violations = await runPack(ALL_RULES, resources, prod.config);
-    expect(violations.map((v) => [v.rule, v.level, v.urn.split("::").pop()])).toEqual([["rds-not-publicly-accessible", "mandatory", "database-primary"]]);
+    expect(violations.map((v) => [v.rule, v.level, v.urn.split("::").pop()])).toEqual([
+      ["rds-not-publicly-accessible", "mandatory", "database-primary"],
+    ]);
   });
 
   it("reports the VPC's flow logs removed (vpc-flow-logs-enabled, mandatory)", async () => {
-    const resources = regressed((r) => r.type === "aws:ec2/flowLog:FlowLog", () => undefined);
+    const resources = regressed(
+      (r) => r.type === "aws:ec2/flowLog:FlowLog",
+      () => undefined,
+    );
     const violations = await runPack(ALL_RULES, resources, prod.config);
     expect(violations.map((v) => [v.rule, v.level])).toEqual([["vpc-flow-logs-enabled", "mandatory"]]);
   });
 
   it("reports a pod without limits (k8s-resources, mandatory)", async () => {
     const stripLimits = (resource: ResourceUnderTest): ResourceUnderTest => {
-      const rollout = structuredClone(resource.props) as { spec: { template: { spec: { containers: { resources?: Record<string, unknown> }[] } } } };
+      const rollout = structuredClone(resource.props) as {
+        spec: { template: { spec: { containers: { resources?: Record<string, unknown> }[] } } };
+      };
       for (const container of rollout.spec.template.spec.containers) delete container.resources?.limits;
       return { ...resource, props: rollout as unknown as Record<string, unknown>, outputs: rollout as unknown as Record<string, unknown> };
     };
-    const resources = regressed((r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout" && (r.name ?? "").startsWith("coupon"), stripLimits);
+    const resources = regressed(
+      (r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout" && (r.name ?? "").startsWith("coupon"),
+      stripLimits,
+    );
     const violations = await runPack(ALL_RULES, resources, prod.config);
     expect(violations.length).toBeGreaterThan(0);
     expect(new Set(violations.map((v) => `${v.rule} ${v.level}`))).toEqual(new Set(["k8s-resources mandatory"]));

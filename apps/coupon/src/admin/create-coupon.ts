@@ -9,7 +9,12 @@ import type { StockLoader } from "./stock-loader";
  * the row commits only once Redis can sell it, so no coupon exists that the
  * purchase path would call unknown. If the commit fails, the Redis side is removed.
  */
-export async function createCoupon(repository: CouponRepository, stock: StockLoader, catalog: CatalogReader, input: NewCoupon): Promise<Coupon> {
+export async function createCoupon(
+  repository: CouponRepository,
+  stock: StockLoader,
+  catalog: CatalogReader,
+  input: NewCoupon,
+): Promise<Coupon> {
   const connection = await repository.connection();
   let loadedId: string | undefined;
   try {

@@ -6,7 +6,11 @@ import { couponIdParams } from "../ids";
 import type { CatalogReader } from "./catalog-reader";
 
 const pageQuery = z.strictObject({
-  page: z.string().regex(/^[1-9][0-9]{0,3}$/, "must be an integer from 1 to 9999").transform(Number).default(1),
+  page: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/, "must be an integer from 1 to 9999")
+    .transform(Number)
+    .default(1),
   size: z
     .string()
     .regex(/^[0-9]{1,3}$/, "must be an integer")

@@ -69,7 +69,8 @@ export class CouponRepository {
       answered.by = target;
       return (await pool.execute<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons WHERE id = ?`, [id]))[0][0];
     };
-    const row = (await this.reads.query(select)) ?? (answered.by === "reader" ? await this.reads.query(select, { fromWriter: true }) : undefined);
+    const row =
+      (await this.reads.query(select)) ?? (answered.by === "reader" ? await this.reads.query(select, { fromWriter: true }) : undefined);
     return row ? toCoupon(row) : undefined;
   }
 
@@ -77,7 +78,10 @@ export class CouponRepository {
   async listPage(page: number, size: number, { fromWriter = false }: { fromWriter?: boolean } = {}): Promise<CouponPage> {
     this.metrics.catalogDbQueries.inc({ query: "list_page" });
     const offset = (page - 1) * size;
-    const [rows] = await this.reads.query((pool) => pool.query<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons ORDER BY id DESC LIMIT ? OFFSET ?`, [size + 1, offset]), { fromWriter });
+    const [rows] = await this.reads.query(
+      (pool) => pool.query<CouponRow[]>(`SELECT ${COLUMNS} FROM coupons ORDER BY id DESC LIMIT ? OFFSET ?`, [size + 1, offset]),
+      { fromWriter },
+    );
     return { page, size, items: rows.slice(0, size).map(toCoupon), hasMore: rows.length > size };
   }
 

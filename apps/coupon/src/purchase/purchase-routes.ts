@@ -32,7 +32,12 @@ export function purchaseRoutes(deps: PurchaseDeps): Router {
       deps.metrics.purchaseAttempts.inc({ result: "sold_out_flag" });
       throw soldOut();
     }
-    const outcome = await deps.script.run({ couponId, userId: identity.userId, orderId: newOrderId(couponId), gatewayId: identity.gatewayId });
+    const outcome = await deps.script.run({
+      couponId,
+      userId: identity.userId,
+      orderId: newOrderId(couponId),
+      gatewayId: identity.gatewayId,
+    });
     deps.metrics.purchaseAttempts.inc({ result: outcome.kind });
     switch (outcome.kind) {
       case "accepted":

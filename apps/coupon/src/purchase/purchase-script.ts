@@ -71,7 +71,18 @@ export interface PurchaseRequest {
 /** Keys and arguments in the order the script expects; shared with the benchmark's raw EVALSHA run. */
 export function purchaseScriptArgs(request: PurchaseRequest): string[] {
   const keys = couponKeys(request.couponId);
-  return [keys.stock, keys.buyers, keys.sale, keys.orders, keys.orderStatus, keys.outbox, request.userId, request.orderId, request.couponId, request.gatewayId];
+  return [
+    keys.stock,
+    keys.buyers,
+    keys.sale,
+    keys.orders,
+    keys.orderStatus,
+    keys.outbox,
+    request.userId,
+    request.orderId,
+    request.couponId,
+    request.gatewayId,
+  ];
 }
 
 export class PurchaseScript {

@@ -31,7 +31,10 @@ export class Accounts {
   async register(email: string, passwordHash: string): Promise<Account | undefined> {
     return this.withUserRow(async (connection) => {
       try {
-        const [result] = await connection.execute<ResultSetHeader>("INSERT INTO gateway_accounts (email, password_hash) VALUES (?, ?)", [email, passwordHash]);
+        const [result] = await connection.execute<ResultSetHeader>("INSERT INTO gateway_accounts (email, password_hash) VALUES (?, ?)", [
+          email,
+          passwordHash,
+        ]);
         return { userId: String(result.insertId), email, role: "user" as const, passwordHash };
       } catch (err) {
         if (isDuplicateKey(err)) return undefined;
@@ -41,7 +44,9 @@ export class Accounts {
   }
 
   async byEmail(email: string): Promise<Account | undefined> {
-    const [rows] = await this.pool.execute<RowDataPacket[]>("SELECT id, email, role, password_hash FROM gateway_accounts WHERE email = ?", [email]);
+    const [rows] = await this.pool.execute<RowDataPacket[]>("SELECT id, email, role, password_hash FROM gateway_accounts WHERE email = ?", [
+      email,
+    ]);
     return rows[0] ? toAccount(rows[0]) : undefined;
   }
 
@@ -58,7 +63,10 @@ export class Accounts {
     if (existing) return existing;
     const created = await this.withUserRow(async (connection) => {
       try {
-        const [result] = await connection.execute<ResultSetHeader>("INSERT INTO gateway_accounts (external_issuer, external_subject) VALUES (?, ?)", [issuer, subject]);
+        const [result] = await connection.execute<ResultSetHeader>(
+          "INSERT INTO gateway_accounts (external_issuer, external_subject) VALUES (?, ?)",
+          [issuer, subject],
+        );
         return { userId: String(result.insertId), email: null, role: "user" as const, passwordHash: null };
       } catch (err) {
         if (isDuplicateKey(err)) return undefined; // created by a concurrent first request
@@ -71,7 +79,9 @@ export class Accounts {
   }
 
   /** Runs the account insert and adds the matching users row in the same transaction. */
-  private async withUserRow(insert: (connection: import("mysql2/promise").PoolConnection) => Promise<Account | undefined>): Promise<Account | undefined> {
+  private async withUserRow(
+    insert: (connection: import("mysql2/promise").PoolConnection) => Promise<Account | undefined>,
+  ): Promise<Account | undefined> {
     const connection = await this.pool.getConnection();
     try {
       await connection.beginTransaction();

@@ -16,7 +16,10 @@ export interface AuthRouteDeps {
   limitByIp: RequestHandler;
 }
 
-const email = z.email().max(254).transform((value) => value.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((value) => value.toLowerCase());
 
 const invalidCredentials = () => new HttpError(401, "invalid_credentials", "email or password is wrong");
 

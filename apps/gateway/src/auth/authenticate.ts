@@ -4,7 +4,8 @@ import type { Role } from "./accounts";
 import type { Principal } from "./principal";
 import type { TokenVerifier } from "./token-verifier";
 
-const missingToken = () => new HttpError(401, "unauthenticated", "an access token is required (Authorization: Bearer …)", { "www-authenticate": "Bearer" });
+const missingToken = () =>
+  new HttpError(401, "unauthenticated", "an access token is required (Authorization: Bearer …)", { "www-authenticate": "Bearer" });
 
 /** The token of an `Authorization: Bearer <token>` header. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -9,7 +9,9 @@ const SALT_LENGTH = 16;
 
 function derive(password: string, salt: Buffer, cost: { N: number; r: number; p: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { ...cost, maxmem: COST.maxmem }, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, { ...cost, maxmem: COST.maxmem }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 

@@ -9,7 +9,9 @@ export interface SigningKeys {
 }
 
 /** The gateway's own token keys, from config: a shared secret (HS256) or a private key whose public half verifies. */
-export async function loadSigningKeys(config: Pick<GatewayConfig, "JWT_ALGORITHM" | "JWT_SECRET" | "JWT_PRIVATE_KEY">): Promise<SigningKeys> {
+export async function loadSigningKeys(
+  config: Pick<GatewayConfig, "JWT_ALGORITHM" | "JWT_SECRET" | "JWT_PRIVATE_KEY">,
+): Promise<SigningKeys> {
   if (config.JWT_ALGORITHM === "HS256") {
     if (!config.JWT_SECRET) throw new Error("JWT_SECRET is required for HS256");
     const secret = new TextEncoder().encode(config.JWT_SECRET);

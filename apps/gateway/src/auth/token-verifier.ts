@@ -22,7 +22,8 @@ export interface ExternalIssuer {
   rolesClaim: string;
 }
 
-const invalidToken = (message: string) => new HttpError(401, "unauthenticated", message, { "www-authenticate": 'Bearer error="invalid_token"' });
+const invalidToken = (message: string) =>
+  new HttpError(401, "unauthenticated", message, { "www-authenticate": 'Bearer error="invalid_token"' });
 
 /**
  * Verifies access tokens: the gateway's own (its key, its issuer, exactly its
@@ -51,7 +52,8 @@ export class TokenVerifier {
       throw invalidToken("malformed token");
     }
     try {
-      if (this.external && this.jwks && claimedIssuer === this.external.issuer) return await this.verifyExternal(token, this.external, this.jwks);
+      if (this.external && this.jwks && claimedIssuer === this.external.issuer)
+        return await this.verifyExternal(token, this.external, this.jwks);
       return await this.verifyLocal(token);
     } catch (err) {
       if (err instanceof HttpError) throw err;

@@ -12,7 +12,12 @@ export interface LimitSettings {
 
 /** A fixed-window counter in Redis, shared by every gateway replica. */
 export function createLimiter(redis: Redis, settings: LimitSettings): RateLimiterRedis {
-  return new RateLimiterRedis({ storeClient: redis, keyPrefix: `rate-limit:${settings.name}`, points: settings.points, duration: settings.windowSeconds });
+  return new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `rate-limit:${settings.name}`,
+    points: settings.points,
+    duration: settings.windowSeconds,
+  });
 }
 
 /**
@@ -20,7 +25,12 @@ export function createLimiter(redis: Redis, settings: LimitSettings): RateLimite
  * Redis unreachable: 503 — without the shared counter no replica can tell the
  * rate, and letting everything through would open the door the limit guards.
  */
-export function rateLimit(limiter: RateLimiterRedis, keyOf: (req: Request, res: Response) => string, rejected: Counter<"limit">, name: string): RequestHandler {
+export function rateLimit(
+  limiter: RateLimiterRedis,
+  keyOf: (req: Request, res: Response) => string,
+  rejected: Counter<"limit">,
+  name: string,
+): RequestHandler {
   return async (req, res, next) => {
     try {
       await limiter.consume(keyOf(req, res));

@@ -25,7 +25,8 @@ const API_PREFIX = "/api";
 export function apiRoutes(deps: ApiRouteDeps): Router {
   const router = Router();
   const upstreamPath = (originalUrl: string) => originalUrl.slice(API_PREFIX.length);
-  const forward: RequestHandler = (req, res) => deps.coupon.forward(req, res, upstreamPath(req.originalUrl), identityHeaders(principalOf(res), deps.gatewayId));
+  const forward: RequestHandler = (req, res) =>
+    deps.coupon.forward(req, res, upstreamPath(req.originalUrl), identityHeaders(principalOf(res), deps.gatewayId));
 
   router.use(API_PREFIX, authenticate(deps.verifier));
   router.post("/api/coupons", requireRole("admin"), forward);
@@ -35,7 +36,9 @@ export function apiRoutes(deps: ApiRouteDeps): Router {
   router.post("/api/coupons/:id/purchase", deps.limitPurchaseByUser, async (req, res) => {
     const principal = principalOf(res);
     // The result goes to the instance holding the buyer's socket, which may be another replica.
-    const holder = deps.hub.hasUser(principal.userId) ? deps.gatewayId : ((await deps.presence.holderOf(principal.userId)) ?? deps.gatewayId);
+    const holder = deps.hub.hasUser(principal.userId)
+      ? deps.gatewayId
+      : ((await deps.presence.holderOf(principal.userId)) ?? deps.gatewayId);
     await deps.coupon.forward(req, res, upstreamPath(req.originalUrl), identityHeaders(principal, holder));
   });
   return router;

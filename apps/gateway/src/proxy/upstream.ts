@@ -12,7 +12,16 @@ export interface UpstreamSettings {
 }
 
 // Hop-by-hop headers belong to one connection and are never relayed.
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 const badGateway = () => new HttpError(502, "bad_gateway", "the upstream service is unavailable");
 const gatewayTimeout = () => new HttpError(504, "gateway_timeout", "the upstream service did not answer in time");

@@ -21,7 +21,9 @@ export interface WebSocketEndpointDeps {
 /** Answers an upgrade request with a plain HTTP error and closes the connection. */
 function refuse(socket: Duplex, status: number, reason: string): void {
   const body = JSON.stringify({ error: { code: reason, message: reason.replace(/_/g, " ") } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
@@ -59,7 +61,9 @@ export function mountWebSocketEndpoint(deps: WebSocketEndpointDeps): WebSocketSe
           if (!deps.hub.hasUser(principal.userId)) deps.presence.withdraw(principal.userId).catch(() => undefined);
         });
         ws.send(JSON.stringify({ type: "welcome", gatewayId: deps.gatewayId, userId: principal.userId }));
-        deps.presence.announce([principal.userId]).catch((err: unknown) => deps.logger.warn({ err }, "could not announce websocket presence"));
+        deps.presence
+          .announce([principal.userId])
+          .catch((err: unknown) => deps.logger.warn({ err }, "could not announce websocket presence"));
       });
     })().catch((err: unknown) => {
       deps.logger.error({ err }, "websocket upgrade failed");

@@ -60,7 +60,14 @@ export class SettlementConsumer {
     this.started = false;
   }
 
-  private async handleBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async handleBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    commitOffsetsIfNecessary,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
     const source = { topic: batch.topic, partition: batch.partition };
     const control = { shouldContinue: () => isRunning() && !isStale(), heartbeat };
     for (const message of batch.messages) {

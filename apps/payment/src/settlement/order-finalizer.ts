@@ -44,8 +44,24 @@ export class OrderFinalizer {
 
   async apply(order: OrderEvent, outcome: SettlementOutcome, reason: string | null): Promise<FinalizeResult> {
     const keys = couponKeys(order.couponId);
-    const update: PaymentUpdate = { type: "payment_update", orderId: order.orderId, couponId: order.couponId, userId: order.userId, status: outcome, reason };
-    const reply = await this.finalize(keys.orderStatus, keys.stock, keys.buyers, order.orderId, order.userId, outcome, paymentUpdateChannel(order.gatewayId), JSON.stringify(update));
+    const update: PaymentUpdate = {
+      type: "payment_update",
+      orderId: order.orderId,
+      couponId: order.couponId,
+      userId: order.userId,
+      status: outcome,
+      reason,
+    };
+    const reply = await this.finalize(
+      keys.orderStatus,
+      keys.stock,
+      keys.buyers,
+      order.orderId,
+      order.userId,
+      outcome,
+      paymentUpdateChannel(order.gatewayId),
+      JSON.stringify(update),
+    );
     const [changed, status] = Array.isArray(reply) ? (reply as unknown[]) : [];
     return { changed: Number(changed) === 1, statusBefore: String(status ?? "") };
   }

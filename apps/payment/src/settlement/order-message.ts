@@ -25,7 +25,8 @@ export function parseOrderMessage(message: KafkaMessage): ParsedOrder {
   const parsed = orderEventSchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: "invalid_order_event" };
   const order = parsed.data;
-  if (!ORDER_ID_PATTERN.test(order.orderId) || couponIdOfOrder(order.orderId) !== order.couponId) return { ok: false, reason: "invalid_order_id" };
+  if (!ORDER_ID_PATTERN.test(order.orderId) || couponIdOfOrder(order.orderId) !== order.couponId)
+    return { ok: false, reason: "invalid_order_id" };
   if (!DECIMAL_ID.test(order.userId) || !DECIMAL_ID.test(order.couponId)) return { ok: false, reason: "invalid_ids" };
   if (!GATEWAY_ID.test(order.gatewayId)) return { ok: false, reason: "invalid_gateway_id" };
   return { ok: true, order };

@@ -64,7 +64,9 @@ export class SettlementLedger {
       [order.priceCents, order.userId, order.priceCents],
     );
     if (debit.affectedRows !== 1) return (await this.userExists(connection, order.userId)) ? "insufficient_credit" : "unknown_user";
-    const [stock] = await connection.execute<ResultSetHeader>("UPDATE coupons SET stock = stock - 1 WHERE id = ? AND stock > 0", [order.couponId]);
+    const [stock] = await connection.execute<ResultSetHeader>("UPDATE coupons SET stock = stock - 1 WHERE id = ? AND stock > 0", [
+      order.couponId,
+    ]);
     if (stock.affectedRows !== 1) return "coupon_gone";
     try {
       await connection.execute("INSERT INTO purchases (order_id, user_id, coupon_id, price_cents) VALUES (?, ?, ?, ?)", [
@@ -96,7 +98,9 @@ export class SettlementLedger {
   }
 
   private async existing(connection: PoolConnection, orderId: string): Promise<Settlement> {
-    const [rows] = await connection.execute<RowDataPacket[]>("SELECT outcome, reason FROM payment_settlements WHERE order_id = ?", [orderId]);
+    const [rows] = await connection.execute<RowDataPacket[]>("SELECT outcome, reason FROM payment_settlements WHERE order_id = ?", [
+      orderId,
+    ]);
     const row = rows[0];
     if (!row) throw new Error(`settlement of ${orderId} vanished after a duplicate-key error`);
     return { outcome: row.outcome as SettlementOutcome, reason: (row.reason as string | null) ?? null, settledNow: false };

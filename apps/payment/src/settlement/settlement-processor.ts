@@ -45,7 +45,10 @@ export class SettlementProcessor {
       return this.throughOutages(control, async () => {
         await this.deps.deadLetters.send(message, source, { reason: parsed.reason, attempts: 1 });
         this.deps.metrics.deadLettered.inc({ reason: parsed.reason });
-        this.deps.logger.warn({ offset: message.offset, partition: source.partition, reason: parsed.reason }, "unparsable order message dead-lettered");
+        this.deps.logger.warn(
+          { offset: message.offset, partition: source.partition, reason: parsed.reason },
+          "unparsable order message dead-lettered",
+        );
       });
     }
     const order = parsed.order;
@@ -80,7 +83,8 @@ export class SettlementProcessor {
     if (settlement.settledNow) metrics.settlements.inc({ outcome: settlement.outcome });
     else metrics.redeliveries.inc();
     if (finalized.changed) metrics.notifications.inc();
-    else if (finalized.statusBefore === "") logger.warn({ orderId: order.orderId }, "settled an order Redis does not know (its sale state is gone)");
+    else if (finalized.statusBefore === "")
+      logger.warn({ orderId: order.orderId }, "settled an order Redis does not know (its sale state is gone)");
   }
 
   /**
@@ -89,7 +93,13 @@ export class SettlementProcessor {
    * is sold again. The decision is recorded in MySQL first, so a replay of the
    * topic can never settle it after the unit went back on sale.
    */
-  private async deadLetter(order: OrderEvent, message: KafkaMessage, source: MessageSource, attempts: number, error: string): Promise<void> {
+  private async deadLetter(
+    order: OrderEvent,
+    message: KafkaMessage,
+    source: MessageSource,
+    attempts: number,
+    error: string,
+  ): Promise<void> {
     const { deadLetters, ledger, finalizer, metrics, logger } = this.deps;
     await deadLetters.send(message, source, { reason: "settlement_failed", error, attempts });
     metrics.deadLettered.inc({ reason: "settlement_failed" });
@@ -123,7 +133,13 @@ export class SettlementProcessor {
         backoff = Math.min(backoff * 2, this.deps.settings.outageBackoffMaxMs);
         // A failed heartbeat means the group is rebalancing: give the partition up
         // unresolved; whoever gets it next starts again from the committed offset.
-        if (!(await control.heartbeat().then(() => true, () => false))) return false;
+        if (
+          !(await control.heartbeat().then(
+            () => true,
+            () => false,
+          ))
+        )
+          return false;
       }
     }
     return false;

@@ -16,7 +16,9 @@ export interface LedgerSnapshot {
 export async function takeSnapshot(pool: Pool, redis: Redis, couponId: string): Promise<LedgerSnapshot> {
   const [users] = await pool.query<RowDataPacket[]>("SELECT id, credit_cents FROM users ORDER BY id");
   const [purchases] = await pool.query<RowDataPacket[]>("SELECT id, order_id, user_id, coupon_id, price_cents FROM purchases ORDER BY id");
-  const [settlements] = await pool.query<RowDataPacket[]>("SELECT order_id, outcome, reason, settled_at FROM payment_settlements ORDER BY order_id");
+  const [settlements] = await pool.query<RowDataPacket[]>(
+    "SELECT order_id, outcome, reason, settled_at FROM payment_settlements ORDER BY order_id",
+  );
   const [coupons] = await pool.query<RowDataPacket[]>("SELECT stock FROM coupons WHERE id = ?", [couponId]);
   const keys = couponKeys(couponId);
   return {

@@ -22,7 +22,12 @@ export async function spawnPayment(env: Record<string, string>): Promise<Payment
   const port = await freePort();
   const child = spawn(process.execPath, ["--import", "tsx", PAYMENT_MAIN], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, ...env, PORT: String(port), LOG_LEVEL: env.LOG_LEVEL === "silent" ? "error" : (env.LOG_LEVEL ?? "error") },
+    env: {
+      PATH: process.env.PATH,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: env.LOG_LEVEL === "silent" ? "error" : (env.LOG_LEVEL ?? "error"),
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

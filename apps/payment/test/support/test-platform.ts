@@ -77,5 +77,14 @@ export function startTestPayment(env: TestPlatformEnv, overrides: Record<string,
 }
 
 export function platformPool(env: TestPlatformEnv): Pool {
-  return createPool({ host: "127.0.0.1", port: 3306, user: "root", password: "", database: env.database, connectionLimit: 4, supportBigNumbers: true, bigNumberStrings: true });
+  return createPool({
+    host: "127.0.0.1",
+    port: 3306,
+    user: "root",
+    password: "",
+    database: env.database,
+    connectionLimit: 4,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+  });
 }
