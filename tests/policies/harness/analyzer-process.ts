@@ -59,26 +59,22 @@ export async function startAnalyzer(): Promise<AnalyzerProcess> {
       client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))),
     );
   const diagnostics = (response: any): EngineDiagnostic[] =>
-    response
-      .getDiagnosticsList()
-      .map((d: any) => ({
-        policy: d.getPolicyname(),
-        level: LEVELS[d.getEnforcementlevel()] as EnforcementLevel,
-        message: d.getMessage(),
-      }));
+    response.getDiagnosticsList().map((d: any) => ({
+      policy: d.getPolicyname(),
+      level: LEVELS[d.getEnforcementlevel()] as EnforcementLevel,
+      message: d.getMessage(),
+    }));
   const resourceOptions = (protect: boolean) => new analyzer.AnalyzerResourceOptions().setProtect(protect);
   const urnOf = (type: string, name: string) => `urn:pulumi:test::coupon-platform::${type}::${name}`;
 
   return {
     async policies() {
       const info = await call<any>("getAnalyzerInfo", new empty.Empty());
-      return info
-        .getPoliciesList()
-        .map((p: any) => ({
-          name: p.getName(),
-          level: LEVELS[p.getEnforcementlevel()] as EnforcementLevel,
-          description: p.getDescription(),
-        }));
+      return info.getPoliciesList().map((p: any) => ({
+        name: p.getName(),
+        level: LEVELS[p.getEnforcementlevel()] as EnforcementLevel,
+        description: p.getDescription(),
+      }));
     },
     async configure(config) {
       const request = new analyzer.ConfigureAnalyzerRequest();
