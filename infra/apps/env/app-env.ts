@@ -10,8 +10,10 @@ export interface AppEnv<Schema extends z.ZodType> {
   readonly secrets: EnvOf<Schema>;
 }
 
-/** `Env` with every key the schema does not know turned into an error. */
-type KnownOnly<Env, Schema extends z.ZodType> = Env & { readonly [Name in Exclude<keyof Env, keyof z.input<Schema>>]: never };
+/** `Env` with every variable the schema does not declare turned into an error (its type becomes never). */
+type KnownOnly<Env, Schema extends z.ZodType> = {
+  readonly [Name in keyof Env]: Name extends keyof z.input<Schema> ? pulumi.Input<string> | undefined : never;
+};
 
 /**
  * Builds an app's environment and refuses, at type-check time, any variable the
@@ -22,8 +24,8 @@ type KnownOnly<Env, Schema extends z.ZodType> = Env & { readonly [Name in Exclud
  *     envFor<typeof couponEnvSchema>()({ config: {...}, secrets: {...} })
  */
 export function envFor<Schema extends z.ZodType>() {
-  return <Config extends EnvOf<Schema>, Secrets extends EnvOf<Schema>>(env: {
-    readonly config: KnownOnly<Config, Schema>;
-    readonly secrets: KnownOnly<Secrets, Schema>;
-  }): AppEnv<Schema> => env;
+  return <Config extends KnownOnly<Config, Schema>, Secrets extends KnownOnly<Secrets, Schema>>(env: {
+    readonly config: Config;
+    readonly secrets: Secrets;
+  }): AppEnv<Schema> => env as AppEnv<Schema>;
 }
