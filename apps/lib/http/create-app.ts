@@ -5,6 +5,7 @@ import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import type { Registry } from "prom-client";
 import type { Logger } from "../logger";
+import { censorSecretFields, redactUrl } from "../redaction";
 import { errorHandler, notFoundHandler } from "./error-handler";
 import { mountHealthEndpoints, type HealthOptions } from "./health";
 import { mountMetricsEndpoint, requestDurationMiddleware } from "./metrics";
@@ -13,7 +14,7 @@ export interface AppOptions {
   logger: Logger;
   metrics: Registry;
   bodyLimit: string;
-  health: HealthOptions;
+  health: Omit<HealthOptions, "logger">;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -44,12 +45,20 @@ export function createApp(options: AppOptions): Express {
       // millions of them: logged at info so a warn-level production log stays about faults.
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
       autoLogging: { ignore: (req) => req.url === "/health/live" || req.url === "/health/ready" || req.url === "/metrics" },
+      // Query strings can carry credentials (a WebSocket's ?access_token=): logged URLs have them censored.
+      serializers: {
+        req: (req: { url?: string; query?: unknown }) => ({
+          ...req,
+          url: req.url === undefined ? undefined : redactUrl(req.url),
+          query: censorSecretFields(req.query),
+        }),
+      },
     }),
   );
   app.use(requestDurationMiddleware(options.metrics));
   // strict: only objects and arrays at top level; the limit refuses huge bodies before parsing them.
   app.use(express.json({ limit: options.bodyLimit, strict: true }));
-  mountHealthEndpoints(app, options.health);
+  mountHealthEndpoints(app, { ...options.health, logger: options.logger });
   mountMetricsEndpoint(app, options.metrics);
   return app;
 }

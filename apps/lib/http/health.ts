@@ -1,4 +1,5 @@
 import type { Express } from "express";
+import type { Logger } from "../logger";
 
 /** A readiness check: resolves when the dependency answers, rejects otherwise. */
 export type HealthCheck = () => Promise<void>;
@@ -11,6 +12,8 @@ export interface HealthOptions {
   /** False once shutdown begins, so the load balancer stops routing before connections close. */
   isAcceptingTraffic: () => boolean;
   checkTimeoutMs?: number;
+  /** Where a failing check's reason goes: the answer says only "failing", it is public to whoever reaches the port. */
+  logger: Logger;
 }
 
 async function runCheck(check: HealthCheck, timeoutMs: number): Promise<string> {
@@ -28,8 +31,15 @@ async function runCheck(check: HealthCheck, timeoutMs: number): Promise<string> 
   }
 }
 
-async function runAll(checks: Record<string, HealthCheck>, timeoutMs: number): Promise<Record<string, string>> {
-  const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await runCheck(check, timeoutMs)] as const));
+/** Each check's state; why a check fails is logged, never answered (it can name hosts, users and versions). */
+async function runAll(checks: Record<string, HealthCheck>, timeoutMs: number, logger: Logger): Promise<Record<string, "ok" | "failing">> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      const outcome = await runCheck(check, timeoutMs);
+      if (outcome !== "ok") logger.warn({ check: name, reason: outcome }, "readiness check failing");
+      return [name, outcome === "ok" ? "ok" : "failing"] as const;
+    }),
+  );
   return Object.fromEntries(entries);
 }
 
@@ -40,8 +50,8 @@ export function mountHealthEndpoints(app: Express, options: HealthOptions): void
     res.json({ status: "ok" });
   });
   app.get("/health/ready", async (_req, res) => {
-    const required = await runAll(options.required, timeoutMs);
-    const optional = await runAll(options.optional ?? {}, timeoutMs);
+    const required = await runAll(options.required, timeoutMs, options.logger);
+    const optional = await runAll(options.optional ?? {}, timeoutMs, options.logger);
     const accepting = options.isAcceptingTraffic();
     const ready = accepting && Object.values(required).every((s) => s === "ok");
     res.status(ready ? 200 : 503).json({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadCouponConfig } from "../../coupon/src/config";
+import { loadGatewayConfig } from "../../gateway/src/config";
 import { ConfigError } from "../config/load-env";
 
 function problemsFor(env: NodeJS.ProcessEnv): string[] {
@@ -39,5 +40,25 @@ describe("environment config", () => {
   it("splits broker lists and refuses an empty one", () => {
     expect(loadCouponConfig({ KAFKA_BROKERS: "b-1:9098, b-2:9098" }).KAFKA_BROKERS).toEqual(["b-1:9098", "b-2:9098"]);
     expect(problemsFor({ KAFKA_BROKERS: " , " })[0]).toMatch(/^KAFKA_BROKERS:/);
+  });
+
+  it("never prints a secret's value or a URL's credentials, only which variable is wrong and why", () => {
+    const secret = "short-secret";
+    const problems = (() => {
+      try {
+        loadGatewayConfig({ JWT_SECRET: secret, REDIS_URL: "http://user:hunter2-password@cache:6379" });
+      } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+      }
+      return [];
+    })();
+    const text = problems.join("\n");
+    expect(problems.find((p) => p.startsWith("JWT_SECRET:"))).toBe(
+      "JWT_SECRET: must be at least 32 characters (a 12-character value, not shown)",
+    );
+    expect(problems.find((p) => p.startsWith("REDIS_URL:"))).toContain('got "http://[redacted]@cache:6379"');
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain("hunter2");
   });
 });

@@ -32,7 +32,11 @@ async function serve(runtime: ServiceRuntime, required: Record<string, () => Pro
 
 describe("ServiceRuntime", () => {
   it("is ready when Redis, MySQL and the service's own required checks answer; an optional failure only degrades", async () => {
-    const runtime = await ServiceRuntime.start(config, logger);
+    const logged: string[] = [];
+    const runtime = await ServiceRuntime.start(
+      config,
+      createLogger("runtime-test", "warn", { write: (line: string) => void logged.push(line) }),
+    );
     let consumerUp = true;
     const base = await serve(runtime, {
       consumer: async () => {
@@ -46,13 +50,21 @@ describe("ServiceRuntime", () => {
     expect(await ready.json()).toEqual({
       status: "ready",
       checks: { redis: "ok", mysql: "ok", consumer: "ok" },
-      degraded: { flaky: "down" },
+      degraded: { flaky: "failing" },
     });
 
     consumerUp = false;
     const notReady = await fetch(`${base}/health/ready`);
     expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({ status: "not_ready", checks: { redis: "ok", mysql: "ok" } });
+    const answer = await notReady.text();
+    expect(JSON.parse(answer)).toEqual({
+      status: "not_ready",
+      checks: { redis: "ok", mysql: "ok", consumer: "failing" },
+      degraded: { flaky: "failing" },
+    });
+    // Why a check fails is for the operator's logs, not for whoever reaches the port.
+    expect(answer).not.toMatch(/no group|down/);
+    expect(logged.join("")).toContain('"check":"consumer","reason":"no group"');
   });
 
   it("on shutdown stops taking traffic, runs the service's steps while Redis and MySQL still work, then closes both, once", async () => {

@@ -1,0 +1,84 @@
+import { WebSocket } from "ws";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpRequest } from "../../coupon/test/support/http-client";
+import { startCouponService, type CouponService } from "../../coupon/src/service";
+import { loadCouponConfig } from "../../coupon/src/config";
+import { createLogger } from "../../lib/logger";
+import { couponOverrides, resetPlatformState } from "../../payment/test/support/test-platform";
+import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
+import { loadGatewayConfig } from "../src/config";
+import { startGatewayService, type GatewayService } from "../src/service";
+import { type SignedIn, bearer, signUp } from "./support/gateway-client";
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from "./support/test-gateway";
+
+/** Every line both services write, as the cluster's log shipper would receive it. */
+const lines: string[] = [];
+const capture = { write: (line: string) => void lines.push(line) };
+
+describe("logs carry no credentials", () => {
+  const env = { database: "gateway_test_logs", topic: uniqueTopic("logs"), deadLetterTopic: uniqueTopic("logs-dlq") };
+  const password = "a password nobody may read in a log";
+  let coupon: CouponService;
+  let gateway: GatewayService;
+  let buyer: SignedIn;
+
+  beforeAll(async () => {
+    await resetPlatformState(env);
+    coupon = await startCouponService(
+      loadCouponConfig({
+        HOST: "127.0.0.1",
+        PORT: "0",
+        KAFKA_BROKERS: TEST_KAFKA_BROKER,
+        OUTBOX_RELAY_ENABLED: "false",
+        ...couponOverrides(env),
+      }),
+      createLogger("coupon", "debug", capture),
+    );
+    gateway = await startGatewayService(
+      loadGatewayConfig({
+        HOST: "127.0.0.1",
+        PORT: "0",
+        REDIS_URL: couponOverrides(env).REDIS_URL,
+        MYSQL_DATABASE: env.database,
+        COUPON_URL: `http://127.0.0.1:${coupon.port}`,
+        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_ISSUER: TEST_JWT_ISSUER,
+        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        RATE_LIMIT_AUTH_POINTS: "1000",
+      }),
+      createLogger("gateway", "debug", capture),
+    );
+    buyer = await signUp(gateway.port, "logs@logs.test", password);
+  });
+
+  afterAll(async () => {
+    await gateway?.shutdown();
+    await coupon?.shutdown();
+  });
+
+  it("censors the Authorization header, cookies, tokens in query strings and passwords in every line of real requests", async () => {
+    const before = lines.length;
+    // A signed-in request, one with a cookie, one with the token in the query string, a wrong password.
+    expect((await httpRequest(gateway.port, "/api/coupons", { headers: bearer(buyer.token) })).status).toBe(200);
+    await httpRequest(gateway.port, "/api/coupons?page=1", { headers: { cookie: `session=${buyer.token}`, ...bearer(buyer.token) } });
+    await httpRequest(gateway.port, `/api/coupons?access_token=${buyer.token}&page=1`);
+    expect(
+      (await httpRequest(gateway.port, "/auth/login", { method: "POST", body: { email: buyer.email, password: `${password}!` } })).status,
+    ).toBe(401);
+    // A browser's WebSocket, which can only send its token in the URL.
+    const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws?access_token=${buyer.token}`);
+    await new Promise((resolve, reject) => {
+      socket.once("message", resolve);
+      socket.once("error", reject);
+    });
+    socket.close();
+
+    const written = lines.slice(before).join("");
+    // The requests were logged (with their headers) — and censored.
+    expect(written).toContain('"authorization":"[redacted]"');
+    expect(written).toContain('"cookie":"[redacted]"');
+    expect(written).toContain("access_token=[redacted]&page=1");
+    for (const secret of [buyer.token, password, TEST_JWT_SECRET])
+      expect(lines.slice(before).filter((line) => line.includes(secret))).toEqual([]);
+  });
+});
