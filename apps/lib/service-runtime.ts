@@ -10,6 +10,7 @@ import { migrate } from "./db/migrate";
 import { createApp } from "./http/create-app";
 import { createShutdown, type ShutdownStep } from "./http/graceful-shutdown";
 import type { HealthCheck } from "./http/health";
+import { listen } from "./http/listen";
 import { createMetricsRegistry } from "./http/metrics";
 import type { Logger } from "./logger";
 
@@ -27,13 +28,22 @@ export interface ShutdownPlan {
   readonly onBegin?: () => void;
   /** The service's own steps, after HTTP has drained and before Redis and MySQL close. */
   readonly steps: readonly ShutdownStep[];
+  /** Closed together with the MySQL pool, last: a service's other pools, such as the read replica's. */
+  readonly closeWithMysql?: readonly { end: () => Promise<void> }[];
+}
+
+export interface Serving {
+  port: number;
+  /** Idempotent: a second SIGTERM does not start a second drain. */
+  shutdown: () => Promise<void>;
 }
 
 /**
  * What every service starts with, in the same order: migrations (when asked), its
  * metrics registry, a Redis client and a MySQL pool, an app whose readiness needs
  * both, and a shutdown that drains HTTP, runs the service's own steps and closes
- * the clients last. Each service.ts keeps only its own wiring.
+ * the clients last. Each service.ts keeps only its own wiring; `runService` runs
+ * that shutdown on SIGTERM.
  */
 export class ServiceRuntime {
   readonly registry: Registry;
@@ -56,6 +66,11 @@ export class ServiceRuntime {
     return new ServiceRuntime(config, logger);
   }
 
+  /** False once shutdown begins; readiness and anything else that admits new work (WebSocket upgrades) follow it. */
+  isAcceptingTraffic(): boolean {
+    return this.accepting;
+  }
+
   /** The shared app (security headers, logs, metrics, health) with Redis and MySQL required for readiness. */
   createApp(health: ServiceHealth = {}): Express {
     return createApp({
@@ -63,7 +78,7 @@ export class ServiceRuntime {
       metrics: this.registry,
       bodyLimit: this.config.HTTP_BODY_LIMIT,
       health: {
-        isAcceptingTraffic: () => this.accepting,
+        isAcceptingTraffic: () => this.isAcceptingTraffic(),
         required: {
           redis: async () => void (await this.redis.ping()),
           mysql: async () => void (await this.pool.query("SELECT 1")),
@@ -74,9 +89,13 @@ export class ServiceRuntime {
     });
   }
 
-  /** An idempotent shutdown for the server: stop taking traffic, drain, the service's steps, then Redis and MySQL. */
-  shutdownFor(server: Server, plan: ShutdownPlan): () => Promise<void> {
-    return createShutdown({
+  /**
+   * Listens on PORT and HOST, and returns the port with the shutdown for it: stop
+   * taking traffic, drain HTTP, the service's steps, then Redis, then MySQL.
+   */
+  async serve(server: Server, plan: ShutdownPlan): Promise<Serving> {
+    const port = await listen(server, this.config.PORT, this.config.HOST);
+    const shutdown = createShutdown({
       server,
       logger: this.logger,
       graceMs: this.config.SHUTDOWN_GRACE_MS,
@@ -84,7 +103,15 @@ export class ServiceRuntime {
         this.accepting = false;
         plan.onBegin?.();
       },
-      steps: [...plan.steps, { name: "redis", run: () => closeRedis(this.redis) }, { name: "mysql", run: () => this.pool.end() }],
+      steps: [
+        ...plan.steps,
+        { name: "redis", run: () => closeRedis(this.redis) },
+        {
+          name: "mysql",
+          run: async () => void (await Promise.all([this.pool.end(), ...(plan.closeWithMysql ?? []).map((pool) => pool.end())])),
+        },
+      ],
     });
+    return { port, shutdown };
   }
 }

@@ -23,7 +23,6 @@ import { OutboxStore } from "./outbox/outbox-store";
 import { PurchaseScript } from "./purchase/purchase-script";
 import { purchaseRoutes } from "./purchase/purchase-routes";
 import { SoldOutFlags } from "./purchase/sold-out-flags";
-import { listen } from "../../lib/http/listen";
 
 export interface CouponService {
   server: Server;
@@ -128,16 +127,12 @@ export async function startCouponService(
   finishApp(app);
 
   const server = createServer(app);
-  const port = await listen(server, config.PORT, config.HOST);
+  const { port, shutdown } = await runtime.serve(server, {
+    // The relay stops before Redis closes: a batch in flight finishes or stays leased for the next relay.
+    steps: [{ name: "outbox relay", run: () => relay.stop() }],
+    closeWithMysql: [reads],
+  });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
   logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC }, "coupon service listening");
-
-  const shutdown = runtime.shutdownFor(server, {
-    steps: [
-      // The relay stops before Redis closes: a batch in flight finishes or stays leased for the next relay.
-      { name: "outbox relay", run: () => relay.stop() },
-      { name: "mysql reader", run: () => reads.end() },
-    ],
-  });
   return { server, port, redis, pool, registry, metrics, relay, logger, shutdown };
 }

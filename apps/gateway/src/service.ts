@@ -21,7 +21,6 @@ import { PaymentUpdates } from "./ws/payment-updates";
 import { Presence } from "./ws/presence";
 import { SocketHub } from "./ws/socket-hub";
 import { mountWebSocketEndpoint } from "./ws/websocket-endpoint";
-import { listen } from "../../lib/http/listen";
 
 export interface GatewayService {
   server: Server;
@@ -83,7 +82,6 @@ export async function startGatewayService(
   const presence = new Presence(redis, gatewayId, 3 * config.WS_HEARTBEAT_MS);
   const updates = new PaymentUpdates(redis.duplicate(), gatewayId, hub, metrics, logger.child({ component: "payment-updates" }));
 
-  let accepting = true;
   const app = runtime.createApp({
     // A coupon outage shows as 502s, but dropping every gateway from the load balancer would not help.
     optional: {
@@ -133,27 +131,22 @@ export async function startGatewayService(
     presence,
     gatewayId,
     maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
-    isAcceptingTraffic: () => accepting,
+    isAcceptingTraffic: () => runtime.isAcceptingTraffic(),
     logger: logger.child({ component: "websocket" }),
   });
   await updates.start();
   hub.startHeartbeat(config.WS_HEARTBEAT_MS, () => {
     presence.announce(hub.users()).catch((err: unknown) => logger.warn({ err }, "could not refresh websocket presence"));
   });
-  const port = await listen(server, config.PORT, config.HOST);
-  logger.info({ port, gatewayId, coupon: config.COUPON_URL }, "gateway listening");
-
-  const shutdown = runtime.shutdownFor(server, {
-    onBegin: () => {
-      accepting = false;
-      // Upgraded sockets are not HTTP requests: close them now or the HTTP drain would wait for them.
-      hub.closeAll();
-    },
+  const { port, shutdown } = await runtime.serve(server, {
+    // Upgraded sockets are not HTTP requests: close them now or the HTTP drain would wait for them.
+    onBegin: () => hub.closeAll(),
     steps: [
       { name: "websocket server", run: () => new Promise<void>((resolve) => wss.close(() => resolve())) },
       { name: "payment updates", run: () => updates.stop() },
       { name: "upstream connections", run: async () => coupon.close() },
     ],
   });
+  logger.info({ port, gatewayId, coupon: config.COUPON_URL }, "gateway listening");
   return { server, port, gatewayId, redis, pool, registry, metrics, logger, shutdown };
 }

@@ -1,33 +1,33 @@
-import { createServer, type Server } from "node:http";
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { TEST_DATABASE, TEST_REDIS_URL } from "../../test-support/test-env";
+import { createMysqlPool } from "../clients/mysql";
 import { mysqlEnv, redisEnv, serverEnv } from "../config/common-env";
 import { finishApp } from "../http/create-app";
-import { listen } from "../http/listen";
 import { createLogger } from "../logger";
-import { ServiceRuntime } from "../service-runtime";
+import { ServiceRuntime, type ShutdownPlan } from "../service-runtime";
 
 const config = {
-  ...serverEnv.parse({ SERVICE_NAME: "runtime-test", SHUTDOWN_GRACE_MS: "1000" }),
+  ...serverEnv.parse({ SERVICE_NAME: "runtime-test", HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_MS: "1000" }),
   ...redisEnv.parse({ REDIS_URL: TEST_REDIS_URL }),
   ...mysqlEnv.parse({ MYSQL_DATABASE: TEST_DATABASE }),
   MIGRATE_ON_START: true,
 };
 const logger = createLogger("runtime-test", "silent");
 
-let server: Server | undefined;
-let shutdown: (() => Promise<void>) | undefined;
+// Whatever a test started is shut down even when the test fails half way.
+let stop: (() => Promise<void>) | undefined;
 afterEach(async () => {
-  await shutdown?.();
-  [server, shutdown] = [undefined, undefined];
+  await stop?.();
+  stop = undefined;
 });
 
-async function serve(runtime: ServiceRuntime, required: Record<string, () => Promise<void>> = {}) {
+async function serve(runtime: ServiceRuntime, plan: ShutdownPlan, required: Record<string, () => Promise<void>> = {}) {
   const app = runtime.createApp({ required, optional: { flaky: async () => Promise.reject(new Error("down")) } });
   finishApp(app);
-  server = createServer(app);
-  const port = await listen(server, 0, "127.0.0.1");
-  return `http://127.0.0.1:${port}`;
+  const { port, shutdown } = await runtime.serve(createServer(app), plan);
+  stop = shutdown;
+  return { base: `http://127.0.0.1:${port}`, shutdown };
 }
 
 describe("ServiceRuntime", () => {
@@ -38,12 +38,15 @@ describe("ServiceRuntime", () => {
       createLogger("runtime-test", "warn", { write: (line: string) => void logged.push(line) }),
     );
     let consumerUp = true;
-    const base = await serve(runtime, {
-      consumer: async () => {
-        if (!consumerUp) throw new Error("no group");
+    const { base } = await serve(
+      runtime,
+      { steps: [] },
+      {
+        consumer: async () => {
+          if (!consumerUp) throw new Error("no group");
+        },
       },
-    });
-    shutdown = runtime.shutdownFor(server!, { steps: [] });
+    );
 
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
@@ -67,12 +70,12 @@ describe("ServiceRuntime", () => {
     expect(logged.join("")).toContain('"check":"consumer","reason":"no group"');
   });
 
-  it("on shutdown stops taking traffic, runs the service's steps while Redis and MySQL still work, then closes both, once", async () => {
+  it("on shutdown stops taking traffic, runs the service's steps while the clients still work, closes Redis before MySQL, once", async () => {
     const runtime = await ServiceRuntime.start(config, logger);
-    const base = await serve(runtime);
+    const reader = createMysqlPool(config);
     const seen: string[] = [];
-    shutdown = runtime.shutdownFor(server!, {
-      onBegin: () => seen.push("begin"),
+    const { base, shutdown } = await serve(runtime, {
+      onBegin: () => seen.push(`begin, accepting ${runtime.isAcceptingTraffic()}`),
       steps: [
         {
           name: "service step",
@@ -84,14 +87,25 @@ describe("ServiceRuntime", () => {
           },
         },
       ],
+      closeWithMysql: [
+        {
+          end: async () => {
+            seen.push(`reader pool closing, redis ${runtime.redis.status}`);
+            await reader.end();
+          },
+        },
+      ],
     });
+    expect(runtime.isAcceptingTraffic()).toBe(true);
 
     const first = shutdown();
     expect(shutdown()).toBe(first);
     await first;
-    expect(seen).toEqual(["begin", "redis PONG", 'mysql [{"one":1}]']);
+    await shutdown();
+    expect(seen).toEqual(["begin, accepting false", "redis PONG", 'mysql [{"one":1}]', "reader pool closing, redis end"]);
     expect(runtime.redis.status).toBe("end");
     await expect(runtime.pool.query("SELECT 1")).rejects.toThrow(/closed/i);
+    await expect(reader.query("SELECT 1")).rejects.toThrow(/closed/i);
     await expect(fetch(`${base}/health/ready`)).rejects.toThrow();
   });
 });

@@ -14,7 +14,6 @@ import { type PaymentMetrics, createPaymentMetrics } from "./payment-metrics";
 import { OrderFinalizer } from "./settlement/order-finalizer";
 import { SettlementLedger } from "./settlement/settlement-ledger";
 import { SettlementProcessor } from "./settlement/settlement-processor";
-import { listen } from "../../lib/http/listen";
 
 export interface PaymentService {
   server: Server;
@@ -81,16 +80,14 @@ export async function startPaymentService(
   finishApp(app);
 
   const server = createServer(app);
-  const port = await listen(server, config.PORT, config.HOST);
-  await consumer.start();
-  logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC, group: config.KAFKA_CONSUMER_GROUP }, "payment service consuming");
-
-  const shutdown = runtime.shutdownFor(server, {
+  const { port, shutdown } = await runtime.serve(server, {
     steps: [
       // Order matters: the consumer finishes its order and commits before the clients it uses close.
       { name: "kafka consumer", run: () => consumer.stop() },
       { name: "dead-letter producer", run: () => deadLetters.close() },
     ],
   });
+  await consumer.start();
+  logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC, group: config.KAFKA_CONSUMER_GROUP }, "payment service consuming");
   return { server, port, redis, pool, registry, metrics, logger, shutdown };
 }
