@@ -35,6 +35,8 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
 
   it("spreads over the region's standard zones, skipping the opt-in Local Zone", () => {
     const zones = run.ofType(T.subnet).map((s) => s.inputs.availabilityZone as string);
+    // The mocks' region offers eu-west-1a..c and the opt-in Local Zone eu-west-1-lz-1a, in that order:
+    // a change there fails this loudly rather than making it pass vacuously.
     expect(new Set(zones)).toEqual(new Set(["eu-west-1a", "eu-west-1b"]));
   });
 
@@ -49,6 +51,8 @@ describe("dev stack (Pulumi.dev.yaml under mocks)", () => {
   it("runs a Graviton bastion from the arm64 Amazon Linux 2023 parameter", () => {
     const bastion = run.ofType(T.instance)[0]!.inputs;
     expect(bastion.instanceType).toBe("t4g.nano");
+    // The AMI the mocks answer for the arm64 SSM parameter (x86_64 gets another): the only trace of
+    // which parameter the program read, since the mock runtime records no invokes.
     expect(bastion.ami).toBe("ami-0a1b2c3d4e5f6a7b8");
   });
 

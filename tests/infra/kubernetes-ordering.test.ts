@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { runStack, type StackRun } from "../../scripts/lib/mock-stack/run-stack";
+import { helmRelease } from "./harness/helm-release";
 
 /**
  * Order on `pulumi up` and, reversed, on destroy. The engine creates a resource after
@@ -27,9 +28,9 @@ describe("Kubernetes ordering (prod)", () => {
   });
 
   it("deletes every Ingress before the load balancer controller", () => {
+    const controller = helmRelease(prod, "aws-load-balancer-controller").key;
     const ingresses = [...prod.dependsOn.keys()].filter((key) => key.startsWith("kubernetes:networking.k8s.io/v1:Ingress::"));
     expect(ingresses.length).toBeGreaterThanOrEqual(2);
-    for (const ingress of ingresses)
-      expect(prod.dependsOn.get(ingress), ingress).toContain("kubernetes:helm.sh/v3:Release::addons-aws-load-balancer-controller");
+    for (const ingress of ingresses) expect(prod.dependsOn.get(ingress), ingress).toContain(controller);
   });
 });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterSecurityGroupId, generatedSecrets, kmsKeyByArn, usersOf } from "./finders";
+import { clusterSecurityGroupId, generatedSecrets, kmsKeyByArn, logGroupNamed, usersOf } from "./finders";
 import { expect, it } from "vitest";
 import type { PlatformConfig } from "../../../infra/config";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
@@ -152,16 +152,26 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       expect(db.inputs.parameterGroupName).toBe(params.name);
       expect(db.inputs.iamDatabaseAuthenticationEnabled).toBe(true);
       expect([...db.inputs.enabledCloudwatchLogsExports].sort()).toEqual(["error", "slowquery"]);
-      const logGroups = run.ofType(T.logGroup).map((g) => g.inputs.name);
-      for (const log of ["error", "slowquery"]) expect(logGroups).toContain(`/aws/rds/instance/${db.inputs.identifier}/${log}`);
+      // RDS exports to /aws/rds/instance/<identifier>/<log> (AWS's name): the stack must declare those groups.
+      for (const log of ["error", "slowquery"]) logGroupNamed(run, `/aws/rds/instance/${db.inputs.identifier}/${log}`);
     }
     expect(primaryDatabase(run).inputs.engineVersion).toBe("8.4");
     expect(primaryDatabase(run).inputs.backupRetentionPeriod).toBe(getConfig().database.backupRetentionDays);
   });
 
-  it("rotates every customer KMS key", () => {
-    const keys = getRun().ofType(T.kmsKey);
-    expect(keys.map((k) => k.name).sort()).toEqual(["cache-key", "cluster-secrets-key", "database-key", "kafka-key", "logs-key"]);
+  it("rotates every customer KMS key: one for each store, the cluster's secrets and the logs, and none unused", () => {
+    const run = getRun();
+    const keys = run.ofType(T.kmsKey);
+    // Each key by what uses it; the keys' logical names (URN stability) are pinned by the plan snapshots in tests/plan.
+    const used = [
+      run.ofType(T.eksCluster)[0]!.inputs.encryptionConfigKeyArn,
+      run.ofType(D.msk)[0]!.inputs.encryptionInfo.encryptionAtRestKmsKeyArn,
+      run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId,
+      primaryDatabase(run).inputs.kmsKeyId,
+      ...new Set(run.ofType(T.logGroup).map((group) => group.inputs.kmsKeyId as string)),
+    ];
+    expect(new Set(used).size).toBe(5);
+    expect(used.map((arn) => kmsKeyByArn(run, arn).name).sort()).toEqual(keys.map((key) => key.name).sort());
     for (const key of keys) expect(key.inputs.enableKeyRotation).toBe(true);
   });
 
@@ -184,7 +194,7 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       scalableDimension: "kafka:broker-storage:VolumeSize",
       maxCapacity: getConfig().kafka.maxStorageGiB,
     });
-    expect(target.resourceId).toMatch(/^arn:aws:kafka:.*:cluster\//);
+    expect(target.resourceId).toBe(run.ofType(D.msk)[0]!.outputs.arn);
     const policy = run.ofType(D.scalingPolicy)[0]!.inputs.targetTrackingScalingPolicyConfiguration;
     expect(policy.disableScaleIn).toBe(true);
     expect(policy.predefinedMetricSpecification.predefinedMetricType).toBe("KafkaBrokerStorageUtilization");
@@ -193,20 +203,36 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
   it("keeps broker, cache and database logs in encrypted groups with the profile's retention", () => {
     const run = getRun();
     const config = getConfig();
-    const retention = (suffix: string) => run.ofType(T.logGroup).find((g) => g.inputs.name.endsWith(suffix))?.inputs.retentionInDays;
-    expect(retention("/msk/broker")).toBe(config.kafka.logRetentionDays);
-    expect(retention("/elasticache/slow-log")).toBe(config.cache.logRetentionDays);
-    expect(retention("/error")).toBe(config.database.logRetentionDays);
+    // Each group as the store names it: MSK's loggingInfo, the cache's log delivery, RDS's own naming.
     const msk = run.ofType(D.msk)[0]!.inputs;
     expect(msk.loggingInfo.brokerLogs.cloudwatchLogs).toEqual({ enabled: true, logGroup: `/${config.name}/msk/broker` });
+    const groups: Array<[CapturedResource, number]> = [
+      [logGroupNamed(run, msk.loggingInfo.brokerLogs.cloudwatchLogs.logGroup), config.kafka.logRetentionDays],
+    ];
+    const deliveries = run.ofType(D.cacheGroup)[0]!.inputs.logDeliveryConfigurations ?? [];
+    expect(deliveries.map((delivery: any) => [delivery.logType, delivery.destinationType])).toEqual([["slow-log", "cloudwatch-logs"]]);
+    groups.push([logGroupNamed(run, deliveries[0].destination), config.cache.logRetentionDays]);
+    for (const db of run.ofType(D.rds)) {
+      for (const log of db.inputs.enabledCloudwatchLogsExports) {
+        groups.push([logGroupNamed(run, `/aws/rds/instance/${db.inputs.identifier}/${log}`), config.database.logRetentionDays]);
+      }
+    }
+    for (const [group, days] of groups) {
+      expect(group.inputs.retentionInDays, group.inputs.name).toBe(days);
+      expect(kmsKeyByArn(run, group.inputs.kmsKeyId).inputs.enableKeyRotation).toBe(true);
+    }
   });
 
   it("scopes the service roles' Kafka policies to the orders topic, the dead-letter topic and the settlement group", async () => {
-    const { outputs } = getRun();
+    const run = getRun();
+    const { outputs } = run;
     const producer = JSON.parse((await valueOf(outputs.kafkaProducerPolicy as pulumi.Output<string>))!);
     const consumer = JSON.parse((await valueOf(outputs.kafkaConsumerPolicy as pulumi.Output<string>))!);
-    const prefix = `arn:aws:kafka:eu-west-1:123456789012`;
-    const uuidPath = `${getConfig().name}-kafka/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0-2`;
+    // The stack's own cluster: arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>; topics and groups share its prefix and path.
+    const clusterArn = /^(arn:aws:kafka:[a-z0-9-]+:\d{12}):cluster\/([^/]+\/[^/]+)$/.exec(run.ofType(D.msk)[0]!.outputs.arn);
+    expect(clusterArn, "the MSK cluster's ARN").not.toBeNull();
+    const [, prefix, uuidPath] = clusterArn!;
+    expect(uuidPath!.split("/")[0]).toBe(run.ofType(D.msk)[0]!.inputs.clusterName);
     const grants = (policy: any) =>
       policy.Statement.flatMap((st: any) => st.Action.map((action: string) => `${action} ${st.Resource}`)).sort();
     expect(grants(producer)).toEqual(
@@ -227,15 +253,24 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     ).toEqual([]);
   });
 
-  it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", () => {
+  it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", async () => {
     const run = getRun();
     const secrets = run.ofType(D.secret);
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual([`${getConfig().name}/cache/auth-token`, `${getConfig().name}/mysql/master`]);
-    const secretNamed = (suffix: string) => secrets.find((s) => s.inputs.name === `${getConfig().name}/${suffix}`)!;
-    expect(secretNamed("cache/auth-token").inputs.kmsKeyId).toBe(run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId);
+    // Each secret as the stack publishes it: by the ARN its store's stack output gives.
+    const published = async (output: string) => {
+      const arn = await valueOf(run.outputs[output] as pulumi.Output<string>);
+      const secret = secrets.find((s) => s.outputs.arn === arn);
+      expect(secret, `the secret stack output ${output} names`).toBeDefined();
+      return secret!;
+    };
+    const cacheSecret = await published("cacheAuthTokenSecretArn");
+    const databaseSecret = await published("databaseCredentialsSecretArn");
+    expect(cacheSecret).not.toBe(databaseSecret);
+    expect(cacheSecret.inputs.kmsKeyId).toBe(run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId);
     const primary = primaryDatabase(run).inputs;
-    expect(secretNamed("mysql/master").inputs.kmsKeyId).toBe(primary.kmsKeyId);
-    const versions = run.ofType(D.secretVersion).filter((version) => version.inputs.secretId === secretNamed("mysql/master").id);
+    expect(databaseSecret.inputs.kmsKeyId).toBe(primary.kmsKeyId);
+    const versions = run.ofType(D.secretVersion).filter((version) => version.inputs.secretId === databaseSecret.id);
     expect(versions).toHaveLength(1);
     expect(JSON.parse(versions[0]!.inputs.secretString)).toMatchObject({
       username: "coupon_admin",

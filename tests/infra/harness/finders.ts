@@ -18,6 +18,23 @@ export function kmsKeyByArn(run: StackRun, arn: string): CapturedResource {
   return key!;
 }
 
+/** The log group with this ARN (what a flow log's logDestination names); fails when the stack declares none. */
+export function logGroupByArn(run: StackRun, arn: string): CapturedResource {
+  const group = run.ofType("aws:cloudwatch/logGroup:LogGroup").find((candidate) => candidate.outputs.arn === arn);
+  expect(group, `no log group with ARN ${arn}`).toBeDefined();
+  return group!;
+}
+
+/**
+ * The log group with this AWS name: what MSK's loggingInfo and ElastiCache's log delivery
+ * name, and where EKS and RDS write by AWS's own convention. Fails when the stack declares none.
+ */
+export function logGroupNamed(run: StackRun, name: string): CapturedResource {
+  const group = run.ofType("aws:cloudwatch/logGroup:LogGroup").find((candidate) => candidate.inputs.name === name);
+  expect(group, `no log group named ${name}`).toBeDefined();
+  return group!;
+}
+
 /** The resources (other than the key itself) whose inputs name this ARN anywhere. */
 export function usersOf(run: StackRun, arn: string): CapturedResource[] {
   return run.resources.filter((resource) => resource.outputs.arn !== arn && JSON.stringify(resource.inputs).includes(arn));
@@ -54,20 +71,37 @@ export function rolesTrusting(run: StackRun, service: string): CapturedResource[
     );
 }
 
-/** The role the managed node groups run as (the reference each node group holds). */
+/**
+ * The role the managed node groups run as. Each node group holds a reference to the
+ * role resource (under mocks, the serialized resource with its type and name); the
+ * role is the one that reference names, and it must be one EC2 may assume.
+ */
 export function nodeRole(run: StackRun): CapturedResource {
-  const names = new Set(run.ofType("eks:index:ManagedNodeGroup").map((group) => group.inputs.nodeRole?.__name as string | undefined));
+  const references = run
+    .ofType("eks:index:ManagedNodeGroup")
+    .map((group) => group.inputs.nodeRole as { __pulumiType?: string; __name?: string });
+  expect(references.length, "the stack declares managed node groups").toBeGreaterThan(0);
+  expect(new Set(references.map((reference) => reference?.__pulumiType))).toEqual(new Set([ROLE]));
+  const names = new Set(references.map((reference) => reference.__name));
   expect(names.size, "every node group uses one role").toBe(1);
   const role = run.ofType(ROLE).find((candidate) => candidate.name === [...names][0]);
   expect(role, "the node groups' role").toBeDefined();
+  expect(rolesTrusting(run, "ec2.amazonaws.com")).toContain(role);
   return role!;
 }
 
-/** The bastion's role: the one behind the stack's only instance profile (the nodes' come from their launch template, not a profile). */
+/**
+ * The bastion's role: the one behind the stack's only instance profile (the nodes get
+ * theirs from the node groups, not from a profile of ours). The instance's own
+ * iamInstanceProfile input cannot be followed here: the mocks give an InstanceProfile
+ * no `name` output, so that input resolves to undefined under mocks.
+ */
 export function bastionRole(run: StackRun): CapturedResource {
   const profiles = run.ofType("aws:iam/instanceProfile:InstanceProfile");
   expect(profiles).toHaveLength(1);
-  return roleByReference(run, profiles[0]!.inputs.role);
+  const role = roleByReference(run, profiles[0]!.inputs.role);
+  expect(rolesTrusting(run, "ec2.amazonaws.com")).toContain(role);
+  return role;
 }
 
 /** The EKS-managed cluster security group, as the cluster reports it (the nodes carry it). */

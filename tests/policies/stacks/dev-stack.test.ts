@@ -26,6 +26,7 @@ describe("the dev stack under the policy pack", () => {
   });
 
   it("reports exactly the advisories docs/POLICIES.md lists for it", () => {
+    // By logical name on purpose: the document names each resource so, and a rename must update it.
     const reported = dev.violations.map((v) => `${v.rule} ${v.urn.split("::").pop()}`).sort();
     expect(documentedAdvisories().length).toBeGreaterThan(0);
     expect(reported).toEqual(documentedAdvisories());

@@ -52,11 +52,13 @@ describe("the prod stack under the policy pack", () => {
   });
 
   it("reports the database made public (rds-not-publicly-accessible, mandatory)", async () => {
-    const resources = regressed((r) => r.name === "database-primary", withProps({ publiclyAccessible: true }));
+    // The primary: the RDS instance that replicates from nothing.
+    const isPrimary = (r: ResourceUnderTest) => r.type === "aws:rds/instance:Instance" && !r.props.replicateSourceDb;
+    const primaries = prod.resources.filter(isPrimary);
+    expect(primaries).toHaveLength(1);
+    const resources = regressed(isPrimary, withProps({ publiclyAccessible: true }));
     const violations = await runPack(ALL_RULES, resources, prod.config);
-    expect(violations.map((v) => [v.rule, v.level, v.urn.split("::").pop()])).toEqual([
-      ["rds-not-publicly-accessible", "mandatory", "database-primary"],
-    ]);
+    expect(violations.map((v) => [v.rule, v.level, v.urn])).toEqual([["rds-not-publicly-accessible", "mandatory", primaries[0]!.urn]]);
   });
 
   it("reports the VPC's flow logs removed (vpc-flow-logs-enabled, mandatory)", async () => {
@@ -77,7 +79,7 @@ describe("the prod stack under the policy pack", () => {
       return { ...resource, props: rollout as unknown as Record<string, unknown>, outputs: rollout as unknown as Record<string, unknown> };
     };
     const resources = regressed(
-      (r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout" && (r.name ?? "").startsWith("coupon"),
+      (r) => r.type === "kubernetes:argoproj.io/v1alpha1:Rollout" && (r.props.metadata as { name?: string } | undefined)?.name === "coupon",
       stripLimits,
     );
     const violations = await runPack(ALL_RULES, resources, prod.config);
