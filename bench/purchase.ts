@@ -50,6 +50,7 @@ function startService(): ChildProcess {
     env: {
       ...process.env,
       PORT: String(PORT),
+      METRICS_PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       REDIS_URL,

@@ -12,6 +12,7 @@ import { createShutdown, type ShutdownStep } from "./http/graceful-shutdown";
 import type { HealthCheck } from "./http/health";
 import { listen } from "./http/listen";
 import { createMetricsRegistry } from "./http/metrics";
+import { createMetricsServer } from "./http/metrics-server";
 import type { Logger } from "./logger";
 
 export type RuntimeConfig = ServerEnv & RedisEnv & MysqlEnv & { readonly MIGRATE_ON_START: boolean };
@@ -46,7 +47,6 @@ export interface Serving {
  * that shutdown on SIGTERM.
  */
 export class ServiceRuntime {
-  readonly registry: Registry;
   readonly redis: Redis;
   readonly pool: Pool;
   private accepting = true;
@@ -54,16 +54,22 @@ export class ServiceRuntime {
   private constructor(
     private readonly config: RuntimeConfig,
     readonly logger: Logger,
+    readonly registry: Registry,
+    private readonly metricsServer: Server,
+    /** Where GET /metrics answers: a port of its own (METRICS_PORT; 0 picks a free one, as the tests do). */
+    readonly metricsPort: number,
   ) {
-    this.registry = createMetricsRegistry(config.SERVICE_NAME);
     this.redis = createRedis(config, config.SERVICE_NAME);
     this.pool = createMysqlPool(config);
   }
 
-  /** Migrates first: no client exists if the schema cannot be brought up to date. */
+  /** Migrates first: no client exists if the schema cannot be brought up to date. Metrics answer from the start. */
   static async start(config: RuntimeConfig, logger: Logger): Promise<ServiceRuntime> {
     if (config.MIGRATE_ON_START) await migrate(config, logger);
-    return new ServiceRuntime(config, logger);
+    const registry = createMetricsRegistry(config.SERVICE_NAME);
+    const metricsServer = createMetricsServer(registry);
+    const metricsPort = await listen(metricsServer, config.METRICS_PORT, config.HOST);
+    return new ServiceRuntime(config, logger, registry, metricsServer, metricsPort);
   }
 
   /** False once shutdown begins; readiness and anything else that admits new work (WebSocket upgrades) follow it. */
@@ -110,8 +116,18 @@ export class ServiceRuntime {
           name: "mysql",
           run: async () => void (await Promise.all([this.pool.end(), ...(plan.closeWithMysql ?? []).map((pool) => pool.end())])),
         },
+        // Last, so the final scrape still sees the drain.
+        { name: "metrics server", run: () => this.closeMetricsServer() },
       ],
     });
     return { port, shutdown };
+  }
+
+  private closeMetricsServer(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.metricsServer.close(() => resolve());
+      // Prometheus keeps its connection open between scrapes.
+      this.metricsServer.closeAllConnections();
+    });
   }
 }

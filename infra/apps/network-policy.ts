@@ -1,5 +1,6 @@
 import { SMOKE_TEST_LABEL } from "./analysis-template";
-import { APP_PORT } from "./pod-template";
+import { PROMETHEUS_NAMESPACE, PROMETHEUS_SERVER_POD_LABELS } from "../cluster/addons/prometheus";
+import { APP_PORT, METRICS_PORT } from "./pod-template";
 
 /** Who may open connections to an app's pods. */
 export type IngressSources =
@@ -62,9 +63,15 @@ export function smokeTestNetworkPolicySpec(app: string) {
  */
 export function networkPolicySpec(app: string, ingress: IngressSources, egress: EgressTargets, options: { readonly smokeTests: boolean }) {
   const appPort = [{ protocol: "TCP", port: APP_PORT }];
+  // The Prometheus server's pods, and only on the metrics port: the API port is for the app's callers.
   const fromPrometheus = {
-    from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
-    ports: appPort,
+    from: [
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": PROMETHEUS_NAMESPACE } },
+        podSelector: { matchLabels: PROMETHEUS_SERVER_POD_LABELS },
+      },
+    ],
+    ports: [{ protocol: "TCP", port: METRICS_PORT }],
   };
   const ingressRules: object[] = [fromPrometheus];
   if (ingress.kind === "loadBalancer") {

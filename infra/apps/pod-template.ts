@@ -1,6 +1,8 @@
 import { ON_APP_NODES } from "../cluster/node-placement";
-/** The port every service listens on (PORT), named "http" everywhere. */
+/** The port every service listens on (PORT), named "http" everywhere: the API and the probes. */
 export const APP_PORT = 8080;
+/** The port serving only GET /metrics (METRICS_PORT), named "metrics": Prometheus may reach it and nothing else. */
+export const METRICS_PORT = 9464;
 
 /** Seconds between SIGTERM and SIGKILL: the load balancer deregisters the pod, then the app drains. */
 export const TERMINATION_GRACE_SECONDS = 45;
@@ -32,7 +34,7 @@ export function podTemplate(args: PodTemplateArgs) {
   return {
     metadata: {
       labels,
-      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(APP_PORT), "prometheus.io/path": "/metrics" },
+      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(METRICS_PORT), "prometheus.io/path": "/metrics" },
     },
     spec: {
       serviceAccountName: args.serviceAccountName,
@@ -65,7 +67,10 @@ export function podTemplate(args: PodTemplateArgs) {
           name: args.app,
           image: args.image,
           imagePullPolicy: "IfNotPresent",
-          ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+          ports: [
+            { name: "http", containerPort: APP_PORT, protocol: "TCP" },
+            { name: "metrics", containerPort: METRICS_PORT, protocol: "TCP" },
+          ],
           envFrom: [{ configMapRef: { name: args.configMapName } }, { secretRef: { name: args.secretName } }],
           env: Object.entries(args.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
           resources: {

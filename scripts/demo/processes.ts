@@ -29,7 +29,15 @@ export async function startService(
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps", app, "src", "main.ts")], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", LOG_LEVEL: "warn", SERVICE_NAME: name, ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH,
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "warn",
+      SERVICE_NAME: name,
+      ...env,
+      PORT: String(port),
+      METRICS_PORT: "0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.pipe(log);

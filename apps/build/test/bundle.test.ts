@@ -53,6 +53,7 @@ describe("production bundles", () => {
         env: {
           PATH: process.env.PATH,
           PORT: String(port),
+          METRICS_PORT: "0",
           HOST: "127.0.0.1",
           LOG_LEVEL: "warn",
           MYSQL_DATABASE: TEST_DATABASE,

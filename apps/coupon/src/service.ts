@@ -27,6 +27,8 @@ import { SoldOutFlags } from "./purchase/sold-out-flags";
 export interface CouponService {
   server: Server;
   port: number;
+  /** Where GET /metrics answers (a port of its own). */
+  metricsPort: number;
   redis: Redis;
   pool: Pool;
   registry: Registry;
@@ -134,5 +136,5 @@ export async function startCouponService(
   });
   if (config.OUTBOX_RELAY_ENABLED) relay.start();
   logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC }, "coupon service listening");
-  return { server, port, redis, pool, registry, metrics, relay, logger, shutdown };
+  return { server, port, metricsPort: runtime.metricsPort, redis, pool, registry, metrics, relay, logger, shutdown };
 }

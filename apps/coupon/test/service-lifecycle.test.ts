@@ -38,8 +38,15 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
     expect(ready.json()).toEqual({ status: "ready", checks: { redis: "ok", mysql: "ok" }, degraded: { kafka: "ok" } });
   });
 
-  it("exposes Prometheus metrics with request durations and business counters", async () => {
-    const metrics = await httpRequest(service.port, "/metrics");
+  it("exposes Prometheus metrics with request durations and business counters on the metrics port, and not on the API port", async () => {
+    expect(service.metricsPort).not.toBe(service.port);
+    const onApiPort = await httpRequest(service.port, "/metrics");
+    expect(onApiPort.status).toBe(404);
+    expect(onApiPort.json()).toMatchObject({ error: { code: "not_found" } });
+    // The metrics port serves metrics and nothing else: not the API, not the probes.
+    expect((await httpRequest(service.metricsPort, "/coupons")).status).toBe(404);
+    expect((await httpRequest(service.metricsPort, "/health/ready")).status).toBe(404);
+    const metrics = await httpRequest(service.metricsPort, "/metrics");
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(
       /^http_request_duration_seconds_count\{[^}]*method="POST",route="\/coupons\/:id\/purchase",status="403"[^}]*\} 2$/m,

@@ -25,6 +25,8 @@ import { mountWebSocketEndpoint } from "./ws/websocket-endpoint";
 export interface GatewayService {
   server: Server;
   port: number;
+  /** Where GET /metrics answers (a port of its own). */
+  metricsPort: number;
   gatewayId: string;
   redis: Redis;
   pool: Pool;
@@ -148,5 +150,5 @@ export async function startGatewayService(
     ],
   });
   logger.info({ port, gatewayId, coupon: config.COUPON_URL }, "gateway listening");
-  return { server, port, gatewayId, redis, pool, registry, metrics, logger, shutdown };
+  return { server, port, metricsPort: runtime.metricsPort, gatewayId, redis, pool, registry, metrics, logger, shutdown };
 }

@@ -38,6 +38,7 @@ describe("logs carry no credentials", () => {
       loadGatewayConfig({
         HOST: "127.0.0.1",
         PORT: "0",
+        METRICS_PORT: "0",
         REDIS_URL: couponOverrides(env).REDIS_URL,
         MYSQL_DATABASE: env.database,
         COUPON_URL: `http://127.0.0.1:${coupon.port}`,

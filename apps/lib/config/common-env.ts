@@ -8,7 +8,10 @@ export const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a 
 export const serverEnv = z.object({
   SERVICE_NAME: z.string().min(1).default("service").describe("Names the service in logs, metrics and the Redis client."),
   HOST: z.string().min(1).default("0.0.0.0").describe("Address the HTTP server binds."),
-  PORT: envInt(0, 65535).default(8080).describe("HTTP port: API, health and metrics."),
+  PORT: envInt(0, 65535).default(8080).describe("HTTP port: the API and the health probes."),
+  METRICS_PORT: envInt(0, 65535)
+    .default(9464)
+    .describe("Port serving only GET /metrics, which the network policy opens to Prometheus alone."),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("pino log level."),
   HTTP_BODY_LIMIT: z
     .string()

@@ -8,7 +8,7 @@ import type { Logger } from "../logger";
 import { censorSecretFields, redactUrl } from "../redaction";
 import { errorHandler, notFoundHandler } from "./error-handler";
 import { mountHealthEndpoints, type HealthOptions } from "./health";
-import { mountMetricsEndpoint, requestDurationMiddleware } from "./metrics";
+import { requestDurationMiddleware } from "./metrics";
 
 export interface AppOptions {
   logger: Logger;
@@ -44,7 +44,7 @@ export function createApp(options: AppOptions): Express {
       // 4xx answers (sold out, duplicate, bad input) are expected outcomes in a flash sale,
       // millions of them: logged at info so a warn-level production log stays about faults.
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? "error" : "info"),
-      autoLogging: { ignore: (req) => req.url === "/health/live" || req.url === "/health/ready" || req.url === "/metrics" },
+      autoLogging: { ignore: (req) => req.url === "/health/live" || req.url === "/health/ready" },
       // Query strings can carry credentials (a WebSocket's ?access_token=): logged URLs have them censored.
       serializers: {
         req: (req: { url?: string; query?: unknown }) => ({
@@ -59,7 +59,6 @@ export function createApp(options: AppOptions): Express {
   // strict: only objects and arrays at top level; the limit refuses huge bodies before parsing them.
   app.use(express.json({ limit: options.bodyLimit, strict: true }));
   mountHealthEndpoints(app, { ...options.health, logger: options.logger });
-  mountMetricsEndpoint(app, options.metrics);
   return app;
 }
 

@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /**
@@ -29,10 +29,4 @@ export function requestDurationMiddleware(registry: Registry): RequestHandler {
     });
     next();
   };
-}
-
-export function mountMetricsEndpoint(app: Express, registry: Registry): void {
-  app.get("/metrics", async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
-  });
 }

@@ -8,7 +8,7 @@ import { createLogger } from "../logger";
 import { ServiceRuntime, type ShutdownPlan } from "../service-runtime";
 
 const config = {
-  ...serverEnv.parse({ SERVICE_NAME: "runtime-test", HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_MS: "1000" }),
+  ...serverEnv.parse({ SERVICE_NAME: "runtime-test", METRICS_PORT: "0", HOST: "127.0.0.1", PORT: "0", SHUTDOWN_GRACE_MS: "1000" }),
   ...redisEnv.parse({ REDIS_URL: TEST_REDIS_URL }),
   ...mysqlEnv.parse({ MYSQL_DATABASE: TEST_DATABASE }),
   MIGRATE_ON_START: true,

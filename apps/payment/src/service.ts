@@ -18,6 +18,8 @@ import { SettlementProcessor } from "./settlement/settlement-processor";
 export interface PaymentService {
   server: Server;
   port: number;
+  /** Where GET /metrics answers (a port of its own). */
+  metricsPort: number;
   redis: Redis;
   pool: Pool;
   registry: Registry;
@@ -89,5 +91,5 @@ export async function startPaymentService(
   });
   await consumer.start();
   logger.info({ port, topic: config.KAFKA_ORDERS_TOPIC, group: config.KAFKA_CONSUMER_GROUP }, "payment service consuming");
-  return { server, port, redis, pool, registry, metrics, logger, shutdown };
+  return { server, port, metricsPort: runtime.metricsPort, redis, pool, registry, metrics, logger, shutdown };
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../../apps/lib/config/common-env";
 import type { ServiceConnections, TopicSettings } from "../../data/connections";
-import { APP_PORT } from "../pod-template";
+import { APP_PORT, METRICS_PORT } from "../pod-template";
 import type { EnvOf } from "./app-env";
 
 /** Where the image keeps the RDS certificate bundle (see Dockerfile). */
@@ -15,6 +15,7 @@ export const RDS_CA_FILE = "/etc/ssl/rds/global-bundle.pem";
 export const serverSettings = (app: string): EnvOf<typeof serverEnv> => ({
   SERVICE_NAME: app,
   PORT: String(APP_PORT),
+  METRICS_PORT: String(METRICS_PORT),
   LOG_LEVEL: "info",
   SHUTDOWN_GRACE_MS: "30000",
 });

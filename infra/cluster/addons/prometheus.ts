@@ -4,6 +4,10 @@ import type { AddOn } from "./add-on";
 /** Where Prometheus answers inside the cluster (release "prometheus" → service "prometheus-server"). */
 export const PROMETHEUS_URL = "http://prometheus-server.monitoring.svc.cluster.local";
 
+/** Where the server runs, and the labels the chart gives its pods (prometheus.server.matchLabels): network policies admit exactly these. */
+export const PROMETHEUS_NAMESPACE = "monitoring";
+export const PROMETHEUS_SERVER_POD_LABELS = { "app.kubernetes.io/name": "prometheus", "app.kubernetes.io/component": "server" };
+
 /**
  * A Prometheus server for rollout analysis and the apps' metrics: it scrapes pods
  * annotated prometheus.io/scrape. Its TSDB lives on an emptyDir — analysis looks at
@@ -18,7 +22,7 @@ export const prometheus: AddOn = {
     kubernetes: { min: "1.19", source: "Chart.yaml kubeVersion >=1.19.0-0" },
   },
   releaseName: "prometheus",
-  namespace: "monitoring",
+  namespace: PROMETHEUS_NAMESPACE,
   values: () => ({
     server: { persistentVolume: { enabled: false }, retention: "2d", ...ON_SYSTEM_NODES },
     alertmanager: { enabled: false },

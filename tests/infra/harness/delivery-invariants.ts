@@ -3,6 +3,8 @@ import { loadCouponConfig } from "../../../apps/coupon/src/config";
 import { loadGatewayConfig } from "../../../apps/gateway/src/config";
 import { loadPaymentConfig } from "../../../apps/payment/src/config";
 import type { PlatformConfig } from "../../../infra/config";
+import { APP_PORT, METRICS_PORT } from "../../../infra/apps/pod-template";
+import { PROMETHEUS_SERVER_POD_LABELS } from "../../../infra/cluster/addons/prometheus";
 import { overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
 import type { StackRun } from "../../../scripts/lib/mock-stack/run-stack";
@@ -148,19 +150,48 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     }
   });
 
+  it("admits Prometheus's server pods to every app's metrics port only, and nothing else to that port", () => {
+    const run = getRun();
+    for (const app of APPS) {
+      const rules = run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec.ingress;
+      const fromMonitoring = rules.filter((rule: any) =>
+        rule.from.some((f: any) => f.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "monitoring"),
+      );
+      expect(fromMonitoring, app).toHaveLength(1);
+      expect(fromMonitoring[0].ports, app).toEqual([{ protocol: "TCP", port: METRICS_PORT }]);
+      expect(fromMonitoring[0].from, app).toEqual([
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+          podSelector: { matchLabels: PROMETHEUS_SERVER_POD_LABELS },
+        },
+      ]);
+      // No other rule opens the metrics port, and Prometheus is not among the API port's callers.
+      expect(
+        rules.filter((rule: any) => rule !== fromMonitoring[0] && rule.ports.some((p: any) => p.port === METRICS_PORT)),
+        app,
+      ).toEqual([]);
+      // Prometheus scrapes the port the pods serve metrics on.
+      const template = rolloutOf(run, app).inputs.spec.template;
+      expect(template.metadata.annotations["prometheus.io/port"], app).toBe(String(METRICS_PORT));
+      expect(template.spec.containers[0].ports, app).toContainEqual({ name: "metrics", containerPort: METRICS_PORT, protocol: "TCP" });
+    }
+  });
+
   it("lets only the gateway take calls into coupon, and nothing call payment", () => {
     const run = getRun();
     const policyOf = (app: string) => run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
+    // Who may open the API port (metrics have a port and a rule of their own).
+    const apiRules = (app: string) => policyOf(app).ingress.filter((rule: any) => rule.ports.some((p: any) => p.port === APP_PORT));
     const podSources = (app: string) =>
-      policyOf(app)
-        .ingress.flatMap((rule: any) => rule.from)
+      apiRules(app)
+        .flatMap((rule: any) => rule.from)
         .filter((f: any) => f.podSelector)
         .map((f: any) => f.podSelector.matchLabels.app);
     expect(podSources("coupon")).toEqual(["gateway"]);
     // Besides the gateway's pods, only the internal ALB's own subnets: no pod address range.
     const podRanges = subnetsOf(run, "private").map((s) => parseCidr(s.inputs.cidrBlock));
-    const blocks = policyOf("coupon")
-      .ingress.flatMap((rule: any) => rule.from)
+    const blocks = apiRules("coupon")
+      .flatMap((rule: any) => rule.from)
       .filter((f: any) => f.ipBlock)
       .map((f: any) => parseCidr(f.ipBlock.cidr));
     expect(blocks.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ export async function startTestService(overrides: Record<string, string> = {}): 
   const config = loadCouponConfig({
     HOST: "127.0.0.1",
     PORT: "0",
+    METRICS_PORT: "0",
     LOG_LEVEL: "silent",
     REDIS_URL: TEST_REDIS_URL,
     MYSQL_DATABASE: TEST_DATABASE,

@@ -26,6 +26,7 @@ export async function spawnPayment(env: Record<string, string>): Promise<Payment
       PATH: process.env.PATH,
       ...env,
       PORT: String(port),
+      METRICS_PORT: "0",
       LOG_LEVEL: env.LOG_LEVEL === "silent" ? "error" : (env.LOG_LEVEL ?? "error"),
     },
     stdio: ["ignore", "ignore", "pipe"],

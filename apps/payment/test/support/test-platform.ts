@@ -40,6 +40,7 @@ export function paymentEnv(env: TestPlatformEnv, overrides: Record<string, strin
   return {
     HOST: "127.0.0.1",
     PORT: "0",
+    METRICS_PORT: "0",
     LOG_LEVEL: "silent",
     REDIS_URL: PLATFORM_TEST_REDIS_URL,
     MYSQL_DATABASE: env.database,
