@@ -8,6 +8,7 @@ import { AppService, type PlatformContext } from "./app-service";
 import { envFor, type AppEnv } from "./env/app-env";
 import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
 import { internalIngress } from "./ingresses";
+import type { EgressTargets } from "./network-policy";
 
 /** coupon's environment: MySQL (catalog reads from the replica), Redis, Kafka, and the orders topic it creates. */
 export function couponEnv(connections: ServiceConnections): AppEnv<typeof couponEnvSchema> {
@@ -29,8 +30,8 @@ export interface CouponArgs {
   readonly connections: ServiceConnections;
   readonly kafka: Kafka;
   readonly network: Network;
-  /** The data tier's ports, which the app's egress policy opens. */
-  readonly dataPorts: number[];
+  /** Where its pods may connect: the data tier and the AWS APIs (STS for IRSA). */
+  readonly egress: EgressTargets;
   /** Waits for the load balancer controller, whose webhook admits the Ingress. */
   readonly ingressReady: pulumi.Resource[];
 }
@@ -55,11 +56,7 @@ export function deployCoupon(args: CouponArgs) {
     strategy: { kind: "albCanary", steps: settings.canarySteps, ingressName, analysis: "http" },
     // The gateway reaches coupon through the internal ALB, whose nodes live only in the internal-LB subnets.
     ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: network.internalLbSubnetCidrs },
-    egressTo: {
-      dataSubnetCidrs: network.dataSubnetCidrs,
-      dataPorts: args.dataPorts,
-      cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
-    },
+    egressTo: args.egress,
   });
   const ingress = internalIngress(ingressName, {
     namespace: platform.namespace,

@@ -2,9 +2,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { paymentEnvSchema } from "../../apps/payment/src/config";
 import type { ServiceConnections } from "../data/connections";
 import type { Kafka } from "../data/kafka";
-import type { Network } from "../network/network";
 import type { PaymentSettings } from "./app-settings";
 import { AppService, type PlatformContext } from "./app-service";
+import type { EgressTargets } from "./network-policy";
 import { envFor, type AppEnv } from "./env/app-env";
 import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
 
@@ -30,13 +30,13 @@ export interface PaymentArgs {
   readonly settings: PaymentSettings;
   readonly connections: ServiceConnections;
   readonly kafka: Kafka;
-  readonly network: Network;
-  readonly dataPorts: number[];
+  /** Where its pods may connect: the data tier and the AWS APIs (STS for IRSA). */
+  readonly egress: EgressTargets;
 }
 
 /** payment: replica canary, scaled by KEDA on its consumer group's lag. */
 export function deployPayment(args: PaymentArgs): AppService {
-  const { settings, network } = args;
+  const { settings } = args;
   const { kafka } = args.connections;
   return new AppService("payment", {
     platform: args.platform,
@@ -58,10 +58,6 @@ export function deployPayment(args: PaymentArgs): AppService {
     strategy: { kind: "replicaCanary", steps: settings.canarySteps, analysis: "settlements" },
     // A consumer: nothing calls it but Prometheus.
     ingressFrom: { kind: "none" },
-    egressTo: {
-      dataSubnetCidrs: network.dataSubnetCidrs,
-      dataPorts: args.dataPorts,
-      cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
-    },
+    egressTo: args.egress,
   });
 }

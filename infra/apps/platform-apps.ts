@@ -77,7 +77,12 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
   const image = (app: (typeof APPS)[number]) => pulumi.interpolate`${args.registry.repositoryUrls[app]}:${settings.imageTag}`;
   // Ingresses wait for the controller: its webhook admits them, and on destroy it must outlive them to delete their ALBs.
   const ingressReady = [addons.loadBalancerController];
-  const allDataPorts = [kafka.port, cache.port, database.port];
+  // coupon and payment reach every store and the AWS APIs (STS for their IRSA credentials).
+  const toStoresAndAwsApis = {
+    dataSubnetCidrs: network.dataSubnetCidrs,
+    dataPorts: [kafka.port, cache.port, database.port],
+    cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
+  };
 
   const coupon = deployCoupon({
     platform,
@@ -86,7 +91,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     connections,
     kafka,
     network,
-    dataPorts: allDataPorts,
+    egress: toStoresAndAwsApis,
     ingressReady,
   });
   const payment = deployPayment({
@@ -95,8 +100,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     settings: settings.payment,
     connections,
     kafka,
-    network,
-    dataPorts: allDataPorts,
+    egress: toStoresAndAwsApis,
   });
   const gateway = deployGateway({
     platform,
