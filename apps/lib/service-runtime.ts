@@ -77,7 +77,7 @@ export class ServiceRuntime {
     return this.accepting;
   }
 
-  /** The shared app (security headers, logs, metrics, health) with Redis and MySQL required for readiness. */
+  /** The shared app (security headers, logs, request metrics, health) with Redis and MySQL required for readiness. */
   createApp(health: ServiceHealth = {}): Express {
     return createApp({
       logger: this.logger,
@@ -97,7 +97,7 @@ export class ServiceRuntime {
 
   /**
    * Listens on PORT and HOST, and returns the port with the shutdown for it: stop
-   * taking traffic, drain HTTP, the service's steps, then Redis, then MySQL.
+   * taking traffic, drain HTTP, the service's steps, then Redis, then MySQL, then the metrics port.
    */
   async serve(server: Server, plan: ShutdownPlan): Promise<Serving> {
     const port = await listen(server, this.config.PORT, this.config.HOST);
