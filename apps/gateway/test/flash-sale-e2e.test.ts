@@ -99,9 +99,14 @@ describe("flash sale end to end: two gateways, coupon, payment, WebSockets", () 
 
   it("sells exactly the stock, refuses buyers short of credit, resells their units and tells every buyer", async () => {
     await Promise.all(buyers.map(buy));
-    expect(answers.filter((s) => s === 202)).toHaveLength(STOCK);
+    const acceptedInFirstWave = answers.filter((s) => s === 202).length;
     expect(answers.filter((s) => s !== 202 && s !== 410)).toEqual([]);
     await waitUntil("the first wave settled", everyOrderDecided);
+    // The stock sold once, plus at most once more per unit that a refusal returned while the wave
+    // was still running (payment settles concurrently; how many is a matter of timing, the bound is not).
+    const refusedInFirstWave = buyers.filter((b) => isPoor(b.index)).flatMap((b) => b.orders).length;
+    expect(acceptedInFirstWave).toBeGreaterThanOrEqual(STOCK);
+    expect(acceptedInFirstWave - STOCK).toBeLessThanOrEqual(refusedInFirstWave);
 
     // Refused units come back; buyers who can pay and hold no paid order try again until none is left.
     const holdsPaidOrder = (buyer: Buyer) => !isPoor(buyer.index) && buyer.orders.length > 0;
