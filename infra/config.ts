@@ -79,7 +79,11 @@ export function parsePlatformConfig(source: ConfigSource): PlatformConfig {
   const defaults = { name: defaultName(source.stack), tags: {} };
   const merged = deepMerge(deepMerge(defaults, profile), overrides);
   const result = platformConfigSchema.safeParse(merged);
-  if (result.success) return result.data;
+  if (result.success) {
+    const regionProblem = certificateRegionProblem(result.data, source.values["aws:region"]);
+    if (regionProblem) throw new PlatformConfigError([regionProblem], `${context}, profile "${String(profileName)}"`);
+    return result.data;
+  }
 
   // A profile was read above, so its name is a string here.
   const name = String(profileName);
@@ -104,6 +108,19 @@ function decode(raw: string): unknown {
   } catch {
     return raw;
   }
+}
+
+/**
+ * The ALB takes only an ACM certificate from its own region: one from another region
+ * passes every format check and fails late, when the load balancer controller
+ * reconciles the Ingress. The schema cannot see aws:region, so the check lives here.
+ */
+function certificateRegionProblem(config: PlatformConfig, region: string | undefined): string | undefined {
+  const arn = config.delivery.certificateArn;
+  if (region === undefined || arn === UNSET) return undefined;
+  const certificateRegion = arn.split(":")[3];
+  if (certificateRegion === region) return undefined;
+  return `${PROJECT}:delivery.certificateArn = ${show(arn)}: is a certificate in ${String(certificateRegion)}, but the stack deploys to aws:region ${region} and a load balancer uses certificates of its own region only; accepted: an ACM certificate in ${region}`;
 }
 
 function defaultName(stack: string): string {

@@ -54,6 +54,16 @@ describe("stack config", () => {
     expect(config.cluster.publicAccessCidrs).toEqual(["unset"]);
   });
 
+  it("refuses a certificate from a region other than the stack's, and takes one from its own", () => {
+    const certificate = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
+    const values = { ...devWith({ delivery: { certificateArn: certificate("us-east-1") } }), "aws:region": "eu-west-1" };
+    expect(problemsOf(values)).toEqual([
+      `coupon-platform:delivery.certificateArn = "${certificate("us-east-1")}": is a certificate in us-east-1, but the stack deploys to aws:region eu-west-1 and a load balancer uses certificates of its own region only; accepted: an ACM certificate in eu-west-1`,
+    ]);
+    const ownRegion = { ...devWith({ delivery: { certificateArn: certificate("eu-west-1") } }), "aws:region": "eu-west-1" };
+    expect(parsePlatformConfig({ stack: "dev", values: ownRegion }).delivery.certificateArn).toBe(certificate("eu-west-1"));
+  });
+
   it("ignores other namespaces such as aws:region", () => {
     expect(() => parsePlatformConfig({ stack: "dev", values: { ...stackConfig("dev"), "aws:region": "us-east-2" } })).not.toThrow();
   });
