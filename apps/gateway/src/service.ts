@@ -16,6 +16,7 @@ import type { GatewayConfig } from "./config";
 import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
 import { createLimiter, rateLimit } from "./limits/rate-limit";
 import { apiRoutes } from "./proxy/api-routes";
+import { refuseTrickyTargets } from "./proxy/request-target";
 import { Upstream } from "./proxy/upstream";
 import { PaymentUpdates } from "./ws/payment-updates";
 import { Presence } from "./ws/presence";
@@ -95,6 +96,7 @@ export async function startGatewayService(
   });
   // The client IP (per-IP limits, logs) is the address the trusted proxies saw, not a client-written X-Forwarded-For.
   app.set("trust proxy", config.TRUSTED_PROXY_HOPS);
+  app.use(refuseTrickyTargets());
   app.use(
     cors({
       origin: config.CORS_ORIGINS ?? false,

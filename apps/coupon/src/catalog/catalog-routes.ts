@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { notFound } from "../../../lib/http/http-error";
 import { parseParams, parseQuery } from "../../../lib/http/validate";
-import { couponIdParams } from "../ids";
+import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
 import type { CatalogReader } from "./catalog-reader";
 
 const pageQuery = z.strictObject({

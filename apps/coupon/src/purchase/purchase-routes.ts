@@ -3,7 +3,7 @@ import { z } from "zod";
 import { HttpError, conflict, notFound } from "../../../lib/http/http-error";
 import { parseOptionalJsonBody, parseParams } from "../../../lib/http/validate";
 import type { CouponMetrics } from "../coupon-metrics";
-import { couponIdParams } from "../ids";
+import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
 import { requireIdentity } from "../identity";
 import { newOrderId } from "../../../lib/flash-sale/order-id";
 import type { PurchaseScript } from "./purchase-script";

@@ -1,4 +1,8 @@
-import { type RequestHandler, Router } from "express";
+import { type Request, type RequestHandler, Router } from "express";
+import { z } from "zod";
+import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
+import { ORDER_ID_PATTERN } from "../../../lib/flash-sale/order-id";
+import { parseParams } from "../../../lib/http/validate";
 import { authenticate, principalOf, requireRole } from "../auth/authenticate";
 import type { TokenVerifier } from "../auth/token-verifier";
 import type { Presence } from "../ws/presence";
@@ -15,31 +19,52 @@ export interface ApiRouteDeps {
   limitPurchaseByUser: RequestHandler;
 }
 
-const API_PREFIX = "/api";
+const orderIdParams = z.strictObject({ id: z.string().regex(ORDER_ID_PATTERN, "must be an order id returned by a purchase") });
+
+/** The query string as parsed here, serialised again: what reaches coupon is what was validated, not the raw bytes. */
+function queryOf(req: Request): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(req.query)) if (typeof value === "string") params.append(name, value);
+  const query = params.toString();
+  return query === "" ? "" : `?${query}`;
+}
 
 /**
- * /api/coupons… and /api/orders… go to the coupon service under the same path
- * without /api. Every /api route needs a valid token; creating coupons needs the
- * admin role here already, so a user's attempt never reaches the service.
+ * /api/coupons… and /api/orders… go to the coupon service. The upstream path is
+ * built from route parameters validated here and encoded, never from the raw URL,
+ * so no path trick survives the hop (refuseTrickyTargets has refused the obvious
+ * ones before routing). Every /api route needs a valid token; creating coupons
+ * needs the admin role here already, so a user's attempt never reaches the service.
  */
 export function apiRoutes(deps: ApiRouteDeps): Router {
   const router = Router();
-  const upstreamPath = (originalUrl: string) => originalUrl.slice(API_PREFIX.length);
-  const forward: RequestHandler = (req, res) =>
-    deps.coupon.forward(req, res, upstreamPath(req.originalUrl), identityHeaders(principalOf(res), deps.gatewayId));
+  const forward =
+    (pathOf: (req: Request) => string): RequestHandler =>
+    (req, res) =>
+      deps.coupon.forward(req, res, pathOf(req), identityHeaders(principalOf(res), deps.gatewayId));
+  const couponPath = (req: Request) => `/coupons/${encodeURIComponent(parseParams(couponIdParams, req).id)}`;
+  const orderPath = (req: Request) => `/orders/${encodeURIComponent(parseParams(orderIdParams, req).id)}`;
 
-  router.use(API_PREFIX, authenticate(deps.verifier));
-  router.post("/api/coupons", requireRole("admin"), forward);
-  router.get("/api/coupons", forward);
-  router.get("/api/coupons/:id", forward);
-  router.get("/api/orders/:id", forward);
+  router.use("/api", authenticate(deps.verifier));
+  router.post(
+    "/api/coupons",
+    requireRole("admin"),
+    forward(() => "/coupons"),
+  );
+  router.get(
+    "/api/coupons",
+    forward((req) => `/coupons${queryOf(req)}`),
+  );
+  router.get("/api/coupons/:id", forward(couponPath));
+  router.get("/api/orders/:id", forward(orderPath));
   router.post("/api/coupons/:id/purchase", deps.limitPurchaseByUser, async (req, res) => {
+    const path = `${couponPath(req)}/purchase`;
     const principal = principalOf(res);
     // The result goes to the instance holding the buyer's socket, which may be another replica.
     const holder = deps.hub.hasUser(principal.userId)
       ? deps.gatewayId
       : ((await deps.presence.holderOf(principal.userId)) ?? deps.gatewayId);
-    await deps.coupon.forward(req, res, upstreamPath(req.originalUrl), identityHeaders(principal, holder));
+    await deps.coupon.forward(req, res, path, identityHeaders(principal, holder));
   });
   return router;
 }
