@@ -16,6 +16,12 @@ const couponEnv = z
       .default(30_000)
       .describe("How long a catalog page stays in the process's own cache (level 1)."),
     CATALOG_REDIS_TTL_SECONDS: envInt(1, 86_400).default(120).describe("How long a catalog page stays in Redis (level 2)."),
+    CATALOG_MISS_TTL_SECONDS: envInt(1, 3_600)
+      .default(5)
+      .describe("How long Redis remembers that a coupon id does not exist: short, so random ids cannot fill a Redis that never evicts."),
+    CATALOG_MAX_PAGE: envInt(1, 9_999)
+      .default(100)
+      .describe("Deepest catalog page served; deeper pages are refused with 400 before Redis or MySQL is asked."),
     CATALOG_LOCK_TTL_MS: envInt(100, 60_000).default(3_000).describe("Lease of the Redis lock that lets one instance fill a missing page."),
     CATALOG_WAIT_MS: envInt(0, 30_000)
       .default(1_500)

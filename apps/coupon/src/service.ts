@@ -91,6 +91,7 @@ export async function startCouponService(
     {
       localTtlMs: config.CATALOG_LOCAL_TTL_MS,
       redisTtlSeconds: config.CATALOG_REDIS_TTL_SECONDS,
+      missTtlSeconds: config.CATALOG_MISS_TTL_SECONDS,
       lockTtlMs: config.CATALOG_LOCK_TTL_MS,
       waitMs: config.CATALOG_WAIT_MS,
       pollMs: 25,
@@ -116,7 +117,7 @@ export async function startCouponService(
     },
   });
   app.use(adminRoutes(repository, new StockLoader(redis), catalog));
-  app.use(catalogRoutes(catalog));
+  app.use(catalogRoutes(catalog, config.CATALOG_MAX_PAGE));
   app.use(
     purchaseRoutes({
       script: new PurchaseScript(redis),

@@ -71,6 +71,22 @@ describe("catalog browsing through the two cache levels", () => {
     expect(missing.every((r) => r.status === 404)).toBe(true);
     expect(missing[0]?.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
     expect((await dbQueries([first, second], "find_by_id")) - before).toBe(2);
+
+    // A miss is remembered only briefly (CATALOG_MISS_TTL_SECONDS, 5 by default), a found coupon for the full TTL.
+    const missTtl = await first.redis.ttl(catalogKeys.coupon("987654321"));
+    expect(missTtl).toBeGreaterThan(0);
+    expect(missTtl).toBeLessThanOrEqual(5);
+    expect(await first.redis.ttl(catalogKeys.coupon(coupon.id))).toBeGreaterThan(5);
+  });
+
+  it("refuses pages deeper than CATALOG_MAX_PAGE before asking Redis or MySQL", async () => {
+    const before = await dbQueries([first, second], "list_page");
+    const deep = await httpRequest(first.port, "/coupons?page=101");
+    expect(deep.status).toBe(400);
+    expect(deep.json()).toMatchObject({ error: { code: "invalid_query", message: expect.stringContaining("from 1 to 100") } });
+    expect(await first.redis.exists(catalogKeys.page((await first.redis.get(catalogKeys.version)) ?? "0", 101, 20))).toBe(0);
+    expect((await httpRequest(first.port, "/coupons?page=100")).status).toBe(200);
+    expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
   });
 
   it("answers 503 with Retry-After when another process holds the rebuild lock too long", async () => {

@@ -61,6 +61,11 @@ const gatewayEnv = z
     RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(1, 86_400).default(60).describe("That window."),
     RATE_LIMIT_PURCHASE_POINTS: envInt(1, 1_000_000).default(5).describe("Purchases per user per window."),
     RATE_LIMIT_PURCHASE_WINDOW_SECONDS: envInt(1, 86_400).default(10).describe("That window."),
+    RATE_LIMIT_READ_USER_POINTS: envInt(1, 1_000_000).default(300).describe("Catalog and order reads per user per window."),
+    RATE_LIMIT_READ_IP_POINTS: envInt(1, 1_000_000)
+      .default(1_500)
+      .describe("Catalog and order reads per client IP per window (higher: many users can share one address)."),
+    RATE_LIMIT_READ_WINDOW_SECONDS: envInt(1, 86_400).default(10).describe("The read limits' window."),
     TRUSTED_PROXY_HOPS: envInt(0, 10)
       .default(0)
       .describe("Proxies in front of the gateway (1 behind the ALB): how many X-Forwarded-For hops to trust for the client IP."),

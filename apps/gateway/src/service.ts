@@ -76,6 +76,10 @@ export async function startGatewayService(
     points: config.RATE_LIMIT_PURCHASE_POINTS,
     windowSeconds: config.RATE_LIMIT_PURCHASE_WINDOW_SECONDS,
   });
+  const readLimit = (name: string, points: number) =>
+    createLimiter(redis, { name, points, windowSeconds: config.RATE_LIMIT_READ_WINDOW_SECONDS });
+  const readByUser = readLimit("read-user", config.RATE_LIMIT_READ_USER_POINTS);
+  const readByIp = readLimit("read-ip", config.RATE_LIMIT_READ_IP_POINTS);
   const coupon = new Upstream(
     { baseUrl: config.COUPON_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS },
     metrics,
@@ -123,6 +127,10 @@ export async function startGatewayService(
       presence,
       gatewayId,
       limitPurchaseByUser: rateLimit(purchaseLimiter, (_req, res) => principalOf(res).userId, metrics.rateLimited, "purchase-user"),
+      limitReads: [
+        rateLimit(readByIp, (req) => req.ip ?? "unknown", metrics.rateLimited, "read-ip"),
+        rateLimit(readByUser, (_req, res) => principalOf(res).userId, metrics.rateLimited, "read-user"),
+      ],
     }),
   );
   finishApp(app);

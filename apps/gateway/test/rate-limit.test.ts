@@ -11,6 +11,7 @@ import { startTestGateway } from "./support/test-gateway";
 
 const AUTH_POINTS = 6;
 const PURCHASE_POINTS = 2;
+const READ_USER_POINTS = 4;
 
 /** Waits out the window the server named; the test asserts on answers, never on elapsed time. */
 const waitRetryAfter = (response: HttpResponse) =>
@@ -33,6 +34,8 @@ describe("rate limits shared through Redis", () => {
       RATE_LIMIT_AUTH_WINDOW_SECONDS: "2",
       RATE_LIMIT_PURCHASE_POINTS: String(PURCHASE_POINTS),
       RATE_LIMIT_PURCHASE_WINDOW_SECONDS: "2",
+      RATE_LIMIT_READ_USER_POINTS: String(READ_USER_POINTS),
+      RATE_LIMIT_READ_WINDOW_SECONDS: "2",
     };
     for (const id of ["gw-limit-a", "gw-limit-b"])
       gateways.push(await startTestGateway(env, `http://127.0.0.1:${coupon.port}`, { ...limits, GATEWAY_ID: id }));
@@ -95,5 +98,35 @@ describe("rate limits shared through Redis", () => {
     expect((await purchase(other, 0)).status).toBe(202);
     await waitRetryAfter(limited);
     expect((await purchase(buyer, PURCHASE_POINTS + 1)).status).toBe(202);
+  });
+
+  it("limits reads per user across replicas, and per IP however many users share it", async () => {
+    const [a, b] = gateways as [GatewayService, GatewayService];
+    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    const browse = (who: SignedIn, i: number) => authed((i % 2 === 0 ? a : b).port, who.token, "/api/coupons");
+    const answers: HttpResponse[] = [];
+    for (let i = 0; i <= READ_USER_POINTS; i++) answers.push(await browse(buyer, i));
+    expect(answers.slice(0, READ_USER_POINTS).map((r) => r.status)).toEqual(Array(READ_USER_POINTS).fill(200));
+    const limited = answers[READ_USER_POINTS] as HttpResponse;
+    expect(limited.status).toBe(429);
+    expect(limited.json()).toMatchObject({ error: { code: "rate_limited" } });
+    expect((await browse(other, 0)).status).toBe(200);
+    await waitRetryAfter(limited);
+
+    // A gateway whose per-IP read budget is 3: two users, each within their own budget, share one address.
+    const strict = await startTestGateway(env, `http://127.0.0.1:${coupon.port}`, {
+      RATE_LIMIT_READ_IP_POINTS: "3",
+      GATEWAY_ID: "gw-limit-ip",
+    });
+    try {
+      const sharedIp = [buyer, other, buyer, other].map(
+        (who) => () => authed(strict.port, who.token, "/api/orders/1-00000000-0000-4000-8000-000000000000"),
+      );
+      const statuses: number[] = [];
+      for (const read of sharedIp) statuses.push((await read()).status);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+    } finally {
+      await strict.shutdown();
+    }
   });
 });

@@ -5,25 +5,29 @@ import { parseParams, parseQuery } from "../../../lib/http/validate";
 import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
 import type { CatalogReader } from "./catalog-reader";
 
-const pageQuery = z.strictObject({
-  page: z
-    .string()
-    .regex(/^[1-9][0-9]{0,3}$/, "must be an integer from 1 to 9999")
-    .transform(Number)
-    .default(1),
-  size: z
-    .string()
-    .regex(/^[0-9]{1,3}$/, "must be an integer")
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(100))
-    .default(20),
-});
+/** Pages deeper than maxPage are refused before Redis or MySQL is asked: a deep OFFSET costs the database. */
+const pageQuery = (maxPage: number) =>
+  z.strictObject({
+    page: z
+      .string()
+      .regex(/^[1-9][0-9]{0,3}$/, `must be an integer from 1 to ${maxPage}`)
+      .transform(Number)
+      .pipe(z.number().max(maxPage, `must be an integer from 1 to ${maxPage}`))
+      .default(1),
+    size: z
+      .string()
+      .regex(/^[0-9]{1,3}$/, "must be an integer")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(100))
+      .default(20),
+  });
 
 /** Browsing needs no identity: the catalog is public. */
-export function catalogRoutes(reader: CatalogReader): Router {
+export function catalogRoutes(reader: CatalogReader, maxPage: number): Router {
   const router = Router();
+  const pages = pageQuery(maxPage);
   router.get("/coupons", async (req, res) => {
-    const { page, size } = parseQuery(pageQuery, req);
+    const { page, size } = parseQuery(pages, req);
     res.json(await reader.page(page, size));
   });
   router.get("/coupons/:id", async (req, res) => {

@@ -8,6 +8,11 @@ import { RedisLock } from "./redis-lock";
 export interface TwoLevelCacheSettings {
   localTtlMs: number;
   redisTtlSeconds: number;
+  /**
+   * How long a cached miss (a null value: an id that does not exist) stays in Redis. Short, so
+   * probing random ids cannot fill a Redis that never evicts, yet long enough to spare MySQL.
+   */
+  missTtlSeconds: number;
   lockTtlMs: number;
   /** How long a caller waits for another process's rebuild before answering 503. */
   waitMs: number;
@@ -81,7 +86,8 @@ export class TwoLevelCache {
       const filled = await this.readRedis<T>(redisKey);
       if (filled) return filled;
       const box: Box<T> = { value: await load() };
-      await this.redis.set(redisKey, JSON.stringify(box), "EX", this.settings.redisTtlSeconds);
+      const ttlSeconds = box.value === null ? this.settings.missTtlSeconds : this.settings.redisTtlSeconds;
+      await this.redis.set(redisKey, JSON.stringify(box), "EX", ttlSeconds);
       return box;
     });
     if (built) return built.value;

@@ -17,6 +17,8 @@ export interface ApiRouteDeps {
   presence: Presence;
   gatewayId: string;
   limitPurchaseByUser: RequestHandler;
+  /** Reads are limited too (per IP and per user): browsing is the cheapest way to load the catalog and Redis. */
+  limitReads: RequestHandler[];
 }
 
 const orderIdParams = z.strictObject({ id: z.string().regex(ORDER_ID_PATTERN, "must be an order id returned by a purchase") });
@@ -53,10 +55,11 @@ export function apiRoutes(deps: ApiRouteDeps): Router {
   );
   router.get(
     "/api/coupons",
+    ...deps.limitReads,
     forward((req) => `/coupons${queryOf(req)}`),
   );
-  router.get("/api/coupons/:id", forward(couponPath));
-  router.get("/api/orders/:id", forward(orderPath));
+  router.get("/api/coupons/:id", ...deps.limitReads, forward(couponPath));
+  router.get("/api/orders/:id", ...deps.limitReads, forward(orderPath));
   router.post("/api/coupons/:id/purchase", deps.limitPurchaseByUser, async (req, res) => {
     const path = `${couponPath(req)}/purchase`;
     const principal = principalOf(res);

@@ -24,6 +24,8 @@ export function startTestGateway(env: TestPlatformEnv, couponUrl: string, overri
     // Generous limits unless a test is about them: the whole suite comes from 127.0.0.1.
     RATE_LIMIT_AUTH_POINTS: "100000",
     RATE_LIMIT_PURCHASE_POINTS: "100000",
+    RATE_LIMIT_READ_USER_POINTS: "100000",
+    RATE_LIMIT_READ_IP_POINTS: "100000",
     WS_HEARTBEAT_MS: "1000",
     SHUTDOWN_GRACE_MS: "2000",
     ...overrides,
