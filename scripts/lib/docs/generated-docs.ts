@@ -22,25 +22,40 @@ export function renderers(root: string): Record<string, () => string> {
 /** The documents that carry generated sections. */
 export const DOCUMENTS = ["README.md", "stacks/README.md", "docs/SERVICES.md", "docs/PAYMENT-GATEWAY.md"];
 
-/** A document with every generated section it carries brought up to date. */
-export function regenerate(text: string, file: string, render: Record<string, () => string>): string {
-  return sectionsIn(text).reduce((current, name) => {
-    const renderer = render[name];
-    if (!renderer) throw new Error(`${file}: unknown generated section "${name}"; known: ${Object.keys(render).join(", ")}`);
-    return replaceSection(current, name, renderer(), file);
-  }, text);
+export interface Regenerated {
+  readonly updated: string;
+  /** The sections whose rendering differs from what the document holds. */
+  readonly staleSections: readonly string[];
 }
 
-export interface DocsResult {
+/** A document with every generated section it carries brought up to date. */
+export function regenerate(text: string, file: string, render: Record<string, () => string>): Regenerated {
+  let updated = text;
+  const staleSections: string[] = [];
+  for (const name of sectionsIn(text, file)) {
+    const renderer = render[name];
+    if (!renderer) throw new Error(`${file}: unknown generated section "${name}"; known: ${Object.keys(render).join(", ")}`);
+    const next = replaceSection(updated, name, renderer(), file);
+    if (next !== updated) staleSections.push(name);
+    updated = next;
+  }
+  return { updated, staleSections };
+}
+
+export interface DocsResult extends Regenerated {
   readonly file: string;
   readonly stale: boolean;
-  readonly updated: string;
 }
 
 export function checkDocuments(root: string, render = renderers(root)): DocsResult[] {
   return DOCUMENTS.map((file) => {
     const text = fs.readFileSync(path.join(root, file), "utf8");
-    const updated = regenerate(text, file, render);
-    return { file, stale: updated !== text, updated };
+    const regenerated = regenerate(text, file, render);
+    return { file, stale: regenerated.updated !== text, ...regenerated };
   });
+}
+
+/** One line per stale document, naming its stale sections: what --check prints and the test asserts on. */
+export function staleReport(results: readonly DocsResult[]): string[] {
+  return results.filter((result) => result.stale).map(({ file, staleSections }) => `${file}: ${staleSections.join(", ")}`);
 }

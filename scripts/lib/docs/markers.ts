@@ -17,9 +17,15 @@ export function replaceSection(text: string, name: string, body: string, file: s
   return `${text.slice(0, start)}${begin(name)}\n${body.trimEnd()}\n${text.slice(stop)}`;
 }
 
-/** Every section name a document carries. */
-export function sectionsIn(text: string): string[] {
-  return [...text.matchAll(/<!-- generated:([a-z0-9-]+) -->/g)].map((match) => match[1] ?? "");
+/**
+ * Every section name a document carries. A name may appear once: only the first copy
+ * would be rendered, and the second would go stale without the check noticing.
+ */
+export function sectionsIn(text: string, file: string): string[] {
+  const names = [...text.matchAll(/<!-- generated:([a-z0-9-]+) -->/g)].map((match) => match[1] ?? "");
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) throw new Error(`${file}: ${begin(repeated)} appears more than once`);
+  return names;
 }
 
 /** A Markdown table; pipes inside cells are escaped. */

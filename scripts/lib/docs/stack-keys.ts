@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { valueAt } from "../../../infra/configuration/merge";
 import { readProfile } from "../../../infra/configuration/profiles";
 import { platformConfigSchema } from "../../../infra/configuration/schema";
@@ -14,12 +15,12 @@ function shown(value: unknown): string {
 }
 
 /** Every stack key: what it does (the schema's description), what it accepts, and the dev and prod profiles' values. */
-export function stackKeysTable(profiles: readonly string[] = ["dev", "prod"]): string {
+export function stackKeysTable(schema: z.ZodType = platformConfigSchema, profiles: readonly string[] = ["dev", "prod"]): string {
   const values = profiles.map((name) => readProfile(name));
-  const rows = leavesOf(platformConfigSchema).map(({ path, schema }) => [
+  const rows = leavesOf(schema).map(({ path, schema: key }) => [
     `\`${path}\``,
-    schema.description ?? "",
-    acceptedBy(schema),
+    key.description ?? "",
+    acceptedBy(key),
     ...values.map((profile) => NOT_IN_PROFILES[path] ?? shown(valueAt(profile, path.split(".")))),
   ]);
   return markdownTable(["key", "what it does", "accepted", ...profiles], rows);
