@@ -12,6 +12,7 @@ import { Kafka } from "./data/kafka";
 import { resolveAvailabilityZones } from "./network/availability-zones";
 import { Bastion } from "./network/bastion";
 import { Network } from "./network/network";
+import { InternalIdentityKeys } from "./security/internal-identity-keys";
 import { LogsKey } from "./security/logs-key";
 import { currentAwsContext } from "./shared/aws-context";
 
@@ -114,6 +115,14 @@ export function createPlatform(config: PlatformConfig) {
     controllerReplicas: config.delivery.highAvailability ? 2 : 1,
     tags,
   });
+  const identityKeys = new InternalIdentityKeys("internal-identity", {
+    namePrefix,
+    keyNames: config.delivery.internalIdentity.keys,
+    signingKeyName: config.delivery.internalIdentity.signingKey,
+    keyDeletionWindowDays: config.encryption.keyDeletionWindowDays,
+    protect,
+    tags,
+  });
   const apps = deployPlatformApps({
     network,
     cluster,
@@ -123,6 +132,7 @@ export function createPlatform(config: PlatformConfig) {
     cache,
     database,
     connections,
+    identityKeys,
     settings: config.delivery,
     tags,
   });

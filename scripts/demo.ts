@@ -6,6 +6,7 @@ import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { createConnection, createPool } from "mysql2/promise";
 import { couponKeys } from "../apps/lib/flash-sale/keys";
+import { generateInternalIdentityKeys } from "../apps/lib/internal-identity/local-keys";
 import { prepareAdmin, prepareBuyers, type Buyer } from "./demo/buyers";
 import { allDecided, runFlashSale } from "./demo/flash-sale";
 import { parseFlags } from "./demo/flags";
@@ -51,6 +52,8 @@ async function main(): Promise<number> {
 
   const logDir = mkdtempSync(path.join(os.tmpdir(), "coupon-platform-demo-"));
   const topic = `demo.coupon.orders.${runId}`;
+  // The gateways sign each forwarded request with a key made for this run; coupon trusts its public half.
+  const identityKeys = generateInternalIdentityKeys(`demo-${runId}`);
   const shared = { REDIS_URL: DEMO_REDIS_URL, MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
   const services: ServiceProcess[] = [];
   const redis = new Redis(DEMO_REDIS_URL);
@@ -70,7 +73,7 @@ async function main(): Promise<number> {
     const coupon = await startService(
       "coupon",
       "coupon",
-      { ...shared, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" },
+      { ...shared, ...identityKeys.serviceEnv, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" },
       logDir,
     );
     services.push(coupon);
@@ -90,6 +93,7 @@ async function main(): Promise<number> {
     services.push(payment);
     const gatewayEnv = {
       ...shared,
+      ...identityKeys.gatewayEnv,
       COUPON_URL: `http://127.0.0.1:${coupon.port}`,
       JWT_SECRET: randomBytes(32).toString("base64url"),
       // Every demo buyer signs up from 127.0.0.1: the per-IP auth limit is lifted for the run.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { analysisTemplateSpec, httpSignals, settlementSignals, smokeTestTemplateSpec } from "./analysis-template";
@@ -155,18 +156,27 @@ export class AppService extends pulumi.ComponentResource {
       crOpts,
     );
 
-    const template = pulumi.all([args.image, configMap.metadata.name, secret.metadata.name]).apply(([image, configMapName, secretName]) =>
-      podTemplate({
-        app,
-        image,
-        serviceAccountName: app,
-        configMapName,
-        secretName,
-        fieldEnv: args.fieldEnv,
-        resources: args.resources,
-        zoneSpread: platform.zoneSpread,
-      }),
+    // Pods read the env only at start: a changed setting or credential (a rotated key) must change the template to roll them.
+    const envChecksum = pulumi.unsecret(
+      pulumi
+        .output({ config: definedOnly(args.env.config), secrets: definedOnly(args.env.secrets) })
+        .apply((env) => createHash("sha256").update(JSON.stringify(env)).digest("hex")),
     );
+    const template = pulumi
+      .all([args.image, configMap.metadata.name, secret.metadata.name, envChecksum])
+      .apply(([image, configMapName, secretName, checksum]) =>
+        podTemplate({
+          app,
+          image,
+          serviceAccountName: app,
+          configMapName,
+          secretName,
+          envChecksum: checksum,
+          fieldEnv: args.fieldEnv,
+          resources: args.resources,
+          zoneSpread: platform.zoneSpread,
+        }),
+      );
     const rollout = new k8s.apiextensions.CustomResource(
       `${name}-rollout`,
       {

@@ -10,14 +10,18 @@ import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, re
 import { internalIngress } from "./ingresses";
 import type { EgressTargets } from "./network-policy";
 
-/** coupon's environment: MySQL (catalog reads from the replica), Redis, Kafka, and the orders topic it creates. */
-export function couponEnv(connections: ServiceConnections): AppEnv<typeof couponEnvSchema> {
+/**
+ * coupon's environment: MySQL (catalog reads from the replica), Redis, Kafka, the
+ * orders topic it creates, and the gateway's public keys that verify who a request is for.
+ */
+export function couponEnv(connections: ServiceConnections, internalJwks: pulumi.Input<string>): AppEnv<typeof couponEnvSchema> {
   return envFor<typeof couponEnvSchema>()({
     config: {
       ...serverSettings("coupon"),
       ...mysqlSettings(connections, { readReplica: true }),
       ...kafkaSettings(connections),
       ...ordersTopicSettings(connections.kafka.ordersTopic),
+      INTERNAL_JWKS: internalJwks,
     },
     secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections) },
   });
@@ -28,6 +32,8 @@ export interface CouponArgs {
   readonly image: pulumi.Input<string>;
   readonly settings: CouponSettings;
   readonly connections: ServiceConnections;
+  /** The gateway's public internal identity keys (JWKS). */
+  readonly internalJwks: pulumi.Input<string>;
   readonly kafka: Kafka;
   readonly network: Network;
   /** Where its pods may connect: the data tier and the AWS APIs (STS for IRSA). */
@@ -44,7 +50,7 @@ export function deployCoupon(args: CouponArgs) {
     platform,
     app: "coupon",
     image: args.image,
-    env: couponEnv(args.connections),
+    env: couponEnv(args.connections, args.internalJwks),
     iamPolicies: { kafka: args.kafka.producerPolicyJson },
     resources: settings.resources,
     scaling: {

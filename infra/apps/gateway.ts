@@ -15,6 +15,13 @@ export interface GatewayEnvArgs {
   readonly couponHost: pulumi.Input<string>;
   readonly hostname: string;
   readonly jwtSecret: pulumi.Input<string>;
+  readonly internalSigningKey: InternalSigningKey;
+}
+
+/** The key the gateway signs its internal identity tokens with. */
+export interface InternalSigningKey {
+  readonly id: string;
+  readonly privateKeyPem: pulumi.Input<string>;
 }
 
 /** The gateway's environment: accounts in MySQL, limits and results in Redis, coupon behind its ALB. */
@@ -29,8 +36,14 @@ export function gatewayEnv(args: GatewayEnvArgs): AppEnv<typeof gatewayEnvSchema
       JWT_AUDIENCE: "coupon-platform",
       // One proxy (the ALB) stands in front: rate limits then key on the client's own address.
       TRUSTED_PROXY_HOPS: "1",
+      INTERNAL_SIGNING_KEY_ID: args.internalSigningKey.id,
     },
-    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections), JWT_SECRET: args.jwtSecret },
+    secrets: {
+      ...redisCredentials(connections),
+      ...mysqlCredentials(connections),
+      JWT_SECRET: args.jwtSecret,
+      INTERNAL_TOKEN_PRIVATE_KEY: args.internalSigningKey.privateKeyPem,
+    },
   });
 }
 
@@ -43,6 +56,7 @@ export interface GatewayArgs {
   /** Deletion protection on the public load balancer. */
   readonly deletionProtection: boolean;
   readonly connections: ServiceConnections;
+  readonly internalSigningKey: InternalSigningKey;
   readonly network: Network;
   /** The ports of the stores the gateway uses (Redis, MySQL). */
   readonly dataPorts: number[];
@@ -64,6 +78,7 @@ export function deployGateway(args: GatewayArgs) {
       couponHost: args.couponHost,
       hostname: args.hostname,
       jwtSecret: jwtKey.result,
+      internalSigningKey: args.internalSigningKey,
     }),
     // Each gateway instance is named after its pod, so payment results reach the instance holding the socket.
     fieldEnv: { GATEWAY_ID: "metadata.name" },

@@ -7,6 +7,7 @@ import type { ServiceConnections } from "../data/connections";
 import type { Database } from "../data/database";
 import type { Kafka } from "../data/kafka";
 import type { Network } from "../network/network";
+import type { InternalIdentityKeys } from "../security/internal-identity-keys";
 import type { PlatformContext } from "./app-service";
 import type { AppsSettings } from "./app-settings";
 import { deployCoupon } from "./coupon";
@@ -28,6 +29,8 @@ export interface PlatformAppsArgs {
   readonly cache: Cache;
   readonly database: Database;
   readonly connections: ServiceConnections;
+  /** The gateway's internal identity keys: it signs with one, the services trust them all. */
+  readonly identityKeys: InternalIdentityKeys;
   readonly settings: AppsSettings;
   readonly tags: Record<string, string>;
 }
@@ -89,6 +92,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     image: image("coupon"),
     settings: settings.coupon,
     connections,
+    internalJwks: args.identityKeys.jwks,
     kafka,
     network,
     egress: toStoresAndAwsApis,
@@ -110,6 +114,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     certificateArn: settings.certificateArn,
     deletionProtection: settings.highAvailability,
     connections,
+    internalSigningKey: { id: args.identityKeys.signingKeyId, privateKeyPem: args.identityKeys.signingKeyPem },
     network,
     dataPorts: [cache.port, database.port],
     couponHost: ingressHostname(coupon.ingress),

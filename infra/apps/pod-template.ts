@@ -4,6 +4,9 @@ export const APP_PORT = 8080;
 /** The port serving only GET /metrics (METRICS_PORT), named "metrics": Prometheus may reach it and nothing else. */
 export const METRICS_PORT = 9464;
 
+/** The pod annotation holding the checksum of the app's ConfigMap and Secret. */
+export const ENV_CHECKSUM_ANNOTATION = "coupon-platform.io/env-checksum";
+
 /** Seconds between SIGTERM and SIGKILL: the load balancer deregisters the pod, then the app drains. */
 export const TERMINATION_GRACE_SECONDS = 45;
 /** Pause before SIGTERM so the ALB and kube-proxy stop sending new requests first. */
@@ -15,6 +18,8 @@ export interface PodTemplateArgs {
   readonly serviceAccountName: string;
   readonly configMapName: string;
   readonly secretName: string;
+  /** sha256 of the rendered ConfigMap and Secret: a change rolls the pods. */
+  readonly envChecksum: string;
   /** Extra variables taken from the pod itself (e.g. a gateway's id from its pod name). */
   readonly fieldEnv?: Record<string, string>;
   readonly resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
@@ -34,7 +39,12 @@ export function podTemplate(args: PodTemplateArgs) {
   return {
     metadata: {
       labels,
-      annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(METRICS_PORT), "prometheus.io/path": "/metrics" },
+      annotations: {
+        "prometheus.io/scrape": "true",
+        "prometheus.io/port": String(METRICS_PORT),
+        "prometheus.io/path": "/metrics",
+        [ENV_CHECKSUM_ANNOTATION]: args.envChecksum,
+      },
     },
     spec: {
       serviceAccountName: args.serviceAccountName,

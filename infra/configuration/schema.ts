@@ -133,6 +133,23 @@ const scalingFields = {
 };
 const cpuTargetPercent = () => intRange(10, 95).describe("The HPA's CPU utilisation target (% of the request).");
 
+const keyName = () =>
+  z
+    .string(accepted("1–32 lowercase letters, digits or dashes, such as 2026-12"))
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, accepted("1–32 lowercase letters, digits or dashes, such as 2026-12"));
+
+/** The gateway's internal signing keys (docs/SECURITY.md, "Rotating the internal signing key"). */
+const internalIdentitySchema = z.strictObject({
+  keys: z
+    .array(keyName(), accepted("a list of 1 to 3 key names"))
+    .min(1, accepted("a list of 1 to 3 key names"))
+    .max(3, accepted("a list of 1 to 3 key names"))
+    .describe(
+      "Names of the ES256 key pairs Pulumi generates and keeps in Secrets Manager; coupon trusts all of them. Adding a name creates a key, removing one destroys it.",
+    ),
+  signingKey: keyName().describe("The key (one of keys) the gateway signs internal identity tokens with."),
+});
+
 const deliverySchema = z.strictObject({
   imageTag: imageTag().describe("The image tag every app deploys; set per stack, changed per release."),
   hostname: hostname().describe("The public DNS name of the gateway, served by the ALB with certificateArn."),
@@ -143,6 +160,7 @@ const deliverySchema = z.strictObject({
     "Two replicas of every cluster controller, pods spread hard across zones, and deletion protection on the public load balancer.",
   ),
   orderPartitions: intRange(1, 200).describe("Partitions of the orders topic: the ceiling for payment consumers."),
+  internalIdentity: internalIdentitySchema,
   gateway: z.strictObject({
     ...scalingFields,
     cpuTargetPercent: cpuTargetPercent(),
@@ -357,6 +375,17 @@ export const platformConfigSchema = z
         ["delivery", "payment", "maxReplicas"],
         `exceeds delivery.orderPartitions (${delivery.orderPartitions}); accepted: at most one consumer per partition (more would sit idle)`,
       );
+    }
+    const identity = ["delivery", "internalIdentity"];
+    if (valid([...identity, "keys"], [...identity, "signingKey"])) {
+      const { keys, signingKey } = delivery.internalIdentity;
+      if (new Set(keys).size !== keys.length) issue([...identity, "keys"], "repeats a key name; accepted: distinct key names");
+      if (!keys.includes(signingKey)) {
+        issue(
+          [...identity, "signingKey"],
+          `is not in delivery.internalIdentity.keys (${keys.join(", ")}); accepted: one of those (add a new key to keys first, so coupon trusts it before the gateway signs with it)`,
+        );
+      }
     }
     for (const app of ["coupon", "payment"] as const) {
       const steps = delivery[app].canarySteps;

@@ -32,6 +32,7 @@ function kitTemplate(app = "coupon") {
     serviceAccountName: app,
     configMapName: `${app}-config`,
     secretName: `${app}-secret`,
+    envChecksum: "0".repeat(64),
     resources: { cpu: "500m", memory: "512Mi", cpuLimit: "2", memoryLimit: "512Mi" },
     zoneSpread: "DoNotSchedule",
   });

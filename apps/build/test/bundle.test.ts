@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildableApps, buildApp } from "../../../scripts/build-app";
+import { TEST_INTERNAL_IDENTITY } from "../../test-support/internal-identity";
 import { TEST_DATABASE, TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
 import { freePort } from "../../../scripts/lib/port-probe";
 
@@ -61,6 +62,7 @@ describe("production bundles", () => {
           KAFKA_BROKERS: TEST_KAFKA_BROKER,
           KAFKA_ORDERS_TOPIC: uniqueTopic("bundle"),
           SHUTDOWN_GRACE_MS: "5000",
+          ...TEST_INTERNAL_IDENTITY.service,
         },
         stdio: ["ignore", "ignore", "pipe"],
       });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkKafkaAuth, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { checkKafkaAuth, internalIdentityEnv, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
 import { envBool, envInt } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
 
@@ -10,6 +10,7 @@ const couponEnv = z
     ...mysqlEnv.shape,
     ...kafkaEnv.shape,
     ...ordersTopicEnv.shape,
+    ...internalIdentityEnv.shape,
     SERVICE_NAME: z.string().min(1).default("coupon").describe("Names the service in logs, metrics and the Redis client."),
     MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
     CATALOG_LOCAL_TTL_MS: envInt(0, 600_000)

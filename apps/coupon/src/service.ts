@@ -6,6 +6,9 @@ import { createKafka } from "../../lib/clients/kafka";
 import { createMysqlReaderPool } from "../../lib/clients/mysql";
 import { ReplicaReads } from "../../lib/db/replica-reads";
 import { finishApp } from "../../lib/http/create-app";
+import { INTERNAL_AUDIENCES } from "../../lib/internal-identity/claims";
+import { requireInternalIdentity } from "../../lib/internal-identity/middleware";
+import { InternalIdentityVerifier } from "../../lib/internal-identity/verifier";
 import { type Logger, createLogger } from "../../lib/logger";
 import { ServiceRuntime } from "../../lib/service-runtime";
 import { adminRoutes } from "./admin/admin-routes";
@@ -116,6 +119,16 @@ export async function startCouponService(
       },
     },
   });
+  // Everything past the probes acts for a user the gateway vouched for, catalog reads included.
+  app.use(
+    requireInternalIdentity(
+      new InternalIdentityVerifier(config.INTERNAL_JWKS, {
+        audience: INTERNAL_AUDIENCES.coupon,
+        clockToleranceSeconds: config.INTERNAL_IDENTITY_CLOCK_TOLERANCE_SECONDS,
+        maxAgeSeconds: config.INTERNAL_IDENTITY_MAX_AGE_SECONDS,
+      }),
+    ),
+  );
   app.use(adminRoutes(repository, new StockLoader(redis), catalog));
   app.use(catalogRoutes(catalog, config.CATALOG_MAX_PAGE));
   app.use(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";
+import { bearer, internalToken } from "../../test-support/internal-identity";
 import { asAdmin, asUser, httpRequest, type RequestOptions } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 
@@ -95,33 +96,40 @@ const cases: Case[] = [
     code: "invalid_path",
   },
   { name: "negative coupon id on purchase", path: "/coupons/-1/purchase", options: purchase(asUser(7)), status: 400, code: "invalid_path" },
-  { name: "fractional coupon id", path: "/coupons/1.5", options: {}, status: 400, code: "invalid_path" },
-  { name: "zero-padded coupon id", path: "/coupons/007", options: {}, status: 400, code: "invalid_path" },
+  { name: "fractional coupon id", path: "/coupons/1.5", options: { headers: asUser(7) }, status: 400, code: "invalid_path" },
+  { name: "zero-padded coupon id", path: "/coupons/007", options: { headers: asUser(7) }, status: 400, code: "invalid_path" },
   { name: "malformed order id", path: "/orders/12345", options: { headers: asUser(7) }, status: 400, code: "invalid_path" },
-  { name: "page zero", path: "/coupons?page=0", options: {}, status: 400, code: "invalid_query" },
-  { name: "page size too large", path: "/coupons?size=1000", options: {}, status: 400, code: "invalid_query" },
-  { name: "non-numeric page", path: "/coupons?page=two", options: {}, status: 400, code: "invalid_query" },
-  { name: "repeated page parameter", path: "/coupons?page=1&page=2", options: {}, status: 400, code: "invalid_query" },
-  { name: "unknown query parameter", path: "/coupons?sort=price", options: {}, status: 400, code: "invalid_query" },
+  { name: "page zero", path: "/coupons?page=0", options: { headers: asUser(7) }, status: 400, code: "invalid_query" },
+  { name: "page size too large", path: "/coupons?size=1000", options: { headers: asUser(7) }, status: 400, code: "invalid_query" },
+  { name: "non-numeric page", path: "/coupons?page=two", options: { headers: asUser(7) }, status: 400, code: "invalid_query" },
+  { name: "repeated page parameter", path: "/coupons?page=1&page=2", options: { headers: asUser(7) }, status: 400, code: "invalid_query" },
+  { name: "unknown query parameter", path: "/coupons?sort=price", options: { headers: asUser(7) }, status: 400, code: "invalid_query" },
   { name: "purchase without identity", path: "/coupons/1/purchase", options: purchase({}), status: 401, code: "unauthenticated" },
   {
-    name: "purchase without gateway id",
+    name: "purchase with the old bare identity headers",
     path: "/coupons/1/purchase",
-    options: purchase({ "x-user-id": "7" }),
+    options: purchase({ "x-user-id": "7", "x-user-role": "admin", "x-gateway-id": "gw-1" }),
     status: 401,
     code: "unauthenticated",
   },
   {
     name: "purchase with a malformed user id",
     path: "/coupons/1/purchase",
-    options: purchase(asUser("7; DROP TABLE users")),
+    options: purchase(bearer(internalToken({ sub: "7; DROP TABLE users" }))),
     status: 401,
     code: "unauthenticated",
   },
   {
     name: "purchase with an unknown role",
     path: "/coupons/1/purchase",
-    options: purchase({ ...asUser(7), "x-user-role": "root" }),
+    options: purchase(bearer(internalToken({ sub: "7", role: "root" }))),
+    status: 401,
+    code: "unauthenticated",
+  },
+  {
+    name: "purchase with a malformed gateway id",
+    path: "/coupons/1/purchase",
+    options: purchase(bearer(internalToken({ sub: "7", gid: "gw/../../x" }))),
     status: 401,
     code: "unauthenticated",
   },

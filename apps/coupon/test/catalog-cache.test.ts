@@ -4,7 +4,7 @@ import { catalogKeys } from "../../lib/flash-sale/keys";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
-import { httpRequest } from "./support/http-client";
+import { httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 
 async function dbQueries(services: CouponService[], query: string): Promise<number> {
@@ -36,7 +36,9 @@ describe("catalog browsing through the two cache levels", () => {
 
   it("serves 200 concurrent readers of a cold page with a single MySQL query", async () => {
     const before = await dbQueries([first, second], "list_page");
-    const readers = Array.from({ length: 200 }, (_, i) => httpRequest((i % 2 === 0 ? first : second).port, "/coupons?page=1&size=10"));
+    const readers = Array.from({ length: 200 }, (_, i) =>
+      httpRequest((i % 2 === 0 ? first : second).port, "/coupons?page=1&size=10", signedIn()),
+    );
     const responses = await Promise.all(readers);
 
     expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
@@ -48,13 +50,13 @@ describe("catalog browsing through the two cache levels", () => {
     expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
 
     // Warm now: more readers cost MySQL nothing.
-    await Promise.all(Array.from({ length: 50 }, () => httpRequest(second.port, "/coupons?page=1&size=10")));
+    await Promise.all(Array.from({ length: 50 }, () => httpRequest(second.port, "/coupons?page=1&size=10", signedIn())));
     expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
   });
 
   it("shows a newly created coupon on the first page at once on the instance that created it", async () => {
     const created = await createSale(first.port, { stock: 5, name: "Brand new coupon" });
-    const page = (await httpRequest(first.port, "/coupons?page=1&size=10")).json<CouponPage>();
+    const page = (await httpRequest(first.port, "/coupons?page=1&size=10", signedIn())).json<CouponPage>();
     expect(page.items[0]?.id).toBe(created.id);
   });
 
@@ -62,12 +64,12 @@ describe("catalog browsing through the two cache levels", () => {
     const coupon = await createSale(first.port, { stock: 3, name: "Detail coupon", priceCents: 777 });
     const before = await dbQueries([first, second], "find_by_id");
     const reads = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => httpRequest((i % 2 ? first : second).port, `/coupons/${coupon.id}`)),
+      Array.from({ length: 40 }, (_, i) => httpRequest((i % 2 ? first : second).port, `/coupons/${coupon.id}`, signedIn())),
     );
     expect(reads.every((r) => r.status === 200)).toBe(true);
     expect(reads[0]?.json()).toEqual(coupon);
 
-    const missing = await Promise.all(Array.from({ length: 20 }, () => httpRequest(first.port, "/coupons/987654321")));
+    const missing = await Promise.all(Array.from({ length: 20 }, () => httpRequest(first.port, "/coupons/987654321", signedIn())));
     expect(missing.every((r) => r.status === 404)).toBe(true);
     expect(missing[0]?.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
     expect((await dbQueries([first, second], "find_by_id")) - before).toBe(2);
@@ -81,11 +83,11 @@ describe("catalog browsing through the two cache levels", () => {
 
   it("refuses pages deeper than CATALOG_MAX_PAGE before asking Redis or MySQL", async () => {
     const before = await dbQueries([first, second], "list_page");
-    const deep = await httpRequest(first.port, "/coupons?page=101");
+    const deep = await httpRequest(first.port, "/coupons?page=101", signedIn());
     expect(deep.status).toBe(400);
     expect(deep.json()).toMatchObject({ error: { code: "invalid_query", message: expect.stringContaining("from 1 to 100") } });
     expect(await first.redis.exists(catalogKeys.page((await first.redis.get(catalogKeys.version)) ?? "0", 101, 20))).toBe(0);
-    expect((await httpRequest(first.port, "/coupons?page=100")).status).toBe(200);
+    expect((await httpRequest(first.port, "/coupons?page=100", signedIn())).status).toBe(200);
     expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
   });
 
@@ -103,14 +105,14 @@ describe("catalog browsing through the two cache levels", () => {
       await impatient.redis.set(catalogKeys.lock(pageKey), "held-by-another-process", "PX", 30_000);
       const before = await dbQueries([impatient], "list_page");
 
-      const response = await httpRequest(impatient.port, "/coupons?page=2&size=7");
+      const response = await httpRequest(impatient.port, "/coupons?page=2&size=7", signedIn());
       expect(response.status).toBe(503);
       expect(response.headers["retry-after"]).toBe("1");
       expect(response.json()).toEqual({ error: { code: "catalog_busy", message: expect.any(String) } });
       expect(await dbQueries([impatient], "list_page")).toBe(before);
 
       await impatient.redis.del(catalogKeys.lock(pageKey));
-      expect((await httpRequest(impatient.port, "/coupons?page=2&size=7")).status).toBe(200);
+      expect((await httpRequest(impatient.port, "/coupons?page=2&size=7", signedIn())).status).toBe(200);
     } finally {
       await impatient.shutdown();
     }

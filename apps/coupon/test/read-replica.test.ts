@@ -4,7 +4,7 @@ import type { Coupon, CouponPage } from "../src/catalog/coupon";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
-import { httpRequest } from "./support/http-client";
+import { httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 
 async function reads(service: CouponService): Promise<Record<string, number>> {
@@ -42,10 +42,10 @@ describe("catalog reads and the database's read replica", () => {
   it("serves the catalog from the writer when the replica is down, trying the replica once per retry period", async () => {
     const created = await createSale(deadReplica.port, { stock: 3, name: "Replica down" });
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // past the Redis TTL and the writer window
-    const page = await httpRequest(deadReplica.port, "/coupons?page=1&size=5");
+    const page = await httpRequest(deadReplica.port, "/coupons?page=1&size=5", signedIn());
     expect(page.status).toBe(200);
     expect(page.json<CouponPage>().items.map((c) => c.id)).toContain(created.id);
-    const one = await httpRequest(deadReplica.port, `/coupons/${created.id}`);
+    const one = await httpRequest(deadReplica.port, `/coupons/${created.id}`, signedIn());
     expect(one.status).toBe(200);
     expect(one.json<Coupon>().name).toBe("Replica down");
     expect((await reads(deadReplica)).reader ?? 0).toBe(0);
@@ -57,12 +57,12 @@ describe("catalog reads and the database's read replica", () => {
     const created = await createSale(liveReplica.port, { stock: 3, name: "Fresh coupon" });
     // Right after the change: the page comes from the writer (a lagging replica would miss the coupon).
     const before = await reads(liveReplica);
-    expect((await httpRequest(liveReplica.port, "/coupons?page=1&size=5")).json<CouponPage>().items[0]?.id).toBe(created.id);
+    expect((await httpRequest(liveReplica.port, "/coupons?page=1&size=5", signedIn())).json<CouponPage>().items[0]?.id).toBe(created.id);
     expect((await reads(liveReplica)).writer ?? 0).toBe((before.writer ?? 0) + 1);
     // Once the window has passed (and the cached page expired), the replica serves it.
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     const after = await reads(liveReplica);
-    expect((await httpRequest(liveReplica.port, "/coupons?page=1&size=5")).status).toBe(200);
+    expect((await httpRequest(liveReplica.port, "/coupons?page=1&size=5", signedIn())).status).toBe(200);
     expect((await reads(liveReplica)).reader ?? 0).toBe((after.reader ?? 0) + 1);
   });
 });

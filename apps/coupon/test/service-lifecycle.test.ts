@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CouponService } from "../src/service";
 import { uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
-import { asUser, httpRequest } from "./support/http-client";
+import { asUser, httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 
 describe("coupon service: sale window, health, metrics and shutdown", () => {
@@ -40,7 +40,9 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
 
   it("exposes Prometheus metrics with request durations and business counters on the metrics port, and not on the API port", async () => {
     expect(service.metricsPort).not.toBe(service.port);
-    const onApiPort = await httpRequest(service.port, "/metrics");
+    // Not even for a caller the gateway vouched for (without that, the API port answers 401 to anything).
+    expect((await httpRequest(service.port, "/metrics")).status).toBe(401);
+    const onApiPort = await httpRequest(service.port, "/metrics", signedIn());
     expect(onApiPort.status).toBe(404);
     expect(onApiPort.json()).toMatchObject({ error: { code: "not_found" } });
     // The metrics port serves metrics and nothing else: not the API, not the probes.

@@ -1,8 +1,18 @@
-import { randomUUID } from "node:crypto";
+import { createPrivateKey, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
 import { envBool, envInt, envList } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
+
+/** Only a P-256 key can sign ES256; anything else is refused at start, not at the first purchase. */
+function isP256PrivateKey(pem: string): boolean {
+  try {
+    const key = createPrivateKey(pem);
+    return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === "prime256v1";
+  } catch {
+    return false;
+  }
+}
 
 const url = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
@@ -55,6 +65,18 @@ const gatewayEnv = z
       .min(1)
       .default("roles")
       .describe('Claim listing the caller\'s roles in external tokens; "admin" among them grants the admin role.'),
+    // The signed identity attached to every request forwarded to coupon (docs/SECURITY.md).
+    INTERNAL_TOKEN_PRIVATE_KEY: z
+      .string()
+      .refine(isP256PrivateKey, "must be a PKCS#8 PEM P-256 (ES256) private key")
+      .describe(
+        "PKCS#8 PEM P-256 private key that signs the internal identity tokens (ES256); its public half is in coupon's INTERNAL_JWKS.",
+      ),
+    INTERNAL_SIGNING_KEY_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, "must be 1-64 of A-Z a-z 0-9 . _ -")
+      .describe("kid of that key: the entry of INTERNAL_JWKS that verifies it."),
+    INTERNAL_IDENTITY_TTL_SECONDS: envInt(5, 300).default(30).describe("Lifetime (exp) of an internal identity token."),
     PASSWORD_MIN_LENGTH: envInt(8, 128).default(10).describe("Shortest password registration accepts."),
     // Rate limits, shared by all replicas through Redis.
     RATE_LIMIT_AUTH_POINTS: envInt(1, 1_000_000).default(10).describe("Login and registration attempts per client IP per window."),

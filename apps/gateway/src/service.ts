@@ -12,10 +12,12 @@ import { authRoutes } from "./auth/auth-routes";
 import { loadSigningKeys } from "./auth/signing-keys";
 import { TokenIssuer } from "./auth/token-issuer";
 import { TokenVerifier } from "./auth/token-verifier";
+import { INTERNAL_AUDIENCES } from "../../lib/internal-identity/claims";
 import type { GatewayConfig } from "./config";
 import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
 import { createLimiter, rateLimit } from "./limits/rate-limit";
 import { apiRoutes } from "./proxy/api-routes";
+import { InternalTokenSigner } from "./proxy/internal-token-signer";
 import { refuseTrickyTargets } from "./proxy/request-target";
 import { Upstream } from "./proxy/upstream";
 import { PaymentUpdates } from "./ws/payment-updates";
@@ -81,8 +83,14 @@ export async function startGatewayService(
   const readByUser = readLimit("read-user", config.RATE_LIMIT_READ_USER_POINTS);
   const readByIp = readLimit("read-ip", config.RATE_LIMIT_READ_IP_POINTS);
   const coupon = new Upstream(
-    { baseUrl: config.COUPON_URL, timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxSockets: config.UPSTREAM_MAX_SOCKETS },
+    {
+      baseUrl: config.COUPON_URL,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      maxSockets: config.UPSTREAM_MAX_SOCKETS,
+      audience: INTERNAL_AUDIENCES.coupon,
+    },
     metrics,
+    await InternalTokenSigner.fromConfig(config),
   );
   const hub = new SocketHub(metrics);
   // Three missed heartbeats and a dead instance's presence entries are gone.

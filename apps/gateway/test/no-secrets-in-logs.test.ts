@@ -5,6 +5,7 @@ import { startCouponService, type CouponService } from "../../coupon/src/service
 import { loadCouponConfig } from "../../coupon/src/config";
 import { createLogger } from "../../lib/logger";
 import { couponOverrides, resetPlatformState } from "../../payment/test/support/test-platform";
+import { TEST_INTERNAL_IDENTITY } from "../../test-support/internal-identity";
 import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
 import { loadGatewayConfig } from "../src/config";
 import { startGatewayService, type GatewayService } from "../src/service";
@@ -45,6 +46,7 @@ describe("logs carry no credentials", () => {
         JWT_SECRET: TEST_JWT_SECRET,
         JWT_ISSUER: TEST_JWT_ISSUER,
         JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        ...TEST_INTERNAL_IDENTITY.gateway,
         RATE_LIMIT_AUTH_POINTS: "1000",
       }),
       createLogger("gateway", "debug", capture),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { KAFKA_NAMES } from "../flash-sale/kafka-names";
+import { internalJwks } from "../internal-identity/jwks-env";
 import { envBool, envInt, envList } from "./env-types";
 
 export const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a valid Kafka topic name");
@@ -94,3 +95,14 @@ export type ServerEnv = z.infer<typeof serverEnv>;
 export type RedisEnv = z.infer<typeof redisEnv>;
 export type MysqlEnv = z.infer<typeof mysqlEnv>;
 export type KafkaEnv = z.infer<typeof kafkaEnv>;
+
+/** What a service behind the gateway needs to verify the gateway's signed identity (docs/SECURITY.md). */
+export const internalIdentityEnv = z.object({
+  INTERNAL_JWKS: internalJwks.describe(
+    "The gateway's public keys (JSON Web Key Set, P-256, one kid each) that verify its signed internal identity; two during a key rotation.",
+  ),
+  INTERNAL_IDENTITY_MAX_AGE_SECONDS: envInt(5, 600)
+    .default(60)
+    .describe("Oldest internal identity token accepted (by its iat), whatever its exp says: bounds a replay."),
+  INTERNAL_IDENTITY_CLOCK_TOLERANCE_SECONDS: envInt(0, 60).default(5).describe("Clock skew tolerated against the gateway's iat and exp."),
+});

@@ -1,11 +1,13 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadCouponConfig } from "../../coupon/src/config";
 import { loadGatewayConfig } from "../../gateway/src/config";
 import { ConfigError } from "../config/load-env";
+import { TEST_INTERNAL_IDENTITY } from "../../test-support/internal-identity";
 
 function problemsFor(env: NodeJS.ProcessEnv): string[] {
   try {
-    loadCouponConfig(env);
+    loadCouponConfig({ ...TEST_INTERNAL_IDENTITY.service, ...env });
   } catch (err) {
     if (err instanceof ConfigError) return [...err.problems];
     throw err;
@@ -15,7 +17,7 @@ function problemsFor(env: NodeJS.ProcessEnv): string[] {
 
 describe("environment config", () => {
   it("has working defaults for local development", () => {
-    const config = loadCouponConfig({});
+    const config = loadCouponConfig(TEST_INTERNAL_IDENTITY.service);
     expect(config.PORT).toBe(8080);
     expect(config.KAFKA_BROKERS).toEqual(["127.0.0.1:9092"]);
     expect(config.KAFKA_ORDERS_TOPIC).toBe("coupon.orders");
@@ -38,7 +40,10 @@ describe("environment config", () => {
   });
 
   it("splits broker lists and refuses an empty one", () => {
-    expect(loadCouponConfig({ KAFKA_BROKERS: "b-1:9098, b-2:9098" }).KAFKA_BROKERS).toEqual(["b-1:9098", "b-2:9098"]);
+    expect(loadCouponConfig({ ...TEST_INTERNAL_IDENTITY.service, KAFKA_BROKERS: "b-1:9098, b-2:9098" }).KAFKA_BROKERS).toEqual([
+      "b-1:9098",
+      "b-2:9098",
+    ]);
     expect(problemsFor({ KAFKA_BROKERS: " , " })[0]).toMatch(/^KAFKA_BROKERS:/);
   });
 
@@ -60,5 +65,32 @@ describe("environment config", () => {
     expect(problems.find((p) => p.startsWith("REDIS_URL:"))).toContain('got "http://[redacted]@cache:6379"');
     expect(text).not.toContain(secret);
     expect(text).not.toContain("hunter2");
+  });
+
+  it("refuses an internal key set that is missing, malformed, holds a private key or repeats a kid", () => {
+    expect(problemsFor({ INTERNAL_JWKS: undefined })).toEqual([expect.stringMatching(/^INTERNAL_JWKS: .*not set/)]);
+    expect(problemsFor({ INTERNAL_JWKS: "{not json" })[0]).toMatch(/^INTERNAL_JWKS: must be a JSON Web Key Set/);
+    const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const privateJwk = { ...privateKey.export({ format: "jwk" }), kid: "k1" };
+    expect(problemsFor({ INTERNAL_JWKS: JSON.stringify({ keys: [privateJwk] }) })[0]).toMatch(/public keys only/);
+    const [publicJwk] = (JSON.parse(TEST_INTERNAL_IDENTITY.service.INTERNAL_JWKS) as { keys: object[] }).keys;
+    expect(problemsFor({ INTERNAL_JWKS: JSON.stringify({ keys: [publicJwk, publicJwk] }) })[0]).toMatch(/must not repeat a kid/);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" });
+    expect(problemsFor({ INTERNAL_JWKS: JSON.stringify({ keys: [{ ...rsa, kid: "k1" }] }) }).join("\n")).toMatch(/kty must be "EC"/);
+  });
+
+  it("refuses a gateway signing key that cannot sign ES256, without printing it", () => {
+    const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    let problems: string[] = [];
+    try {
+      loadGatewayConfig({ ...TEST_INTERNAL_IDENTITY.gateway, JWT_SECRET: "x".repeat(40), INTERNAL_TOKEN_PRIVATE_KEY: rsaPem });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems = [...err.problems];
+    }
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^INTERNAL_TOKEN_PRIVATE_KEY: must be a PKCS#8 PEM P-256 \(ES256\) private key \(a \d+-character value, not shown\)$/,
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { createECDH, createHash, createPrivateKey, createPublicKey } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
@@ -37,6 +38,29 @@ function redactSecrets(value: any): any {
 /** A password-shaped value unique to a resource, so a test can look for it where it must not be. */
 export function mockSecret(name: string, length: number): string {
   return `S3cret-${name}-`.padEnd(length, "x").slice(0, length);
+}
+
+/**
+ * An ECDSA P-256 key pair derived from the resource's name: real enough for the
+ * program to turn into a JWKS, and the same on every run so plan snapshots stay stable.
+ */
+function mockEcKeyPair(name: string): { privateKeyPemPkcs8: string; publicKeyPem: string } {
+  const d = createHash("sha256").update(`mock-ec-key:${name}`).digest();
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(d);
+  const point = ecdh.getPublicKey();
+  const jwk = {
+    kty: "EC",
+    crv: "P-256",
+    d: d.toString("base64url"),
+    x: point.subarray(1, 33).toString("base64url"),
+    y: point.subarray(33).toString("base64url"),
+  };
+  const privateKey = createPrivateKey({ key: jwk, format: "jwk" });
+  return {
+    privateKeyPemPkcs8: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString(),
+  };
 }
 
 interface Zone {
@@ -91,6 +115,8 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return { latestVersion: 1 };
       case "aws:iam/role:Role":
         return { name: args.inputs.name ?? `${args.name}-1234567`, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${args.name}` };
+      case "tls:index/privateKey:PrivateKey":
+        return mockEcKeyPair(args.name);
       case "random:index/randomPassword:RandomPassword":
         return { result: mockSecret(args.name, Number(args.inputs.length ?? 32)) };
       case "aws:msk/configuration:Configuration":

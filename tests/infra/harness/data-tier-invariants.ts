@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { clusterSecurityGroupId, generatedSecrets, kmsKeyByArn, logGroupNamed, usersOf } from "./finders";
+import { clusterSecurityGroupId, generatedSecrets, identityKeySecrets, kmsKeyByArn, logGroupNamed, usersOf } from "./finders";
 import { expect, it } from "vitest";
 import type { PlatformConfig } from "../../../infra/config";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
@@ -159,7 +159,7 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(primaryDatabase(run).inputs.backupRetentionPeriod).toBe(getConfig().database.backupRetentionDays);
   });
 
-  it("rotates every customer KMS key: one for each store, the cluster's secrets and the logs, and none unused", () => {
+  it("rotates every customer KMS key: one for each store, the cluster's secrets, the logs and the identity keys, and none unused", () => {
     const run = getRun();
     const keys = run.ofType(T.kmsKey);
     // Each key by what uses it; the keys' logical names (URN stability) are pinned by the plan snapshots in tests/plan.
@@ -169,8 +169,9 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId,
       primaryDatabase(run).inputs.kmsKeyId,
       ...new Set(run.ofType(T.logGroup).map((group) => group.inputs.kmsKeyId as string)),
+      ...new Set(identityKeySecrets(run).map((secret) => secret.inputs.kmsKeyId as string)),
     ];
-    expect(new Set(used).size).toBe(5);
+    expect(new Set(used).size).toBe(6);
     expect(used.map((arn) => kmsKeyByArn(run, arn).name).sort()).toEqual(keys.map((key) => key.name).sort());
     for (const key of keys) expect(key.inputs.enableKeyRotation).toBe(true);
   });
@@ -255,7 +256,7 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
 
   it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", async () => {
     const run = getRun();
-    const secrets = run.ofType(D.secret);
+    const secrets = run.ofType(D.secret).filter((secret) => !identityKeySecrets(run).includes(secret));
     expect(secrets.map((s) => s.inputs.name).sort()).toEqual([`${getConfig().name}/cache/auth-token`, `${getConfig().name}/mysql/master`]);
     // Each secret as the stack publishes it: by the ARN its store's stack output gives.
     const published = async (output: string) => {

@@ -9,7 +9,10 @@ import { overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
 import type { StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 import { primaryDatabase } from "./data-tier-invariants";
-import { generatedSecrets, roleByReference } from "./finders";
+import { InternalTokenSigner } from "../../../apps/gateway/src/proxy/internal-token-signer";
+import { InternalIdentityVerifier } from "../../../apps/lib/internal-identity/verifier";
+import { ENV_CHECKSUM_ANNOTATION } from "../../../infra/apps/pod-template";
+import { generatedSecrets, identityKeySecrets, roleByReference } from "./finders";
 import { helmRelease } from "./helm-release";
 import { subnetsOf } from "./stack-invariants";
 
@@ -355,6 +358,49 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     expect(payment.KAFKA_TOPIC_PARTITIONS).toBe(getConfig().delivery.orderPartitions);
     expect(gateway.TRUSTED_PROXY_HOPS).toBe(1);
     expect(gateway.COUPON_URL).toBe(loadBalancerUrl(couponCanaryIngress(run)));
+  });
+
+  it("has the gateway sign with a generated key from Secrets Manager that coupon's key set, and only it, verifies", async () => {
+    const run = getRun();
+    const { keys, signingKey } = getConfig().delivery.internalIdentity;
+    const dataOf = (kind: "ConfigMap" | "Secret", name: string) => {
+      const found = run.ofType(`kubernetes:core/v1:${kind}`).find((c) => c.inputs.metadata.name === name)!.inputs;
+      return (kind === "ConfigMap" ? found.data : found.stringData) as Record<string, string>;
+    };
+    const gatewayKey = dataOf("Secret", "gateway-secret").INTERNAL_TOKEN_PRIVATE_KEY!;
+    expect(dataOf("ConfigMap", "gateway-config").INTERNAL_SIGNING_KEY_ID).toBe(signingKey);
+    // Every listed key is kept in Secrets Manager, the signing one holding exactly what the gateway gets.
+    const stored = identityKeySecrets(run).map((secret) => {
+      const version = run.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.inputs.secretId === secret.id)!;
+      return JSON.parse(version.inputs.secretString) as { kid: string; privateKeyPem: string };
+    });
+    expect(stored.map((entry) => entry.kid).sort()).toEqual([...keys].sort());
+    expect(stored.find((entry) => entry.kid === signingKey)?.privateKeyPem).toBe(gatewayKey);
+    // Sign as the gateway does and verify as coupon does, each with its rendered environment.
+    const gateway = loadGatewayConfig({ ...dataOf("ConfigMap", "gateway-config"), ...dataOf("Secret", "gateway-secret") });
+    const coupon = loadCouponConfig({ ...dataOf("ConfigMap", "coupon-config"), ...dataOf("Secret", "coupon-secret") });
+    expect(coupon.INTERNAL_JWKS.keys.map((key) => key.kid).sort()).toEqual([...keys].sort());
+    const signer = await InternalTokenSigner.fromConfig(gateway);
+    const verifier = new InternalIdentityVerifier(coupon.INTERNAL_JWKS, {
+      audience: "coupon",
+      clockToleranceSeconds: 5,
+      maxAgeSeconds: 60,
+    });
+    const caller = { userId: "42", role: "user" as const, gatewayId: "gateway-6d9f7c8b4-x2k9q" };
+    await expect(verifier.verify(await signer.authorizationFor(caller, "coupon"))).resolves.toEqual(caller);
+    await expect(verifier.verify(await signer.authorizationFor(caller, "payment"))).rejects.toMatchObject({ status: 401 });
+    // No service but the gateway holds a private key; payment needs none of it.
+    for (const app of ["coupon", "payment"]) expect(JSON.stringify(dataOf("Secret", `${app}-secret`))).not.toContain("PRIVATE KEY");
+  });
+
+  it("rolls an app's pods when its settings or credentials change: the template carries their checksum", () => {
+    const run = getRun();
+    const checksums = ["gateway", "coupon", "payment"].map((app) => {
+      const rollout = run.ofType(K.rollout).find((r) => r.inputs.metadata.name === app)!;
+      return rollout.inputs.spec.template.metadata.annotations[ENV_CHECKSUM_ANNOTATION] as string;
+    });
+    for (const checksum of checksums) expect(checksum).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set(checksums).size).toBe(3);
   });
 
   it("lets the gateway's blue-green smoke job reach the preview through the gateway's NetworkPolicy", () => {

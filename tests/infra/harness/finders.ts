@@ -112,7 +112,22 @@ export function clusterSecurityGroupId(run: StackRun): string {
   return id!;
 }
 
-/** The values of every generated password (random.RandomPassword) in the stack. */
+/**
+ * The values of every generated secret in the stack: passwords (random.RandomPassword)
+ * and, for private keys (tls.PrivateKey), the first line of the key's body, which
+ * shows wherever the key does, JSON-escaped or not.
+ */
 export function generatedSecrets(run: StackRun): string[] {
-  return run.ofType("random:index/randomPassword:RandomPassword").map((password) => password.outputs.result as string);
+  const passwords = run.ofType("random:index/randomPassword:RandomPassword").map((password) => password.outputs.result as string);
+  const privateKeys = run
+    .ofType("tls:index/privateKey:PrivateKey")
+    .map((key) => (key.outputs.privateKeyPemPkcs8 as string).split("\n")[1] as string);
+  return [...passwords, ...privateKeys];
+}
+
+/** The Secrets Manager secrets holding the gateway's internal identity signing keys. */
+export function identityKeySecrets(run: StackRun): CapturedResource[] {
+  return run
+    .ofType("aws:secretsmanager/secret:Secret")
+    .filter((secret) => String(secret.inputs.name).includes("/gateway/internal-identity/"));
 }

@@ -28,7 +28,7 @@ const newCouponBody = z
 export function adminRoutes(repository: CouponRepository, stock: StockLoader, catalog: CatalogReader): Router {
   const router = Router();
   router.post("/coupons", async (req, res) => {
-    requireAdmin(req);
+    requireAdmin(res);
     const input = parseJsonBody(newCouponBody, req);
     const coupon = await createCoupon(repository, stock, catalog, input);
     res.status(201).location(`/coupons/${coupon.id}`).json(coupon);

@@ -3,7 +3,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { notFound } from "../../../lib/http/http-error";
 import { parseParams } from "../../../lib/http/validate";
-import { requireIdentity } from "../identity";
+import { identityOf } from "../../../lib/internal-identity/middleware";
 import { couponKeys } from "../../../lib/flash-sale/keys";
 import { ORDER_ID_PATTERN, couponIdOfOrder } from "../../../lib/flash-sale/order-id";
 import { ORDER_STATUSES, orderEventSchema } from "../../../lib/flash-sale/order-event";
@@ -17,7 +17,7 @@ const orderParams = z.strictObject({ id: z.string().regex(ORDER_ID_PATTERN, "mus
 export function orderRoutes(redis: Redis): Router {
   const router = Router();
   router.get("/orders/:id", async (req, res) => {
-    const identity = requireIdentity(req);
+    const identity = identityOf(res);
     const { id: orderId } = parseParams(orderParams, req);
     const couponId = couponIdOfOrder(orderId);
     if (couponId === undefined) throw notFound(`order ${orderId} does not exist`);

@@ -4,7 +4,7 @@ import { HttpError, conflict, notFound } from "../../../lib/http/http-error";
 import { parseOptionalJsonBody, parseParams } from "../../../lib/http/validate";
 import type { CouponMetrics } from "../coupon-metrics";
 import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
-import { requireIdentity } from "../identity";
+import { identityOf } from "../../../lib/internal-identity/middleware";
 import { newOrderId } from "../../../lib/flash-sale/order-id";
 import type { PurchaseScript } from "./purchase-script";
 import type { SoldOutFlags } from "./sold-out-flags";
@@ -25,7 +25,7 @@ export interface PurchaseDeps {
 export function purchaseRoutes(deps: PurchaseDeps): Router {
   const router = Router();
   router.post("/coupons/:id/purchase", async (req, res) => {
-    const identity = requireIdentity(req);
+    const identity = identityOf(res);
     const { id: couponId } = parseParams(couponIdParams, req);
     parseOptionalJsonBody(purchaseBody, req);
     if (deps.soldOutFlags.isSoldOut(couponId)) {

@@ -1,4 +1,5 @@
 import { Agent, request } from "node:http";
+import { bearer, internalToken } from "../../../test-support/internal-identity";
 
 export interface HttpResponse {
   status: number;
@@ -40,6 +41,8 @@ export function httpRequest(port: number, path: string, options: RequestOptions 
   });
 }
 
-/** The gateway's headers for a signed-in user. */
-export const asUser = (userId: number | string, gatewayId = "gw-test-1") => ({ "x-user-id": String(userId), "x-gateway-id": gatewayId });
-export const asAdmin = () => ({ ...asUser(1, "gw-admin"), "x-user-role": "admin" });
+/** What the gateway sends for a signed-in user: its signed internal identity. */
+export const asUser = (userId: number | string, gatewayId = "gw-test-1") => bearer(internalToken({ sub: String(userId), gid: gatewayId }));
+export const asAdmin = () => bearer(internalToken({ sub: "1", gid: "gw-admin", role: "admin" }));
+/** Any signed-in reader, for routes that only need the request to come through the gateway. */
+export const signedIn = (): RequestOptions => ({ headers: asUser(42) });

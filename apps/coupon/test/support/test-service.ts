@@ -1,6 +1,7 @@
 import { loadCouponConfig } from "../../src/config";
 import { startCouponService, type CouponService } from "../../src/service";
 import { createLogger } from "../../../lib/logger";
+import { TEST_INTERNAL_IDENTITY } from "../../../test-support/internal-identity";
 import { TEST_DATABASE, TEST_KAFKA_BROKER, TEST_REDIS_URL } from "../../../test-support/test-env";
 
 /** Starts a real coupon service on an ephemeral loopback port against the test Redis, MariaDB and Kafka. */
@@ -17,6 +18,7 @@ export async function startTestService(overrides: Record<string, string> = {}): 
     OUTBOX_POLL_MS: "50",
     OUTBOX_RETRY_BACKOFF_MS: "200",
     SHUTDOWN_GRACE_MS: "2000",
+    ...TEST_INTERNAL_IDENTITY.service,
     ...overrides,
   });
   return startCouponService(config, createLogger("coupon-test", process.env.TEST_LOG_LEVEL ?? "silent"));

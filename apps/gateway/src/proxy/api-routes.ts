@@ -4,10 +4,11 @@ import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
 import { ORDER_ID_PATTERN } from "../../../lib/flash-sale/order-id";
 import { parseParams } from "../../../lib/http/validate";
 import { authenticate, principalOf, requireRole } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
 import type { TokenVerifier } from "../auth/token-verifier";
+import type { InternalIdentity } from "../../../lib/internal-identity/claims";
 import type { Presence } from "../ws/presence";
 import type { SocketHub } from "../ws/socket-hub";
-import { identityHeaders } from "./identity-headers";
 import type { Upstream } from "./upstream";
 
 export interface ApiRouteDeps {
@@ -22,6 +23,13 @@ export interface ApiRouteDeps {
 }
 
 const orderIdParams = z.strictObject({ id: z.string().regex(ORDER_ID_PATTERN, "must be an order id returned by a purchase") });
+
+/** Who coupon hears the request is from: the verified principal, and where their results go. */
+const callerOf = (principal: Principal, gatewayId: string): InternalIdentity => ({
+  userId: principal.userId,
+  role: principal.role,
+  gatewayId,
+});
 
 /** The query string as parsed here, serialised again: what reaches coupon is what was validated, not the raw bytes. */
 function queryOf(req: Request): string {
@@ -43,7 +51,7 @@ export function apiRoutes(deps: ApiRouteDeps): Router {
   const forward =
     (pathOf: (req: Request) => string): RequestHandler =>
     (req, res) =>
-      deps.coupon.forward(req, res, pathOf(req), identityHeaders(principalOf(res), deps.gatewayId));
+      deps.coupon.forward(req, res, pathOf(req), callerOf(principalOf(res), deps.gatewayId));
   const couponPath = (req: Request) => `/coupons/${encodeURIComponent(parseParams(couponIdParams, req).id)}`;
   const orderPath = (req: Request) => `/orders/${encodeURIComponent(parseParams(orderIdParams, req).id)}`;
 
@@ -67,7 +75,7 @@ export function apiRoutes(deps: ApiRouteDeps): Router {
     const holder = deps.hub.hasUser(principal.userId)
       ? deps.gatewayId
       : ((await deps.presence.holderOf(principal.userId)) ?? deps.gatewayId);
-    await deps.coupon.forward(req, res, path, identityHeaders(principal, holder));
+    await deps.coupon.forward(req, res, path, callerOf(principal, holder));
   });
   return router;
 }

@@ -3,12 +3,16 @@ import * as https from "node:https";
 import type { Request, Response } from "express";
 import { HttpError } from "../../../lib/http/http-error";
 import type { GatewayMetrics } from "../gateway-metrics";
-import { FORWARDED_CLIENT_HEADERS } from "./identity-headers";
+import type { InternalIdentity } from "../../../lib/internal-identity/claims";
+import { FORWARDED_CLIENT_HEADERS } from "./forwarded-headers";
+import type { InternalTokenSigner } from "./internal-token-signer";
 
 export interface UpstreamSettings {
   baseUrl: string;
   timeoutMs: number;
   maxSockets: number;
+  /** The service's name as the aud of the identity tokens it accepts. */
+  audience: string;
 }
 
 // Hop-by-hop headers belong to one connection and are never relayed.
@@ -28,8 +32,8 @@ const gatewayTimeout = () => new HttpError(504, "gateway_timeout", "the upstream
 
 /**
  * One upstream service behind the gateway, reached over keep-alive connections.
- * The request gets an allow-list of client headers plus the gateway's own (identity,
- * request id, forwarded-for); the answer is streamed back. No answer within the
+ * The request gets an allow-list of client headers plus the gateway's own (the signed
+ * identity for this service, request id, forwarded-for); the answer is streamed back. No answer within the
  * timeout → 504; refused or broken connection → 502; both in the shared error shape.
  */
 export class Upstream {
@@ -40,6 +44,7 @@ export class Upstream {
   constructor(
     private readonly settings: UpstreamSettings,
     private readonly metrics: GatewayMetrics,
+    private readonly signer: InternalTokenSigner,
   ) {
     this.base = new URL(settings.baseUrl);
     this.transport = this.base.protocol === "https:" ? https : http;
@@ -47,9 +52,13 @@ export class Upstream {
     this.agent = new AgentClass({ keepAlive: true, maxSockets: settings.maxSockets });
   }
 
-  /** Forwards `req` to `path` (with its query string) and streams the answer into `res`. */
-  forward(req: Request, res: Response, path: string, extraHeaders: Record<string, string>): Promise<void> {
-    const headers: http.OutgoingHttpHeaders = { ...extraHeaders, "x-request-id": String(req.id), "x-forwarded-for": req.ip ?? "" };
+  /** Forwards `req` to `path` (with its query string) on behalf of `caller` and streams the answer into `res`. */
+  async forward(req: Request, res: Response, path: string, caller: InternalIdentity): Promise<void> {
+    const headers: http.OutgoingHttpHeaders = {
+      authorization: await this.signer.authorizationFor(caller, this.settings.audience),
+      "x-request-id": String(req.id),
+      "x-forwarded-for": req.ip ?? "",
+    };
     for (const name of FORWARDED_CLIENT_HEADERS) if (req.headers[name] !== undefined) headers[name] = req.headers[name];
     // express.json already parsed (and size-checked) JSON bodies; re-encode them.
     const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));

@@ -1,3 +1,4 @@
+import { TEST_INTERNAL_IDENTITY } from "../../../test-support/internal-identity";
 import { createLogger } from "../../../lib/logger";
 import { PLATFORM_TEST_REDIS_URL, type TestPlatformEnv } from "../../../payment/test/support/test-platform";
 import { loadGatewayConfig } from "../../src/config";
@@ -28,6 +29,7 @@ export function startTestGateway(env: TestPlatformEnv, couponUrl: string, overri
     RATE_LIMIT_READ_IP_POINTS: "100000",
     WS_HEARTBEAT_MS: "1000",
     SHUTDOWN_GRACE_MS: "2000",
+    ...TEST_INTERNAL_IDENTITY.gateway,
     ...overrides,
   });
   return startGatewayService(config, createLogger("gateway-test", process.env.TEST_LOG_LEVEL ?? "silent"));

@@ -2,7 +2,7 @@ import type { Migration } from "../migration";
 
 /**
  * Sign-in accounts of the gateway. An account's id is the user id everywhere
- * (users.id, x-user-id, the JWT subject): the gateway creates the users row in
+ * (users.id, the internal identity's sub, the JWT subject): the gateway creates the users row in
  * the same transaction. Accounts from an external OIDC issuer are keyed by
  * (issuer, subject) and carry no password.
  */

@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { createConnection, createPool, type Pool } from "mysql2/promise";
 import { createLogger } from "../../../lib/logger";
+import { TEST_INTERNAL_IDENTITY } from "../../../test-support/internal-identity";
 import { TEST_KAFKA_BROKER } from "../../../test-support/test-env";
 import { loadPaymentConfig } from "../../src/config";
 import { type PaymentService, startPaymentService } from "../../src/service";
@@ -68,6 +69,7 @@ export function couponOverrides(env: TestPlatformEnv, overrides: Record<string, 
     KAFKA_ORDERS_TOPIC: env.topic,
     // A unit returned by a refused payment must be buyable again quickly.
     SOLD_OUT_FLAG_TTL_MS: "100",
+    ...TEST_INTERNAL_IDENTITY.service,
     ...overrides,
   };
 }
