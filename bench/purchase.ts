@@ -5,13 +5,14 @@ import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import { createMysqlPool } from "../apps/lib/clients/mysql";
 import { mysqlEnv } from "../apps/lib/config/common-env";
-import { migrate } from "../apps/lib/db/migrate";
-import { createLogger } from "../apps/lib/logger";
 import { StockLoader } from "../apps/coupon/src/admin/stock-loader";
 import { PurchaseScript } from "../apps/coupon/src/purchase/purchase-script";
 import { newOrderId } from "../apps/lib/flash-sale/order-id";
 import { startKafka, stopKafka } from "../scripts/lib/kafka-process";
 import { TEST_INTERNAL_IDENTITY, internalToken } from "../apps/test-support/internal-identity";
+import { TEST_REDIS_PASSWORDS, serviceRedisUrl } from "../apps/test-support/test-env";
+import { migrateAsMigrationJob, serviceMysqlEnv } from "../apps/test-support/test-database";
+import { ensureLocalRedisUsers } from "../scripts/lib/local-redis-users";
 import { createPoster } from "./lib/http-post";
 import { formatTable, runLoad, type LoadResult } from "./lib/load-runner";
 import { mysqlPurchaseBaseline } from "./lib/mysql-purchase-baseline";
@@ -39,9 +40,10 @@ async function resetState(): Promise<void> {
   const connection = await createConnection({ host: "127.0.0.1", user: "root", password: "" });
   await connection.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
   await connection.end();
-  await migrate(mysqlEnv.parse({ MYSQL_DATABASE: DATABASE }), createLogger("bench", "warn"));
+  await migrateAsMigrationJob(DATABASE);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
+  await ensureLocalRedisUsers("redis://127.0.0.1:6379", TEST_REDIS_PASSWORDS);
   redis.disconnect();
 }
 
@@ -54,11 +56,13 @@ function startService(): ChildProcess {
       METRICS_PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
-      REDIS_URL,
+      // As its own ACL user, as on a stack: the ACL checks are part of what is measured.
+      REDIS_URL: serviceRedisUrl("coupon", 14),
       MYSQL_DATABASE: DATABASE,
       KAFKA_ORDERS_TOPIC: "coupon.orders.bench",
       KAFKA_TOPIC_PARTITIONS: "3",
       ...TEST_INTERNAL_IDENTITY.service,
+      ...serviceMysqlEnv("coupon"),
     },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -42,12 +42,12 @@ export const kafkaClusterArn = kafka.clusterArn;
 export const kafkaProducerPolicy = kafka.producerPolicyJson;
 /** IAM policy of the payment service's role: read orders in its group, write dead letters. */
 export const kafkaConsumerPolicy = kafka.consumerPolicyJson;
-/** The cache's primary endpoint (TLS, AUTH token). */
+/** The cache's primary endpoint (TLS, one RBAC user per service). */
 export const cachePrimaryEndpoint = cache.primaryEndpoint;
 /** The cache's reader endpoint (its replicas). */
 export const cacheReaderEndpoint = cache.readerEndpoint;
-/** Where the cache's AUTH token is kept in Secrets Manager. */
-export const cacheAuthTokenSecretArn = cache.authTokenSecretArn;
+/** Where each service's cache user (name and password) is kept in Secrets Manager. */
+export const cacheUserSecretArns = cache.userSecretArns;
 /** The MySQL primary's endpoint. */
 export const databaseWriterEndpoint = database.writerEndpoint;
 /** The read replica's endpoint, or the primary's when the stack has no replica. */

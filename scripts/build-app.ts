@@ -13,6 +13,8 @@ export function appEntry(app: string): string {
   return path.join(REPO_ROOT, "apps", app, "src", "main.ts");
 }
 
+const MIGRATION_ENTRY = path.join(REPO_ROOT, "apps", "lib", "db", "migrate-main.ts");
+
 export function buildableApps(): string[] {
   return fs
     .readdirSync(path.join(REPO_ROOT, "apps"), { withFileTypes: true })
@@ -25,19 +27,19 @@ export async function buildApp(app: string, outDir: string): Promise<string> {
   if (!buildableApps().includes(app)) {
     throw new Error(`unknown app "${app}"; accepted: ${buildableApps().join(", ")} (a folder in apps/ with src/main.ts)`);
   }
-  const outfile = path.join(outDir, app, "main.js");
+  // Every image also carries the release's migration step (migrate.js), which the stack's Job runs.
   await build({
-    entryPoints: [appEntry(app)],
+    entryPoints: { main: appEntry(app), migrate: MIGRATION_ENTRY },
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
     sourcemap: "linked",
-    outfile,
+    outdir: path.join(outDir, app),
     logLevel: "warning",
     legalComments: "linked",
   });
-  return outfile;
+  return path.join(outDir, app, "main.js");
 }
 
 async function main(): Promise<void> {

@@ -14,6 +14,7 @@ import { call, inBatches } from "./demo/gateway-client";
 import { ensureLocalServices } from "./demo/local-services";
 import { type ServiceProcess, startService, stopService, waitReady } from "./demo/processes";
 import { buildReport } from "./demo/report";
+import { prepareServiceCredentials } from "./demo/service-credentials";
 
 /**
  * `npm run demo`: the whole platform on this machine. Coupon, payment and two
@@ -23,7 +24,8 @@ import { buildReport } from "./demo/report";
  * in a database, a Redis logical database and Kafka topics of the demo's own.
  */
 const DEMO_DATABASE = "coupon_platform_demo";
-const DEMO_REDIS_URL = "redis://127.0.0.1:6379/9";
+const DEMO_REDIS_DB = 9;
+const DEMO_REDIS_URL = `redis://127.0.0.1:6379/${DEMO_REDIS_DB}`;
 const SETTLE_TIMEOUT_MS = 60_000;
 
 const log = (line: string) => console.log(`[demo] ${line}`);
@@ -54,7 +56,9 @@ async function main(): Promise<number> {
   const topic = `demo.coupon.orders.${runId}`;
   // The gateways sign each forwarded request with a key made for this run; coupon trusts its public half.
   const identityKeys = generateInternalIdentityKeys(`demo-${runId}`);
-  const shared = { REDIS_URL: DEMO_REDIS_URL, MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
+  // Each service signs in to MySQL and Redis as its own user, limited to what it needs.
+  const credentials = await prepareServiceCredentials(DEMO_DATABASE, DEMO_REDIS_DB);
+  const shared = { MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
   const services: ServiceProcess[] = [];
   const redis = new Redis(DEMO_REDIS_URL);
   const pool = createPool({
@@ -73,7 +77,14 @@ async function main(): Promise<number> {
     const coupon = await startService(
       "coupon",
       "coupon",
-      { ...shared, ...identityKeys.serviceEnv, KAFKA_ORDERS_TOPIC: topic, KAFKA_TOPIC_PARTITIONS: "3", SOLD_OUT_FLAG_TTL_MS: "200" },
+      {
+        ...shared,
+        ...credentials.coupon,
+        ...identityKeys.serviceEnv,
+        KAFKA_ORDERS_TOPIC: topic,
+        KAFKA_TOPIC_PARTITIONS: "3",
+        SOLD_OUT_FLAG_TTL_MS: "200",
+      },
       logDir,
     );
     services.push(coupon);
@@ -83,6 +94,7 @@ async function main(): Promise<number> {
       "payment",
       {
         ...shared,
+        ...credentials.payment,
         KAFKA_ORDERS_TOPIC: topic,
         KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`,
         KAFKA_CONSUMER_GROUP: `payment-settlement-demo-${runId}`,
@@ -93,6 +105,7 @@ async function main(): Promise<number> {
     services.push(payment);
     const gatewayEnv = {
       ...shared,
+      ...credentials.gateway,
       ...identityKeys.gatewayEnv,
       COUPON_URL: `http://127.0.0.1:${coupon.port}`,
       JWT_SECRET: randomBytes(32).toString("base64url"),

@@ -46,6 +46,9 @@ export interface Serving {
  * the clients last. Each service.ts keeps only its own wiring; `runService` runs
  * that shutdown on SIGTERM.
  */
+/** Longer than the ALB's default 60 s idle timeout, as AWS asks of its targets. */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export class ServiceRuntime {
   readonly redis: Redis;
   readonly pool: Pool;
@@ -100,6 +103,10 @@ export class ServiceRuntime {
    * taking traffic, drain HTTP, the service's steps, then Redis, then MySQL, then the metrics port.
    */
   async serve(server: Server, plan: ShutdownPlan): Promise<Serving> {
+    // Callers (the ALBs, the gateway's keep-alive pool) reuse idle connections for up to 60 s: a server that
+    // closed them first (Node's default is 5 s) races their next request, which then fails with a reset or a 502.
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
     const port = await listen(server, this.config.PORT, this.config.HOST);
     const shutdown = createShutdown({
       server,

@@ -57,6 +57,8 @@ export interface AppServiceArgs {
   readonly strategy: RolloutStrategy;
   readonly ingressFrom: IngressSources;
   readonly egressTo: EgressTargets;
+  /** What the Rollout waits for: the release's migration Job, so no new pod meets an old schema. */
+  readonly startAfter?: pulumi.Resource[];
 }
 
 /**
@@ -196,7 +198,7 @@ export class AppService extends pulumi.ComponentResource {
           ),
         },
       },
-      crOpts,
+      { ...crOpts, dependsOn: [...platform.namespaceReady, ...platform.crdReleases, ...(args.startAfter ?? [])] },
     );
 
     this.declareScaling(name, args, metadata, k8sOpts, crOpts, rollout);

@@ -6,7 +6,7 @@ import type { Network } from "../network/network";
 import type { CouponSettings } from "./app-settings";
 import { AppService, type PlatformContext } from "./app-service";
 import { envFor, type AppEnv } from "./env/app-env";
-import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+import { kafkaSettings, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
 import { internalIngress } from "./ingresses";
 import type { EgressTargets } from "./network-policy";
 
@@ -18,12 +18,12 @@ export function couponEnv(connections: ServiceConnections, internalJwks: pulumi.
   return envFor<typeof couponEnvSchema>()({
     config: {
       ...serverSettings("coupon"),
-      ...mysqlSettings(connections, { readReplica: true }),
+      ...mysqlSettings(connections, "coupon", { readReplica: true }),
       ...kafkaSettings(connections),
       ...ordersTopicSettings(connections.kafka.ordersTopic),
       INTERNAL_JWKS: internalJwks,
     },
-    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections) },
+    secrets: { ...redisCredentials(connections, "coupon") },
   });
 }
 
@@ -40,6 +40,10 @@ export interface CouponArgs {
   readonly egress: EgressTargets;
   /** Waits for the load balancer controller, whose webhook admits the Ingress. */
   readonly ingressReady: pulumi.Resource[];
+  /** The IAM policy that lets it sign in to MySQL as its own user (RDS IAM auth). */
+  readonly databaseAccessPolicy: pulumi.Input<string>;
+  /** The release's migration Job. */
+  readonly startAfter: pulumi.Resource[];
 }
 
 /** coupon: ALB canary behind an internal ALB that the gateway calls. */
@@ -51,7 +55,8 @@ export function deployCoupon(args: CouponArgs) {
     app: "coupon",
     image: args.image,
     env: couponEnv(args.connections, args.internalJwks),
-    iamPolicies: { kafka: args.kafka.producerPolicyJson },
+    iamPolicies: { kafka: args.kafka.producerPolicyJson, database: args.databaseAccessPolicy },
+    startAfter: args.startAfter,
     resources: settings.resources,
     scaling: {
       kind: "cpu",

@@ -6,7 +6,7 @@ import type { Network } from "../network/network";
 import type { GatewaySettings } from "./app-settings";
 import { AppService, type PlatformContext } from "./app-service";
 import { envFor, type AppEnv } from "./env/app-env";
-import { mysqlCredentials, mysqlSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+import { mysqlSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
 import { publicIngress } from "./ingresses";
 
 export interface GatewayEnvArgs {
@@ -30,7 +30,7 @@ export function gatewayEnv(args: GatewayEnvArgs): AppEnv<typeof gatewayEnvSchema
   return envFor<typeof gatewayEnvSchema>()({
     config: {
       ...serverSettings("gateway"),
-      ...mysqlSettings(connections, { readReplica: false }),
+      ...mysqlSettings(connections, "gateway", { readReplica: false }),
       COUPON_URL: pulumi.interpolate`http://${args.couponHost}`,
       JWT_ISSUER: `https://${args.hostname}`,
       JWT_AUDIENCE: "coupon-platform",
@@ -39,8 +39,7 @@ export function gatewayEnv(args: GatewayEnvArgs): AppEnv<typeof gatewayEnvSchema
       INTERNAL_SIGNING_KEY_ID: args.internalSigningKey.id,
     },
     secrets: {
-      ...redisCredentials(connections),
-      ...mysqlCredentials(connections),
+      ...redisCredentials(connections, "gateway"),
       JWT_SECRET: args.jwtSecret,
       INTERNAL_TOKEN_PRIVATE_KEY: args.internalSigningKey.privateKeyPem,
     },
@@ -63,6 +62,12 @@ export interface GatewayArgs {
   /** The internal ALB's DNS name in front of coupon. */
   readonly couponHost: pulumi.Input<string>;
   readonly ingressReady: pulumi.Resource[];
+  /** The IAM policy that lets it sign in to MySQL as its own user (RDS IAM auth). */
+  readonly databaseAccessPolicy: pulumi.Input<string>;
+  /** The release's migration Job. */
+  readonly startAfter: pulumi.Resource[];
+  /** Where STS answers (IRSA credentials for its database sign-in). */
+  readonly awsApiEgressCidrs: readonly string[];
 }
 
 /** The gateway: blue-green, the only public entry, behind an internet-facing ALB. */
@@ -82,6 +87,8 @@ export function deployGateway(args: GatewayArgs) {
     }),
     // Each gateway instance is named after its pod, so payment results reach the instance holding the socket.
     fieldEnv: { GATEWAY_ID: "metadata.name" },
+    iamPolicies: { database: args.databaseAccessPolicy },
+    startAfter: args.startAfter,
     resources: settings.resources,
     scaling: {
       kind: "cpu",
@@ -95,7 +102,10 @@ export function deployGateway(args: GatewayArgs) {
       dataSubnetCidrs: network.dataSubnetCidrs,
       dataPorts: args.dataPorts,
       apps: ["coupon"],
-      cidrs: [{ cidrs: network.internalLbSubnetCidrs, port: 80 }],
+      cidrs: [
+        { cidrs: network.internalLbSubnetCidrs, port: 80 },
+        { cidrs: args.awsApiEgressCidrs, port: 443 },
+      ],
     },
   });
   const ingress = publicIngress("gateway-public", {

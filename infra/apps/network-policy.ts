@@ -109,3 +109,12 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
     egress: egressRules,
   };
 }
+
+/** The release's migration Job: takes no connections, resolves names and reaches MySQL only. */
+export function migrationJobNetworkPolicySpec(jobLabel: Record<string, string>, dataSubnetCidrs: readonly string[], mysqlPort: number) {
+  return {
+    podSelector: { matchLabels: jobLabel },
+    policyTypes: ["Ingress", "Egress"],
+    egress: [TO_CLUSTER_DNS, { to: dataSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: mysqlPort }] }],
+  };
+}

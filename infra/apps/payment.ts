@@ -6,7 +6,7 @@ import type { PaymentSettings } from "./app-settings";
 import { AppService, type PlatformContext } from "./app-service";
 import type { EgressTargets } from "./network-policy";
 import { envFor, type AppEnv } from "./env/app-env";
-import { kafkaSettings, mysqlCredentials, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
+import { kafkaSettings, mysqlSettings, ordersTopicSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
 
 /** payment's environment: it consumes orders in its group and writes dead letters. */
 export function paymentEnv(connections: ServiceConnections): AppEnv<typeof paymentEnvSchema> {
@@ -14,13 +14,13 @@ export function paymentEnv(connections: ServiceConnections): AppEnv<typeof payme
   return envFor<typeof paymentEnvSchema>()({
     config: {
       ...serverSettings("payment"),
-      ...mysqlSettings(connections, { readReplica: false }),
+      ...mysqlSettings(connections, "payment", { readReplica: false }),
       ...kafkaSettings(connections),
       ...ordersTopicSettings(kafka.ordersTopic),
       KAFKA_DEAD_LETTER_TOPIC: kafka.deadLetterTopic.name,
       KAFKA_CONSUMER_GROUP: kafka.settlementGroup,
     },
-    secrets: { ...redisCredentials(connections), ...mysqlCredentials(connections) },
+    secrets: { ...redisCredentials(connections, "payment") },
   });
 }
 
@@ -32,6 +32,10 @@ export interface PaymentArgs {
   readonly kafka: Kafka;
   /** Where its pods may connect: the data tier and the AWS APIs (STS for IRSA). */
   readonly egress: EgressTargets;
+  /** The IAM policy that lets it sign in to MySQL as its own user (RDS IAM auth). */
+  readonly databaseAccessPolicy: pulumi.Input<string>;
+  /** The release's migration Job. */
+  readonly startAfter: pulumi.Resource[];
 }
 
 /** payment: replica canary, scaled by KEDA on its consumer group's lag. */
@@ -43,7 +47,8 @@ export function deployPayment(args: PaymentArgs): AppService {
     app: "payment",
     image: args.image,
     env: paymentEnv(args.connections),
-    iamPolicies: { kafka: args.kafka.consumerPolicyJson },
+    iamPolicies: { kafka: args.kafka.consumerPolicyJson, database: args.databaseAccessPolicy },
+    startAfter: args.startAfter,
     resources: settings.resources,
     scaling: {
       kind: "kafkaLag",

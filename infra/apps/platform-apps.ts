@@ -15,7 +15,9 @@ import { deployGateway } from "./gateway";
 import type { ImageRegistry } from "./image-registry";
 import { ingressHostname } from "./ingresses";
 import { defaultDenySpec } from "./network-policy";
+import { deployMigrationJob } from "./migration-job";
 import { deployPayment } from "./payment";
+import { type DbService, dbUserName } from "../../apps/lib/db/service-users";
 
 export const APPS_NAMESPACE = "coupon-platform";
 export const APPS = ["gateway", "coupon", "payment"] as const;
@@ -87,6 +89,15 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     cidrs: [{ cidrs: network.awsApiEgressCidrs, port: 443 }],
   };
 
+  const migration = deployMigrationJob("db-migrate", {
+    platform,
+    image: image("coupon"),
+    connections,
+    dataSubnetCidrs: network.dataSubnetCidrs,
+  });
+  const startAfter = [migration];
+  const databaseAccessPolicy = (app: DbService) => database.connectPolicyJson(dbUserName(app));
+
   const coupon = deployCoupon({
     platform,
     image: image("coupon"),
@@ -97,6 +108,8 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     network,
     egress: toStoresAndAwsApis,
     ingressReady,
+    databaseAccessPolicy: databaseAccessPolicy("coupon"),
+    startAfter,
   });
   const payment = deployPayment({
     platform,
@@ -105,6 +118,8 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     connections,
     kafka,
     egress: toStoresAndAwsApis,
+    databaseAccessPolicy: databaseAccessPolicy("payment"),
+    startAfter,
   });
   const gateway = deployGateway({
     platform,
@@ -119,6 +134,9 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     dataPorts: [cache.port, database.port],
     couponHost: ingressHostname(coupon.ingress),
     ingressReady,
+    databaseAccessPolicy: databaseAccessPolicy("gateway"),
+    startAfter,
+    awsApiEgressCidrs: network.awsApiEgressCidrs,
   });
 
   const rollout = (app: string, verb: string) => `kubectl argo rollouts ${verb} ${app} -n ${APPS_NAMESPACE}`;

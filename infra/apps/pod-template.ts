@@ -7,6 +7,15 @@ export const METRICS_PORT = 9464;
 /** The pod annotation holding the checksum of the app's ConfigMap and Secret. */
 export const ENV_CHECKSUM_ANNOTATION = "coupon-platform.io/env-checksum";
 
+/** A container under the restricted Pod Security Standard: non-root, read-only root, no escalation, no capabilities. */
+export const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
 /** Seconds between SIGTERM and SIGKILL: the load balancer deregisters the pod, then the app drains. */
 export const TERMINATION_GRACE_SECONDS = 45;
 /** Pause before SIGTERM so the ALB and kube-proxy stop sending new requests first. */
@@ -91,13 +100,7 @@ export function podTemplate(args: PodTemplateArgs) {
           livenessProbe: { httpGet: { path: "/health/live", port: "http" }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
           readinessProbe: { httpGet: { path: "/health/ready", port: "http" }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
           lifecycle: { preStop: { sleep: { seconds: PRE_STOP_SLEEP_SECONDS } } },
-          securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            runAsNonRoot: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: RESTRICTED_CONTAINER,
           // The root filesystem is read-only; Node and the TLS libraries may still need a scratch /tmp.
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },

@@ -5,6 +5,7 @@ import { createRotatingKey } from "../security/kms-key";
 import { createEncryptedLogGroup } from "../security/log-group";
 import { createStoredSecret } from "../security/stored-secret";
 import { createTierSecurityGroup } from "../security/tier-security-group";
+import { REDIS_ACLS, type RedisService, accessString, redisUserName } from "../../apps/lib/flash-sale/redis-acl";
 import type { DataStoreArgs } from "./data-store-args";
 
 export const REDIS_PORT = 6379;
@@ -29,16 +30,19 @@ export interface CacheArgs extends DataStoreArgs {
 /**
  * The flash-sale store (stock counters, buyer sets, pending orders, rate limits,
  * pub/sub): an ElastiCache replication group in the data subnets, encrypted at rest
- * and in transit (TLS required), behind an AUTH token kept in Secrets Manager.
- * Prod runs a primary and replicas across AZs with automatic failover.
+ * and in transit (TLS required). Each service logs in as its own RBAC user whose
+ * access string (apps/lib/flash-sale/redis-acl.ts) admits only its keys, channels
+ * and commands; the passwords live in Secrets Manager, and the built-in "default"
+ * user is switched off. Prod runs a primary and replicas across AZs with automatic failover.
  */
 export class Cache extends pulumi.ComponentResource {
   readonly primaryEndpoint: pulumi.Output<string>;
   readonly readerEndpoint: pulumi.Output<string>;
   readonly port = REDIS_PORT;
-  /** The AUTH token: a secret output. */
-  readonly authToken: pulumi.Output<string>;
-  readonly authTokenSecretArn: pulumi.Output<string>;
+  /** Each service's user name and password (secret outputs). */
+  readonly users: Readonly<Record<RedisService, { readonly username: string; readonly password: pulumi.Output<string> }>>;
+  /** Where each service's credentials live in Secrets Manager. */
+  readonly userSecretArns: Readonly<Record<RedisService, pulumi.Output<string>>>;
   readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -57,16 +61,56 @@ export class Cache extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect },
     );
-    // ElastiCache tokens: 16–128 printable characters without spaces, / " or @; letters and digits are always safe.
-    const token = new random.RandomPassword(`${name}-auth-token`, { length: 64, special: false }, parent);
-    const tokenSecret = createStoredSecret(
-      `${name}-auth-token-secret`,
+    const services = Object.keys(REDIS_ACLS) as RedisService[];
+    const users = services.map((service) => {
+      // ElastiCache passwords: 16–128 printable characters without spaces, / " or @; letters and digits are always safe.
+      const password = new random.RandomPassword(`${name}-${service}-password`, { length: 64, special: false }, parent);
+      const username = redisUserName(service);
+      const user = new aws.elasticache.User(
+        `${name}-user-${service}`,
+        {
+          userId: `${args.namePrefix}-${service}`,
+          userName: username,
+          engine: args.engine,
+          accessString: accessString(service),
+          authenticationMode: { type: "password", passwords: [password.result] },
+          tags,
+        },
+        parent,
+      );
+      const secret = createStoredSecret(
+        `${name}-${service}-credentials`,
+        {
+          secretName: `${args.namePrefix}/cache/users/${service}`,
+          description: `${args.namePrefix}: ElastiCache user of ${service}`,
+          kmsKeyArn: key.arn,
+          recoveryWindowDays: args.keyDeletionWindowDays,
+          value: pulumi.jsonStringify({ username, password: password.result }),
+          tags,
+        },
+        parent,
+      );
+      return { service, username, password: pulumi.secret(password.result), user, secret };
+    });
+    // Every user group must hold a user named "default"; this one is off, so a client that does not log in gets nothing.
+    const disabledDefault = new aws.elasticache.User(
+      `${name}-user-default`,
       {
-        secretName: `${args.namePrefix}/cache/auth-token`,
-        description: `${args.namePrefix}: ElastiCache AUTH token`,
-        kmsKeyArn: key.arn,
-        recoveryWindowDays: args.keyDeletionWindowDays,
-        value: token.result,
+        userId: `${args.namePrefix}-default`,
+        userName: "default",
+        engine: args.engine,
+        accessString: "off -@all",
+        authenticationMode: { type: "no-password-required" },
+        tags,
+      },
+      parent,
+    );
+    const userGroup = new aws.elasticache.UserGroup(
+      `${name}-users`,
+      {
+        userGroupId: `${args.namePrefix}-cache`,
+        engine: args.engine,
+        userIds: [disabledDefault.userId, ...users.map(({ user }) => user.userId)],
         tags,
       },
       parent,
@@ -129,7 +173,10 @@ export class Cache extends pulumi.ComponentResource {
         kmsKeyId: key.arn,
         transitEncryptionEnabled: true,
         transitEncryptionMode: "required",
-        authToken: token.result,
+        userGroupIds: [userGroup.userGroupId],
+        // A group created with the shared AUTH token of earlier releases moves to RBAC in place:
+        // ModifyReplicationGroup adds the user group and deletes the token in one call.
+        authTokenUpdateStrategy: "DELETE",
         snapshotRetentionLimit: args.snapshotRetentionDays,
         snapshotWindow: "03:00-04:00",
         maintenanceWindow: "sun:04:30-sun:05:30",
@@ -144,13 +191,13 @@ export class Cache extends pulumi.ComponentResource {
 
     this.primaryEndpoint = group.primaryEndpointAddress;
     this.readerEndpoint = group.readerEndpointAddress;
-    this.authToken = pulumi.secret(token.result);
-    this.authTokenSecretArn = tokenSecret.arn;
+    this.users = Object.fromEntries(users.map(({ service, username, password }) => [service, { username, password }])) as Cache["users"];
+    this.userSecretArns = Object.fromEntries(users.map(({ service, secret }) => [service, secret.arn])) as Cache["userSecretArns"];
     this.securityGroupId = securityGroup.id;
     this.registerOutputs({
       primaryEndpoint: this.primaryEndpoint,
       readerEndpoint: this.readerEndpoint,
-      authTokenSecretArn: this.authTokenSecretArn,
+      userSecretArns: this.userSecretArns,
     });
   }
 }

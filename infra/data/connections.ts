@@ -34,7 +34,8 @@ export interface ServiceConnections {
     readonly readerHost: pulumi.Output<string>;
     readonly port: number;
     readonly tls: true;
-    readonly authToken: pulumi.Output<string>;
+    /** Each service's own RBAC user. */
+    readonly users: Cache["users"];
   };
   readonly mysql: {
     readonly writerHost: pulumi.Output<string>;
@@ -42,9 +43,13 @@ export interface ServiceConnections {
     readonly readerHost?: pulumi.Output<string>;
     readonly port: number;
     readonly database: string;
+    /** The services sign in as their own users with RDS IAM auth tokens, signed for this region. */
+    readonly auth: "rds-iam";
+    readonly region: pulumi.Input<string>;
+    /** The master user: only the release's migration Job uses it. */
     readonly username: string;
     readonly password: pulumi.Output<string>;
-    /** Where the same credentials live in Secrets Manager. */
+    /** Where the master credentials live in Secrets Manager. */
     readonly credentialsSecretArn: pulumi.Output<string>;
     readonly tls: true;
   };
@@ -74,12 +79,14 @@ export function serviceConnections(args: ServiceConnectionsArgs): ServiceConnect
       deadLetterTopic: topic(names.deadLetterTopic),
       settlementGroup: names.settlementGroup,
     },
-    redis: { host: cache.primaryEndpoint, readerHost: cache.readerEndpoint, port: cache.port, tls: true, authToken: cache.authToken },
+    redis: { host: cache.primaryEndpoint, readerHost: cache.readerEndpoint, port: cache.port, tls: true, users: cache.users },
     mysql: {
       writerHost: database.writerEndpoint,
       ...(database.hasReadReplica ? { readerHost: database.readerEndpoint } : {}),
       port: database.port,
       database: database.databaseName,
+      auth: "rds-iam",
+      region: args.region,
       username: database.masterUsername,
       password: database.masterPassword,
       credentialsSecretArn: database.credentialsSecretArn,

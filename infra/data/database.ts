@@ -54,6 +54,16 @@ export class Database extends pulumi.ComponentResource {
   /** The master password: a secret output. */
   readonly masterPassword: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
+  /** The rds-db:connect resources of a database user on every instance (writer, and replica when there is one). */
+  readonly connectArns: (username: string) => pulumi.Output<string>[];
+
+  /** An IAM policy that lets a role sign in as `username` (RDS IAM auth) and as no one else. */
+  connectPolicyJson(username: string): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+      Version: "2012-10-17",
+      Statement: [{ Sid: "ConnectAsItsOwnUser", Effect: "Allow", Action: "rds-db:connect", Resource: this.connectArns(username) }],
+    });
+  }
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("coupon-platform:data:Database", name, {}, opts);
@@ -214,6 +224,12 @@ export class Database extends pulumi.ComponentResource {
     this.credentialsSecretArn = credentials.arn;
     this.masterPassword = pulumi.secret(password.result);
     this.securityGroupId = securityGroup.id;
+    const instances = replica ? [primary, replica] : [primary];
+    this.connectArns = (username) =>
+      instances.map(
+        (instance) =>
+          pulumi.interpolate`arn:${args.aws.partition}:rds-db:${args.aws.region}:${args.aws.accountId}:dbuser:${instance.resourceId}/${username}`,
+      );
     this.registerOutputs({
       writerEndpoint: this.writerEndpoint,
       readerEndpoint: this.readerEndpoint,

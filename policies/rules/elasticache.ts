@@ -133,7 +133,7 @@ const authRequired: Rule = {
   service: "elasticache",
   description:
     "Redis OSS and Valkey caches make clients authenticate: a replication group has an AUTH token (authToken or the write-only authTokenWo) or role-based access control (a user group in userGroupIds); a serverless cache has a userGroupId, without which any client reaching its endpoint connects as the passwordless default user. A standalone Redis OSS/Valkey node cannot require either and is reported. Memcached has neither and is not judged: its security group is its only guard.",
-  fix: "set `authToken` from a random password kept in Secrets Manager, as infra/data/cache.ts does (random.RandomPassword and infra/security/stored-secret.ts), or give the cache an aws.elasticache.UserGroup (`userGroupIds` on a replication group, `userGroupId` on a serverless cache). An AUTH token needs transitEncryptionEnabled.",
+  fix: "give the cache an aws.elasticache.UserGroup with one user per client and a disabled default user (`userGroupIds` on a replication group, `userGroupId` on a serverless cache), as infra/data/cache.ts does, or set `authToken` from a random password kept in Secrets Manager (random.RandomPassword and infra/security/stored-secret.ts). An AUTH token needs transitEncryptionEnabled.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onCaches({
     group: (group, report) => {

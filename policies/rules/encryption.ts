@@ -36,7 +36,7 @@ const secretCmk: Rule = {
   service: "encryption",
   description:
     "Secrets Manager secrets are encrypted with a customer-managed KMS key (kmsKeyId), not the AWS-managed aws/secretsmanager key, which every principal of the account allowed to call Secrets Manager may use: with our own key, its key policy decides who can decrypt. Each replica in another region (replicas[]) names its own kmsKeyId too.",
-  fix: "set `kmsKeyId` to the customer-managed key of the store the secret belongs to (and on every replica), as createStoredSecret in infra/security/stored-secret.ts does for the database credentials and the cache AUTH token.",
+  fix: "set `kmsKeyId` to the customer-managed key of the store the secret belongs to (and on every replica), as createStoredSecret in infra/security/stored-secret.ts does for the database credentials and the cache users' passwords.",
   levels: { prod: "mandatory", dev: "mandatory" },
   validateResource: onTypes<SecretProps>(SECRET, (secret, _args, report) => {
     const key = whenKnown(() => secret.kmsKeyId ?? "");

@@ -25,7 +25,12 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
 };
 
 /** What infra/ may use of the services' code: their env schemas and the names they agree on, nothing that runs them. */
-const SERVICE_CONTRACTS = [/^apps\/lib\/config\//, /^apps\/lib\/flash-sale\/kafka-names\.ts$/, /^apps\/[a-z-]+\/src\/config\.ts$/];
+const SERVICE_CONTRACTS = [
+  /^apps\/lib\/config\//,
+  /^apps\/lib\/flash-sale\/(kafka-names|redis-acl)\.ts$/,
+  /^apps\/lib\/db\/service-users\.ts$/,
+  /^apps\/[a-z-]+\/src\/config\.ts$/,
+];
 
 function layerOf(file: string): Layer | "forbidden" {
   if (file === "infra/index.ts" || file === "infra/platform.ts") return "entry";

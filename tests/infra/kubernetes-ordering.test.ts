@@ -33,4 +33,17 @@ describe("Kubernetes ordering (prod)", () => {
     expect(ingresses.length).toBeGreaterThanOrEqual(2);
     for (const ingress of ingresses) expect(prod.dependsOn.get(ingress), ingress).toContain(controller);
   });
+
+  it("runs the release's migration Job before any Rollout changes, named after the image so each release runs it anew", () => {
+    const job = "kubernetes:batch/v1:Job::db-migrate";
+    expect(prod.dependsOn.has(job), "the migration Job was not declared").toBe(true);
+    const rollouts = [...prod.dependsOn.keys()].filter((key) => key.startsWith("kubernetes:argoproj.io/v1alpha1:Rollout::"));
+    expect(rollouts).toHaveLength(3);
+    for (const rollout of rollouts) expect(prod.dependsOn.get(rollout), rollout).toContain(job);
+    const [declared] = prod.ofType("kubernetes:batch/v1:Job");
+    expect(declared!.inputs.metadata.name).toMatch(/^db-migrate-[0-9a-f]{10}$/);
+    const container = declared!.inputs.spec.template.spec.containers[0];
+    expect(container.command).toEqual(["node", "/app/migrate.js"]);
+    expect(container.image).toMatch(/\/coupon:/);
+  });
 });

@@ -208,7 +208,7 @@ describe("elasticache-auth-required", () => {
     expect(violations[0]?.message).toContain(
       "The replication group lets clients in without authenticating: it has no AUTH token (authToken, authTokenWo) and no user group (userGroupIds).",
     );
-    expect(violations[0]?.message).toContain("Fix: set `authToken` from a random password kept in Secrets Manager");
+    expect(violations[0]?.message).toContain("Fix: give the cache an aws.elasticache.UserGroup with one user per client");
     expect(await checkResource(rule, group({ authToken: "", userGroupIds: [] }))).toHaveLength(1);
   });
 

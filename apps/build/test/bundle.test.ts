@@ -3,10 +3,12 @@ import { once } from "node:events";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { type RowDataPacket, createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrations } from "../../lib/db/migrations";
 import { buildableApps, buildApp } from "../../../scripts/build-app";
 import { TEST_INTERNAL_IDENTITY } from "../../test-support/internal-identity";
-import { TEST_DATABASE, TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
+import { TEST_DATABASE, TEST_KAFKA_BROKER, serviceRedisUrl, uniqueTopic } from "../../test-support/test-env";
 import { freePort } from "../../../scripts/lib/port-probe";
 
 async function waitForHttp(url: string, attempts: number): Promise<Response> {
@@ -41,6 +43,31 @@ describe("production bundles", () => {
     expect(fs.readdirSync(path.dirname(file)).filter((name) => name === "node_modules")).toEqual([]);
   });
 
+  it("ships the release's migration step in each image, runnable on its own", async () => {
+    const file = path.join(path.dirname(await buildApp("payment", outDir)), "migrate.js");
+    const migration = spawn(process.execPath, [file], {
+      cwd: outDir,
+      env: { PATH: process.env.PATH, MYSQL_DATABASE: "coupon_bundle_migrate_test", SERVICE_DB_AUTH: "none", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const [code] = (await once(migration, "exit")) as [number | null];
+    expect(code).toBe(0);
+    const db = await createConnection({
+      host: "127.0.0.1",
+      port: 3306,
+      user: "root",
+      password: "",
+      database: "coupon_bundle_migrate_test",
+    });
+    try {
+      const [rows] = await db.query<RowDataPacket[]>("SELECT version FROM schema_migrations ORDER BY version");
+      expect(rows.map((row) => Number(row.version))).toEqual(migrations.map((m) => m.version));
+    } finally {
+      await db.query("DROP DATABASE coupon_bundle_migrate_test");
+      await db.end();
+    }
+  });
+
   describe("the coupon bundle", () => {
     let port: number;
     let exit: Promise<[number | null, NodeJS.Signals | null]>;
@@ -58,7 +85,7 @@ describe("production bundles", () => {
           HOST: "127.0.0.1",
           LOG_LEVEL: "warn",
           MYSQL_DATABASE: TEST_DATABASE,
-          REDIS_URL: "redis://127.0.0.1:6379/13",
+          REDIS_URL: serviceRedisUrl("coupon", 13),
           KAFKA_BROKERS: TEST_KAFKA_BROKER,
           KAFKA_ORDERS_TOPIC: uniqueTopic("bundle"),
           SHUTDOWN_GRACE_MS: "5000",

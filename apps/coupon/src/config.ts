@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { checkKafkaAuth, internalIdentityEnv, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import {
+  checkKafkaAuth,
+  checkMysqlAuth,
+  internalIdentityEnv,
+  kafkaEnv,
+  mysqlEnv,
+  ordersTopicEnv,
+  redisEnv,
+  serverEnv,
+} from "../../lib/config/common-env";
 import { envBool, envInt } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
 
@@ -12,7 +21,6 @@ const couponEnv = z
     ...ordersTopicEnv.shape,
     ...internalIdentityEnv.shape,
     SERVICE_NAME: z.string().min(1).default("coupon").describe("Names the service in logs, metrics and the Redis client."),
-    MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
     CATALOG_LOCAL_TTL_MS: envInt(0, 600_000)
       .default(30_000)
       .describe("How long a catalog page stays in the process's own cache (level 1)."),
@@ -39,7 +47,8 @@ const couponEnv = z
     OUTBOX_LEASE_MS: envInt(1_000, 600_000).default(30_000).describe("How long a relay holds a batch before another may take it over."),
     OUTBOX_RETRY_BACKOFF_MS: envInt(10, 60_000).default(1_000).describe("Wait before retrying after Kafka refused a batch."),
   })
-  .superRefine(checkKafkaAuth);
+  .superRefine(checkKafkaAuth)
+  .superRefine(checkMysqlAuth);
 
 /** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */
 export const couponEnvSchema = couponEnv;

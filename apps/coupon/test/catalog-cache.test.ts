@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CouponPage } from "../src/catalog/coupon";
 import { catalogKeys } from "../../lib/flash-sale/keys";
 import type { CouponService } from "../src/service";
-import { uniqueTopic } from "../../test-support/test-env";
+import { TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
 import { httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
+import { redisInspector } from "../../test-support/redis-inspector";
+
+const inspect = redisInspector(TEST_REDIS_DB);
 
 async function dbQueries(services: CouponService[], query: string): Promise<number> {
   let total = 0;
@@ -75,10 +78,10 @@ describe("catalog browsing through the two cache levels", () => {
     expect((await dbQueries([first, second], "find_by_id")) - before).toBe(2);
 
     // A miss is remembered only briefly (CATALOG_MISS_TTL_SECONDS, 5 by default), a found coupon for the full TTL.
-    const missTtl = await first.redis.ttl(catalogKeys.coupon("987654321"));
+    const missTtl = await inspect.ttl(catalogKeys.coupon("987654321"));
     expect(missTtl).toBeGreaterThan(0);
     expect(missTtl).toBeLessThanOrEqual(5);
-    expect(await first.redis.ttl(catalogKeys.coupon(coupon.id))).toBeGreaterThan(5);
+    expect(await inspect.ttl(catalogKeys.coupon(coupon.id))).toBeGreaterThan(5);
   });
 
   it("refuses pages deeper than CATALOG_MAX_PAGE before asking Redis or MySQL", async () => {
@@ -86,7 +89,7 @@ describe("catalog browsing through the two cache levels", () => {
     const deep = await httpRequest(first.port, "/coupons?page=101", signedIn());
     expect(deep.status).toBe(400);
     expect(deep.json()).toMatchObject({ error: { code: "invalid_query", message: expect.stringContaining("from 1 to 100") } });
-    expect(await first.redis.exists(catalogKeys.page((await first.redis.get(catalogKeys.version)) ?? "0", 101, 20))).toBe(0);
+    expect(await inspect.exists(catalogKeys.page((await inspect.get(catalogKeys.version)) ?? "0", 101, 20))).toBe(0);
     expect((await httpRequest(first.port, "/coupons?page=100", signedIn())).status).toBe(200);
     expect((await dbQueries([first, second], "list_page")) - before).toBe(1);
   });
@@ -100,9 +103,9 @@ describe("catalog browsing through the two cache levels", () => {
     });
     try {
       // Play the other process: hold the lock for this page and never fill it.
-      const version = (await impatient.redis.get(catalogKeys.version)) ?? "0";
+      const version = (await inspect.get(catalogKeys.version)) ?? "0";
       const pageKey = catalogKeys.page(version, 2, 7);
-      await impatient.redis.set(catalogKeys.lock(pageKey), "held-by-another-process", "PX", 30_000);
+      await inspect.set(catalogKeys.lock(pageKey), "held-by-another-process", "PX", 30_000);
       const before = await dbQueries([impatient], "list_page");
 
       const response = await httpRequest(impatient.port, "/coupons?page=2&size=7", signedIn());
@@ -111,7 +114,7 @@ describe("catalog browsing through the two cache levels", () => {
       expect(response.json()).toEqual({ error: { code: "catalog_busy", message: expect.any(String) } });
       expect(await dbQueries([impatient], "list_page")).toBe(before);
 
-      await impatient.redis.del(catalogKeys.lock(pageKey));
+      await inspect.del(catalogKeys.lock(pageKey));
       expect((await httpRequest(impatient.port, "/coupons?page=2&size=7", signedIn())).status).toBe(200);
     } finally {
       await impatient.shutdown();

@@ -3,12 +3,15 @@ import { couponKeys } from "../../lib/flash-sale/keys";
 import { orderEventSchema, type OrderEvent } from "../../lib/flash-sale/order-event";
 import { OutboxStore } from "../src/outbox/outbox-store";
 import type { CouponService } from "../src/service";
-import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
+import { TEST_KAFKA_BROKER, TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
 import { asUser, httpRequest, type HttpResponse } from "./support/http-client";
 import { readWholeTopic } from "./support/kafka-reader";
 import { startTestService } from "./support/test-service";
 import { waitUntil } from "./support/waiting";
+import { redisInspector } from "../../test-support/redis-inspector";
+
+const inspect = redisInspector(TEST_REDIS_DB);
 
 const USERS = 1_000;
 const ATTEMPTS_PER_USER = 2;
@@ -30,7 +33,7 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
 
     // Watch the stock key from a second connection while the crowd buys.
     let crowdDone = false;
-    const watcher = service.redis.duplicate();
+    const watcher = inspect.duplicate();
     const watching = (async () => {
       while (!crowdDone) lowestStockSeen = Math.min(lowestStockSeen, Number(await watcher.get(stockKey)));
     })();
@@ -71,9 +74,9 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
 
   it("leaves Redis stock at exactly 0, never negative, with one buyer per unit", async () => {
     const keys = couponKeys(couponId);
-    expect(await service.redis.get(keys.stock)).toBe("0");
+    expect(await inspect.get(keys.stock)).toBe("0");
     expect(lowestStockSeen).toBeGreaterThanOrEqual(0);
-    expect(await service.redis.hlen(keys.buyers)).toBe(STOCK);
+    expect(await inspect.hlen(keys.buyers)).toBe(STOCK);
   });
 
   it("answers a repeat buyer 409 with the order they already hold", async () => {

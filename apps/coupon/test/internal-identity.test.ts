@@ -10,11 +10,14 @@ import {
   forgersKey,
   internalToken,
 } from "../../test-support/internal-identity";
-import { uniqueTopic } from "../../test-support/test-env";
+import { TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import type { CouponService } from "../src/service";
 import { createSale } from "./support/coupons";
 import { asUser, httpRequest } from "./support/http-client";
 import { startTestService } from "./support/test-service";
+import { redisInspector } from "../../test-support/redis-inspector";
+
+const inspect = redisInspector(TEST_REDIS_DB);
 
 const purchase = (headers: Record<string, string>) => ({ method: "POST", headers });
 
@@ -71,22 +74,22 @@ describe("coupon trusts only the gateway's signed identity", () => {
   ];
 
   it.each(forgeries)("refuses $name with 401, before Redis is touched", async ({ headers }) => {
-    const stockBefore = await service.redis.get(couponKeys(couponId).stock);
+    const stockBefore = await inspect.get(couponKeys(couponId).stock);
     const bought = await httpRequest(service.port, `/coupons/${couponId}/purchase`, purchase(headers()));
     expect(bought.status, bought.text).toBe(401);
     expect(bought.json<{ error: { code: string } }>().error.code).toBe("unauthenticated");
     const created = await httpRequest(service.port, "/coupons", { method: "POST", headers: headers(), body: { name: "x" } });
     expect(created.status).toBe(401);
     expect(await httpRequest(service.port, "/coupons", { headers: headers() })).toMatchObject({ status: 401 });
-    expect(await service.redis.get(couponKeys(couponId).stock)).toBe(stockBefore);
-    expect(await service.redis.hlen(couponKeys(couponId).buyers)).toBe(0);
+    expect(await inspect.get(couponKeys(couponId).stock)).toBe(stockBefore);
+    expect(await inspect.hlen(couponKeys(couponId).buyers)).toBe(0);
   });
 
   it("accepts the gateway's token: the buyer, the role and the socket-holding instance come from it", async () => {
     const bought = await httpRequest(service.port, `/coupons/${couponId}/purchase`, purchase(asUser(77, "gw-holder-7")));
     expect(bought.status, bought.text).toBe(202);
     const { orderId } = bought.json<{ orderId: string }>();
-    const event = JSON.parse((await service.redis.hget(couponKeys(couponId).orders, orderId)) ?? "{}") as Record<string, unknown>;
+    const event = JSON.parse((await inspect.hget(couponKeys(couponId).orders, orderId)) ?? "{}") as Record<string, unknown>;
     expect(event).toMatchObject({ userId: "77", gatewayId: "gw-holder-7" });
     // A user's token does not make an admin, even with the admin-only route's body right.
     const created = await httpRequest(service.port, "/coupons", { method: "POST", headers: asUser(77), body: { name: "x" } });

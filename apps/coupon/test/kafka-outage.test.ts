@@ -5,12 +5,15 @@ import { couponKeys } from "../../lib/flash-sale/keys";
 import { orderEventSchema } from "../../lib/flash-sale/order-event";
 import { OutboxStore } from "../src/outbox/outbox-store";
 import type { CouponService } from "../src/service";
-import { uniqueTopic } from "../../test-support/test-env";
+import { TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
 import { asUser, httpRequest } from "./support/http-client";
 import { readWholeTopic } from "./support/kafka-reader";
 import { startTestService } from "./support/test-service";
 import { waitUntil } from "./support/waiting";
+import { redisInspector } from "../../test-support/redis-inspector";
+
+const inspect = redisInspector(TEST_REDIS_DB);
 
 // A broker of this test's own, so stopping it disturbs nothing else.
 const OUTAGE_BROKER: BrokerInstance = { name: "outage-test", port: 19092, controllerPort: 19093 };
@@ -93,9 +96,9 @@ describe("Kafka stops in the middle of a sale", () => {
     // The reservation side agrees: all units sold, one buyer each, none returned or lost.
     const keys = couponKeys(couponId);
     expect(acceptedOrders.size).toBe(3 * WAVE);
-    expect(await service.redis.get(keys.stock)).toBe("0");
-    expect(await service.redis.hlen(keys.buyers)).toBe(3 * WAVE);
-    const statuses = await service.redis.hvals(keys.orderStatus);
+    expect(await inspect.get(keys.stock)).toBe("0");
+    expect(await inspect.hlen(keys.buyers)).toBe(3 * WAVE);
+    const statuses = await inspect.hvals(keys.orderStatus);
     expect(statuses).toEqual(Array(3 * WAVE).fill("pending"));
   });
 });

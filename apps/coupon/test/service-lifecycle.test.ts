@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CouponService } from "../src/service";
-import { uniqueTopic } from "../../test-support/test-env";
+import { TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
 import { asUser, httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
+import { redisInspector } from "../../test-support/redis-inspector";
+
+const inspect = redisInspector(TEST_REDIS_DB);
 
 describe("coupon service: sale window, health, metrics and shutdown", () => {
   let service: CouponService;
@@ -23,7 +26,7 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
     const late = await httpRequest(service.port, `/coupons/${past.id}/purchase`, { method: "POST", headers: asUser(11) });
     expect([early.status, early.json()]).toEqual([403, { error: { code: "sale_not_started", message: expect.any(String) } }]);
     expect([late.status, late.json()]).toEqual([403, { error: { code: "sale_ended", message: expect.any(String) } }]);
-    expect(await service.redis.get(`coupon:{${future.id}}:stock`)).toBe("5");
+    expect(await inspect.get(`coupon:{${future.id}}:stock`)).toBe("5");
   });
 
   it("answers 404 for a coupon that is not on sale", async () => {
@@ -54,6 +57,11 @@ describe("coupon service: sale window, health, metrics and shutdown", () => {
       /^http_request_duration_seconds_count\{[^}]*method="POST",route="\/coupons\/:id\/purchase",status="403"[^}]*\} 2$/m,
     );
     expect(metrics.text).toMatch(/^coupon_purchase_attempts_total\{[^}]*result="not_started"[^}]*\} 1$/m);
+  });
+
+  it("keeps idle connections open longer than the ALB's 60 s idle timeout, so a reused connection is never closed under a request", () => {
+    expect(service.server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(service.server.headersTimeout).toBeGreaterThan(service.server.keepAliveTimeout);
   });
 
   it("carries the caller's request id through, or makes one", async () => {

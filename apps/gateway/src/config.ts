@@ -1,7 +1,7 @@
 import { createPrivateKey, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
-import { envBool, envInt, envList } from "../../lib/config/env-types";
+import { checkMysqlAuth, mysqlEnv, redisEnv, serverEnv } from "../../lib/config/common-env";
+import { envInt, envList } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
 
 /** Only a P-256 key can sign ES256; anything else is refused at start, not at the first purchase. */
@@ -96,8 +96,8 @@ const gatewayEnv = z
       .default(30_000)
       .describe("WebSocket ping interval; three missed pongs close the socket and expire its presence."),
     WS_MAX_PAYLOAD_BYTES: envInt(128, 1_048_576).default(4_096).describe("Largest WebSocket message accepted from a client."),
-    MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
   })
+  .superRefine(checkMysqlAuth)
   .superRefine((env, ctx) => {
     if (env.JWT_ALGORITHM === "HS256" && !env.JWT_SECRET)
       ctx.addIssue({ code: "custom", path: ["JWT_SECRET"], message: "is required when JWT_ALGORITHM=HS256" });

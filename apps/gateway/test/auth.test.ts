@@ -12,6 +12,7 @@ import { uniqueTopic } from "../../test-support/test-env";
 import type { GatewayService } from "../src/service";
 import { type SignedIn, authed, bearer, openSocket, signUp, signUpAdmin } from "./support/gateway-client";
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, startTestGateway } from "./support/test-gateway";
+import { redisInspector } from "../../test-support/redis-inspector";
 
 const OIDC_ISSUER = "https://idp.example.test";
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
@@ -32,7 +33,8 @@ function forge(claims: { sub?: string; role?: string; iss?: string; aud?: string
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 describe("gateway authentication and authorization", () => {
-  const env = { database: "gateway_test_auth", topic: uniqueTopic("auth"), deadLetterTopic: uniqueTopic("auth-dlq") };
+  const env = { database: "gateway_test_auth", topic: uniqueTopic("auth"), deadLetterTopic: uniqueTopic("auth-dlq"), redisDb: 1 };
+  const inspect = redisInspector(env.redisDb);
   let coupon: CouponService;
   let gateway: GatewayService;
   let pool: Pool;
@@ -150,7 +152,7 @@ describe("gateway authentication and authorization", () => {
     expect(bought.status).toBe(202);
     const order = await authed(gateway.port, user.token, `/api/orders/${bought.json<{ orderId: string }>().orderId}`);
     expect(order.json()).toMatchObject({ userId: user.userId });
-    const event = await coupon.redis.hget(`coupon:{${couponId}}:orders`, bought.json<{ orderId: string }>().orderId);
+    const event = await inspect.hget(`coupon:{${couponId}}:orders`, bought.json<{ orderId: string }>().orderId);
     expect(JSON.parse(event ?? "{}")).toMatchObject({ userId: user.userId, gatewayId: gateway.gatewayId });
   });
 

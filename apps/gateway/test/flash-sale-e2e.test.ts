@@ -10,6 +10,7 @@ import { uniqueTopic } from "../../test-support/test-env";
 import type { GatewayService } from "../src/service";
 import { type OpenSocket, type SignedIn, authed, openSocket, signUp, signUpAdmin } from "./support/gateway-client";
 import { startTestGateway } from "./support/test-gateway";
+import { redisInspector } from "../../test-support/redis-inspector";
 
 const STOCK = 30;
 const PRICE = 1_500;
@@ -26,7 +27,8 @@ interface Buyer extends SignedIn {
 }
 
 describe("flash sale end to end: two gateways, coupon, payment, WebSockets", () => {
-  const env = { database: "gateway_test_e2e", topic: uniqueTopic("e2e"), deadLetterTopic: uniqueTopic("e2e-dlq") };
+  const env = { database: "gateway_test_e2e", topic: uniqueTopic("e2e"), deadLetterTopic: uniqueTopic("e2e-dlq"), redisDb: 2 };
+  const inspect = redisInspector(env.redisDb);
   let coupon: CouponService;
   let payment: PaymentService;
   const gateways: GatewayService[] = [];
@@ -111,14 +113,14 @@ describe("flash sale end to end: two gateways, coupon, payment, WebSockets", () 
     // Refused units come back; buyers who can pay and hold no paid order try again until none is left.
     const holdsPaidOrder = (buyer: Buyer) => !isPoor(buyer.index) && buyer.orders.length > 0;
     for (let round = 0; round < 20; round++) {
-      const snapshot = await takeSnapshot(pool, coupon.redis, couponId);
+      const snapshot = await takeSnapshot(pool, inspect, couponId);
       if (Number(snapshot.redisStock) === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 150));
       await Promise.all(buyers.filter((b) => !isPoor(b.index) && !holdsPaidOrder(b)).map(buy));
       await waitUntil("the resale settled", everyOrderDecided);
     }
 
-    const snapshot = await takeSnapshot(pool, coupon.redis, couponId);
+    const snapshot = await takeSnapshot(pool, inspect, couponId);
     const paid = snapshot.purchases.length;
     const refusedOrders = buyers.filter((b) => isPoor(b.index)).flatMap((b) => b.orders);
     expect(refusedOrders.length).toBeGreaterThan(0);

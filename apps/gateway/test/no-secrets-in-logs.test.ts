@@ -5,8 +5,9 @@ import { startCouponService, type CouponService } from "../../coupon/src/service
 import { loadCouponConfig } from "../../coupon/src/config";
 import { createLogger } from "../../lib/logger";
 import { couponOverrides, resetPlatformState } from "../../payment/test/support/test-platform";
+import { TEST_DB_PASSWORDS, serviceMysqlEnv } from "../../test-support/test-database";
 import { TEST_INTERNAL_IDENTITY } from "../../test-support/internal-identity";
-import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
+import { TEST_KAFKA_BROKER, TEST_REDIS_PASSWORDS, serviceRedisUrl, uniqueTopic } from "../../test-support/test-env";
 import { loadGatewayConfig } from "../src/config";
 import { startGatewayService, type GatewayService } from "../src/service";
 import { type SignedIn, bearer, signUp } from "./support/gateway-client";
@@ -17,7 +18,7 @@ const lines: string[] = [];
 const capture = { write: (line: string) => void lines.push(line) };
 
 describe("logs carry no credentials", () => {
-  const env = { database: "gateway_test_logs", topic: uniqueTopic("logs"), deadLetterTopic: uniqueTopic("logs-dlq") };
+  const env = { database: "gateway_test_logs", topic: uniqueTopic("logs"), deadLetterTopic: uniqueTopic("logs-dlq"), redisDb: 3 };
   const password = "a password nobody may read in a log";
   let coupon: CouponService;
   let gateway: GatewayService;
@@ -40,7 +41,8 @@ describe("logs carry no credentials", () => {
         HOST: "127.0.0.1",
         PORT: "0",
         METRICS_PORT: "0",
-        REDIS_URL: couponOverrides(env).REDIS_URL,
+        REDIS_URL: serviceRedisUrl("gateway", env.redisDb),
+        ...serviceMysqlEnv("gateway"),
         MYSQL_DATABASE: env.database,
         COUPON_URL: `http://127.0.0.1:${coupon.port}`,
         JWT_SECRET: TEST_JWT_SECRET,
@@ -81,7 +83,19 @@ describe("logs carry no credentials", () => {
     expect(written).toContain('"authorization":"[redacted]"');
     expect(written).toContain('"cookie":"[redacted]"');
     expect(written).toContain("access_token=[redacted]&page=1");
-    for (const secret of [buyer.token, password, TEST_JWT_SECRET])
-      expect(lines.slice(before).filter((line) => line.includes(secret))).toEqual([]);
+    // No JWT at all: neither the buyer's nor the internal identity the gateway signed for coupon.
+    expect(written).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/);
+    const privateKeyBody = TEST_INTERNAL_IDENTITY.gateway.INTERNAL_TOKEN_PRIVATE_KEY.split("\n")[1] as string;
+    for (const secret of [
+      buyer.token,
+      password,
+      TEST_JWT_SECRET,
+      privateKeyBody,
+      TEST_REDIS_PASSWORDS.gateway,
+      TEST_REDIS_PASSWORDS.coupon,
+      TEST_DB_PASSWORDS.gateway,
+      TEST_DB_PASSWORDS.coupon,
+    ])
+      expect(lines.filter((line) => line.includes(secret))).toEqual([]);
   });
 });

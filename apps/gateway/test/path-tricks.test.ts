@@ -25,7 +25,7 @@ function rawRequest(port: number, target: string, token: string): Promise<{ stat
 }
 
 describe("path tricks through the gateway", () => {
-  const env = { database: "gateway_test_paths", topic: uniqueTopic("paths"), deadLetterTopic: uniqueTopic("paths-dlq") };
+  const env = { database: "gateway_test_paths", topic: uniqueTopic("paths"), deadLetterTopic: uniqueTopic("paths-dlq"), redisDb: 4 };
   let coupon: CouponService;
   let gateway: GatewayService;
   let buyer: SignedIn;

@@ -18,7 +18,7 @@ const waitRetryAfter = (response: HttpResponse) =>
   new Promise((resolve) => setTimeout(resolve, Number(response.headers["retry-after"]) * 1000 + 100));
 
 describe("rate limits shared through Redis", () => {
-  const env = { database: "gateway_test_limits", topic: uniqueTopic("limits"), deadLetterTopic: uniqueTopic("limits-dlq") };
+  const env = { database: "gateway_test_limits", topic: uniqueTopic("limits"), deadLetterTopic: uniqueTopic("limits-dlq"), redisDb: 5 };
   let coupon: CouponService;
   const gateways: GatewayService[] = [];
   let pool: Pool;

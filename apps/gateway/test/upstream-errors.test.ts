@@ -9,7 +9,12 @@ import { authed, signUp } from "./support/gateway-client";
 import { startTestGateway } from "./support/test-gateway";
 
 describe("upstream failures reach the client in the error shape", () => {
-  const env = { database: "gateway_test_upstream", topic: uniqueTopic("upstream"), deadLetterTopic: uniqueTopic("upstream-dlq") };
+  const env = {
+    database: "gateway_test_upstream",
+    topic: uniqueTopic("upstream"),
+    deadLetterTopic: uniqueTopic("upstream-dlq"),
+    redisDb: 6,
+  };
   let silent: Server;
   let refusing: GatewayService;
   let hanging: GatewayService;

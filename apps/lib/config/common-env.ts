@@ -29,19 +29,35 @@ export const redisEnv = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
     .default("redis://127.0.0.1:6379")
-    .describe("Redis (ElastiCache) URL with its AUTH token; rediss:// turns TLS on."),
+    .describe(
+      "Redis (ElastiCache) URL with the service's own ACL user and password (redis://user:password@host:port/db); rediss:// turns TLS on.",
+    ),
 });
+
+const awsRegion = z.string().min(1).optional().describe("Region MSK IAM tokens and RDS IAM auth tokens are signed for.");
 
 export const mysqlEnv = z.object({
   MYSQL_HOST: z.string().min(1).default("127.0.0.1").describe("MySQL writer host."),
   MYSQL_PORT: envInt(1, 65535).default(3306).describe("MySQL port."),
   MYSQL_USER: z.string().min(1).default("root").describe("MySQL user."),
-  MYSQL_PASSWORD: z.string().default("").describe("MySQL password."),
+  MYSQL_PASSWORD: z.string().default("").describe("MySQL password (MYSQL_AUTH=password)."),
+  MYSQL_AUTH: z
+    .enum(["password", "rds-iam"], { message: 'must be "password" or "rds-iam"' })
+    .default("password")
+    .describe(
+      "password, or rds-iam: connect with an RDS IAM auth token signed by the pod's IAM role (no password anywhere; needs MYSQL_TLS and AWS_REGION).",
+    ),
+  AWS_REGION: awsRegion,
   MYSQL_DATABASE: z
     .string()
     .regex(/^[A-Za-z0-9_]{1,64}$/, "must be a plain identifier")
     .default("coupon_platform")
     .describe("Database (schema) name; migrations create it when missing."),
+  MIGRATE_ON_START: envBool
+    .default(true)
+    .describe(
+      "Apply pending schema migrations at start (under a MySQL named lock): local runs as the master user; on a stack the release's migration Job does it.",
+    ),
   MYSQL_POOL_SIZE: envInt(1, 500).default(10).describe("Connections in the pool."),
   MYSQL_TLS: envBool.default(false).describe("Require TLS with a verified server certificate."),
   // RDS certificates are not in Node's default trust store: point at the RDS CA bundle.
@@ -65,7 +81,7 @@ export const kafkaEnv = z.object({
     .default("none")
     .describe("none (local Kafka) or msk-iam (SASL/OAUTHBEARER signed for MSK IAM; needs KAFKA_TLS and AWS_REGION)."),
   KAFKA_TLS: envBool.default(false).describe("TLS to the brokers."),
-  AWS_REGION: z.string().min(1).optional().describe("Region MSK IAM tokens are signed for."),
+  AWS_REGION: awsRegion,
 });
 
 /**
@@ -89,6 +105,17 @@ export function checkKafkaAuth(env: z.infer<typeof kafkaEnv>, ctx: z.RefinementC
   if (!env.AWS_REGION) ctx.addIssue({ code: "custom", path: ["AWS_REGION"], message: "is required when KAFKA_AUTH=msk-iam" });
   if (!env.KAFKA_TLS)
     ctx.addIssue({ code: "custom", path: ["KAFKA_TLS"], message: "must be true when KAFKA_AUTH=msk-iam (MSK IAM listens on TLS only)" });
+}
+
+export function checkMysqlAuth(env: z.infer<typeof mysqlEnv>, ctx: z.RefinementCtx): void {
+  if (env.MYSQL_AUTH !== "rds-iam") return;
+  if (!env.AWS_REGION) ctx.addIssue({ code: "custom", path: ["AWS_REGION"], message: "is required when MYSQL_AUTH=rds-iam" });
+  if (!env.MYSQL_TLS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["MYSQL_TLS"],
+      message: "must be true when MYSQL_AUTH=rds-iam (RDS takes IAM auth tokens over TLS only)",
+    });
 }
 
 export type ServerEnv = z.infer<typeof serverEnv>;

@@ -4,6 +4,7 @@ import { mysqlConnectionOptions } from "../clients/mysql";
 import type { Logger } from "../logger";
 import type { Migration } from "./migration";
 import { migrations as allMigrations } from "./migrations";
+import { type ServiceUserAuth, ensureServiceUsers } from "./service-users";
 
 // Several pods may start at once: a named lock lets one apply while the others wait.
 const LOCK_NAME = "coupon_platform_schema_migrations";
@@ -40,7 +41,14 @@ export interface MigrateResult {
  * Creates the database if needed and applies every migration not yet recorded.
  * Running it again changes nothing.
  */
-export async function migrate(env: MysqlEnv, logger: Logger, migrations: readonly Migration[] = allMigrations): Promise<MigrateResult> {
+export interface MigrateOptions {
+  migrations?: readonly Migration[];
+  /** Also create the services' users and grant them their tables (the migration step of a release does). */
+  serviceUsers?: ServiceUserAuth;
+}
+
+export async function migrate(env: MysqlEnv, logger: Logger, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const migrations = options.migrations ?? allMigrations;
   const connection = await createConnection(mysqlConnectionOptions(env));
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${env.MYSQL_DATABASE}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -57,6 +65,10 @@ export async function migrate(env: MysqlEnv, logger: Logger, migrations: readonl
         await connection.query("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [migration.version, migration.name]);
         logger.info({ version: migration.version, name: migration.name }, "migration applied");
         result.applied.push(migration.version);
+      }
+      if (options.serviceUsers) {
+        await ensureServiceUsers(connection, env.MYSQL_DATABASE, options.serviceUsers);
+        logger.info({ kind: options.serviceUsers.kind }, "service users and grants ensured");
       }
       return result;
     });

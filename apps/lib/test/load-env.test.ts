@@ -39,6 +39,13 @@ describe("environment config", () => {
     expect(problemsFor({ KAFKA_AUTH: "msk-iam", KAFKA_TLS: "true", AWS_REGION: "eu-west-1" })).toEqual([]);
   });
 
+  it("requires a region and TLS for RDS IAM auth", () => {
+    const problems = problemsFor({ MYSQL_AUTH: "rds-iam" });
+    expect(problems.some((p) => p.startsWith("AWS_REGION:") && p.includes("MYSQL_AUTH=rds-iam"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("MYSQL_TLS:"))).toBe(true);
+    expect(problemsFor({ MYSQL_AUTH: "rds-iam", MYSQL_TLS: "true", AWS_REGION: "eu-west-1" })).toEqual([]);
+  });
+
   it("splits broker lists and refuses an empty one", () => {
     expect(loadCouponConfig({ ...TEST_INTERNAL_IDENTITY.service, KAFKA_BROKERS: "b-1:9098, b-2:9098" }).KAFKA_BROKERS).toEqual([
       "b-1:9098",

@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { KAFKA_NAMES } from "../../lib/flash-sale/kafka-names";
-import { checkKafkaAuth, kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv, topicName } from "../../lib/config/common-env";
-import { envBool, envInt } from "../../lib/config/env-types";
+import {
+  checkKafkaAuth,
+  checkMysqlAuth,
+  kafkaEnv,
+  mysqlEnv,
+  ordersTopicEnv,
+  redisEnv,
+  serverEnv,
+  topicName,
+} from "../../lib/config/common-env";
+import { envInt } from "../../lib/config/env-types";
 import { loadEnv } from "../../lib/config/load-env";
 
 const paymentEnv = z
@@ -35,9 +44,9 @@ const paymentEnv = z
     OUTAGE_BACKOFF_MAX_MS: envInt(100, 300_000)
       .default(5_000)
       .describe("Back-off cap while MySQL, Redis or Kafka is unreachable (the partition waits, nothing is dead-lettered)."),
-    MIGRATE_ON_START: envBool.default(true).describe("Apply pending schema migrations at start (under a MySQL named lock)."),
   })
-  .superRefine(checkKafkaAuth);
+  .superRefine(checkKafkaAuth)
+  .superRefine(checkMysqlAuth);
 
 /** The schema itself: the docs render its table and the infrastructure renders the pods' environment against it. */
 export const paymentEnvSchema = paymentEnv;

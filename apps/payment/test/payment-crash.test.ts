@@ -10,6 +10,7 @@ import { uniqueTopic } from "../../test-support/test-env";
 import { seedUsers, settlementCount, takeSnapshot } from "./support/ledger-snapshot";
 import { type PaymentProcess, spawnPayment, waitUntilReady } from "./support/payment-process";
 import { couponOverrides, paymentEnv, platformPool, resetPlatformState } from "./support/test-platform";
+import { redisInspector } from "../../test-support/redis-inspector";
 
 const PRICE = 700;
 const STOCK = 300;
@@ -21,7 +22,8 @@ const isPoor = (userId: number) => userId % 5 === 0;
 const initialCredit = (userId: number) => (isPoor(userId) ? POOR_CREDIT : RICH_CREDIT);
 
 describe("the payment process is killed in the middle of a sale and restarted", () => {
-  const env = { database: "payment_test_crash", topic: uniqueTopic("crash"), deadLetterTopic: uniqueTopic("crash-dlq") };
+  const env = { database: "payment_test_crash", topic: uniqueTopic("crash"), deadLetterTopic: uniqueTopic("crash-dlq"), redisDb: 7 };
+  const inspect = redisInspector(env.redisDb);
   let coupon: CouponService;
   let pool: Pool;
   let couponId: string;
@@ -78,7 +80,7 @@ describe("the payment process is killed in the middle of a sale and restarted", 
     await waitUntil(
       "every accepted order settled",
       async () => {
-        const statuses = Object.values(await coupon.redis.hgetall(keys.orderStatus));
+        const statuses = Object.values(await inspect.hgetall(keys.orderStatus));
         return statuses.length === orderOf.size && statuses.every((s) => s !== "pending");
       },
       1_200,
@@ -86,7 +88,7 @@ describe("the payment process is killed in the middle of a sale and restarted", 
     payment.child.kill("SIGTERM");
     expect((await payment.exited)[0]).toBe(0);
 
-    const snapshot = await takeSnapshot(pool, coupon.redis, couponId);
+    const snapshot = await takeSnapshot(pool, inspect, couponId);
     const [rows] = await pool.query<RowDataPacket[]>("SELECT order_id, outcome FROM payment_settlements");
     const outcomeOf = new Map(rows.map((row) => [String(row.order_id), String(row.outcome)]));
     // One decision per accepted order, and Redis tells the same decision.

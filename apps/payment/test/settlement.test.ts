@@ -13,7 +13,8 @@ import { paymentUpdateChannel, paymentUpdateSchema, type PaymentUpdate } from ".
 import { TEST_KAFKA_BROKER, uniqueTopic } from "../../test-support/test-env";
 import type { PaymentService } from "../src/service";
 import { seedUsers, settlementCount, takeSnapshot } from "./support/ledger-snapshot";
-import { PLATFORM_TEST_REDIS_URL, couponOverrides, platformPool, resetPlatformState, startTestPayment } from "./support/test-platform";
+import { couponOverrides, platformPool, resetPlatformState, startTestPayment } from "./support/test-platform";
+import { redisInspector } from "../../test-support/redis-inspector";
 
 const PRICE = 1_000;
 const STOCK = 40;
@@ -34,7 +35,13 @@ const counterValue = async (
     .reduce((sum, v) => sum + v.value, 0);
 
 describe("payment settles each order exactly once", () => {
-  const env = { database: "payment_test_settlement", topic: uniqueTopic("settlement"), deadLetterTopic: uniqueTopic("settlement-dlq") };
+  const env = {
+    database: "payment_test_settlement",
+    topic: uniqueTopic("settlement"),
+    deadLetterTopic: uniqueTopic("settlement-dlq"),
+    redisDb: 8,
+  };
+  const inspect = redisInspector(env.redisDb);
   let coupon: CouponService;
   let payment: PaymentService;
   let pool: Pool;
@@ -50,7 +57,7 @@ describe("payment settles each order exactly once", () => {
   }
 
   async function allSettled(): Promise<boolean> {
-    const statuses = Object.values(await coupon.redis.hgetall(couponKeys(couponId).orderStatus));
+    const statuses = Object.values(await inspect.hgetall(couponKeys(couponId).orderStatus));
     return statuses.length > 0 && statuses.every((s) => s !== "pending");
   }
 
@@ -61,7 +68,7 @@ describe("payment settles each order exactly once", () => {
     pool = platformPool(env);
     await seedUsers(pool, new Map(buyers.map((id) => [id, initialCredit(id)])));
     couponId = (await createSale(coupon.port, { stock: STOCK, priceCents: PRICE })).id;
-    subscriber = new Redis(PLATFORM_TEST_REDIS_URL);
+    subscriber = new Redis(`redis://127.0.0.1:6379/${env.redisDb}`);
     subscriber.on("message", (_channel: string, message: string) => updates.push(paymentUpdateSchema.parse(JSON.parse(message))));
     await subscriber.subscribe(paymentUpdateChannel(GATEWAY));
   });
@@ -79,24 +86,24 @@ describe("payment settles each order exactly once", () => {
     await waitUntil("every accepted order settled", allSettled);
 
     const keys = couponKeys(couponId);
-    const orderStatus = await coupon.redis.hgetall(keys.orderStatus);
+    const orderStatus = await inspect.hgetall(keys.orderStatus);
     const refused = [...orderOf].filter(([userId]) => isPoor(userId));
     for (const [userId, orderId] of orderOf) expect(orderStatus[orderId]).toBe(isPoor(userId) ? "refused" : "paid");
     // Refused units are back in Redis and their buyers removed, so they can be sold again.
-    expect(await coupon.redis.get(keys.stock)).toBe(String(refused.length));
-    for (const [userId] of refused) expect(await coupon.redis.hget(keys.buyers, String(userId))).toBeNull();
+    expect(await inspect.get(keys.stock)).toBe(String(refused.length));
+    for (const [userId] of refused) expect(await inspect.hget(keys.buyers, String(userId))).toBeNull();
   });
 
   it("sells the returned units to other buyers until paid + stock left = initial stock, never overselling", async () => {
     const paidBuyers = () => [...orderOf].filter(([userId]) => !isPoor(userId)).map(([userId]) => userId);
-    for (let round = 0; round < 20 && Number(await coupon.redis.get(couponKeys(couponId).stock)) > 0; round++) {
+    for (let round = 0; round < 20 && Number(await inspect.get(couponKeys(couponId).stock)) > 0; round++) {
       // Past the coupon service's sold-out flag (100 ms here), the returned units are buyable.
       await new Promise((resolve) => setTimeout(resolve, 150));
       const waiting = buyers.filter((id) => !isPoor(id) && !paidBuyers().includes(id));
       await Promise.all(waiting.map(buy));
       await waitUntil("the resale settled", allSettled);
     }
-    const snapshot = await takeSnapshot(pool, coupon.redis, couponId);
+    const snapshot = await takeSnapshot(pool, inspect, couponId);
     const paid = snapshot.purchases.length;
     expect(paid).toBe(STOCK);
     expect(Number(snapshot.redisStock)).toBe(0);
@@ -113,7 +120,7 @@ describe("payment settles each order exactly once", () => {
   });
 
   it("treats a redelivered order as settled: no balance, row or unit changes", async () => {
-    const before = await takeSnapshot(pool, coupon.redis, couponId);
+    const before = await takeSnapshot(pool, inspect, couponId);
     const messages = await readWholeTopic(TEST_KAFKA_BROKER, env.topic);
     const kafka = new Kafka({ clientId: "payment-test-redeliver", brokers: [TEST_KAFKA_BROKER], logLevel: logLevel.NOTHING });
     const producer = kafka.producer();
@@ -121,11 +128,11 @@ describe("payment settles each order exactly once", () => {
     await producer.send({ topic: env.topic, messages: messages.map((m) => ({ key: m.key, value: m.value })) });
     await producer.disconnect();
     await waitUntil("every redelivery recognised", async () => (await counterValue(payment.metrics.redeliveries)) === messages.length);
-    expect(await takeSnapshot(pool, coupon.redis, couponId)).toEqual(before);
+    expect(await takeSnapshot(pool, inspect, couponId)).toEqual(before);
   });
 
   it("replays the whole topic from the beginning in a new consumer group without changing anything", async () => {
-    const before = await takeSnapshot(pool, coupon.redis, couponId);
+    const before = await takeSnapshot(pool, inspect, couponId);
     const settledBefore = await settlementCount(pool);
     const total = (await readWholeTopic(TEST_KAFKA_BROKER, env.topic)).length;
     const replayer = await startTestPayment(env, { KAFKA_CONSUMER_GROUP: `payment-replay-${env.topic}` });
@@ -135,7 +142,7 @@ describe("payment settles each order exactly once", () => {
     } finally {
       await replayer.shutdown();
     }
-    expect(await takeSnapshot(pool, coupon.redis, couponId)).toEqual(before);
+    expect(await takeSnapshot(pool, inspect, couponId)).toEqual(before);
     expect(await settlementCount(pool)).toBe(settledBefore);
   });
 
@@ -163,7 +170,7 @@ describe("payment settles each order exactly once", () => {
     const { orderId } = response.json<{ orderId: string }>();
     await waitUntil(
       "the order behind the poison settled",
-      async () => (await coupon.redis.hget(couponKeys(nextSale).orderStatus, orderId)) === "paid",
+      async () => (await inspect.hget(couponKeys(nextSale).orderStatus, orderId)) === "paid",
     );
 
     expect(await counterValue(payment.metrics.deadLettered, { reason: "malformed_json" })).toBe(1);

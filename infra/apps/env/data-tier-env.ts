@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { kafkaEnv, mysqlEnv, ordersTopicEnv, redisEnv, serverEnv } from "../../../apps/lib/config/common-env";
+import type { RedisService } from "../../../apps/lib/flash-sale/redis-acl";
+import { type DbService, dbUserName } from "../../../apps/lib/db/service-users";
 import type { ServiceConnections, TopicSettings } from "../../data/connections";
 import { APP_PORT, METRICS_PORT } from "../pod-template";
 import type { EnvOf } from "./app-env";
@@ -20,26 +22,46 @@ export const serverSettings = (app: string): EnvOf<typeof serverEnv> => ({
   SHUTDOWN_GRACE_MS: "30000",
 });
 
-export const redisCredentials = ({ redis }: ServiceConnections): EnvOf<typeof redisEnv> => ({
-  REDIS_URL: pulumi.interpolate`rediss://:${redis.authToken}@${redis.host}:${redis.port}`,
-});
+/** The service logs in as its own ElastiCache user: only its keys, channels and commands. */
+export const redisCredentials = ({ redis }: ServiceConnections, service: RedisService): EnvOf<typeof redisEnv> => {
+  const { username, password } = redis.users[service];
+  return { REDIS_URL: pulumi.interpolate`rediss://${username}:${password}@${redis.host}:${redis.port}` };
+};
 
 export interface MysqlUse {
   /** Send the reads that tolerate replica lag to the read replica (where the stack has one). */
   readonly readReplica: boolean;
 }
 
-export const mysqlSettings = ({ mysql }: ServiceConnections, use: MysqlUse): EnvOf<typeof mysqlEnv> => ({
+const mysqlServer = ({ mysql }: ServiceConnections): EnvOf<typeof mysqlEnv> => ({
   MYSQL_HOST: mysql.writerHost,
   MYSQL_PORT: String(mysql.port),
-  MYSQL_USER: mysql.username,
   MYSQL_DATABASE: mysql.database,
   MYSQL_TLS: String(mysql.tls),
   MYSQL_TLS_CA_FILE: RDS_CA_FILE,
-  ...(use.readReplica && mysql.readerHost ? { MYSQL_READER_HOST: mysql.readerHost } : {}),
 });
 
-export const mysqlCredentials = ({ mysql }: ServiceConnections): EnvOf<typeof mysqlEnv> => ({ MYSQL_PASSWORD: mysql.password });
+/**
+ * A service signs in as its own user with an RDS IAM auth token (its IRSA role may
+ * rds-db:connect as that user only): no database password reaches its pod. It never
+ * migrates; the release's migration Job did before its Rollout changed.
+ */
+export const mysqlSettings = (connections: ServiceConnections, service: DbService, use: MysqlUse): EnvOf<typeof mysqlEnv> => ({
+  ...mysqlServer(connections),
+  MYSQL_USER: dbUserName(service),
+  MYSQL_AUTH: connections.mysql.auth,
+  AWS_REGION: connections.mysql.region,
+  MIGRATE_ON_START: "false",
+  ...(use.readReplica && connections.mysql.readerHost ? { MYSQL_READER_HOST: connections.mysql.readerHost } : {}),
+});
+
+/** The migration Job's: the master user and password, and nothing else of the platform. */
+export const migrationJobMysql = (
+  connections: ServiceConnections,
+): { config: EnvOf<typeof mysqlEnv>; secrets: EnvOf<typeof mysqlEnv> } => ({
+  config: { ...mysqlServer(connections), MYSQL_USER: connections.mysql.username, MYSQL_AUTH: "password" },
+  secrets: { MYSQL_PASSWORD: connections.mysql.password },
+});
 
 export const kafkaSettings = ({ kafka }: ServiceConnections): EnvOf<typeof kafkaEnv> => ({
   KAFKA_BROKERS: kafka.bootstrapBrokers,

@@ -145,6 +145,7 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         const zone = args.inputs.availabilityZone ?? `${this.region}a`;
         return {
           identifier,
+          resourceId: `db-${createHash("sha256").update(identifier).digest("hex").slice(0, 26).toUpperCase()}`,
           address: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com`,
           availabilityZone: zone,
           endpoint: `${identifier}.abc123xyz.${this.region}.rds.amazonaws.com:3306`,

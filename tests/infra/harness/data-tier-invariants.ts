@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { type RedisService, accessString, redisUserName } from "../../../apps/lib/flash-sale/redis-acl";
 import { clusterSecurityGroupId, generatedSecrets, identityKeySecrets, kmsKeyByArn, logGroupNamed, usersOf } from "./finders";
 import { expect, it } from "vitest";
 import type { PlatformConfig } from "../../../infra/config";
@@ -113,22 +114,31 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     expect(mskInputs.clientAuthentication).toEqual({ sasl: { iam: true }, unauthenticated: false });
   });
 
-  it("encrypts the cache at rest and requires TLS and an AUTH token", () => {
+  it("encrypts the cache at rest, requires TLS and lets each service in only as its own user", () => {
     const run = getRun();
     const cache = run.ofType(D.cacheGroup)[0]!.inputs;
     expect(cache.atRestEncryptionEnabled).toBe(true);
-    // Its own key: the cache and the secret holding its token are the key's only users.
+    // Its own key: the cache and the secrets holding its users' passwords are the key's only users.
     const key = kmsKeyByArn(run, cache.kmsKeyId);
-    expect(
-      usersOf(run, key.outputs.arn)
-        .map((user) => user.type)
-        .sort(),
-    ).toEqual([D.cacheGroup, D.secret].sort());
+    expect([...new Set(usersOf(run, key.outputs.arn).map((user) => user.type))].sort()).toEqual([D.cacheGroup, D.secret].sort());
     expect(cache.transitEncryptionEnabled).toBe(true);
     expect(cache.transitEncryptionMode).toBe("required");
-    // The token is a generated password, never a literal in the program.
-    expect(generatedSecrets(run)).toContain(cache.authToken);
-    expect(cache.authToken.length).toBeGreaterThanOrEqual(16);
+    // RBAC instead of one shared AUTH token: the group names one user group, which holds a disabled default and one user per service.
+    expect(cache.authToken).toBeUndefined();
+    const [group] = run.ofType("aws:elasticache/userGroup:UserGroup");
+    expect(cache.userGroupIds).toEqual([group!.outputs.userGroupId]);
+    expect(group!.inputs.engine).toBe(cache.engine);
+    const users = run.ofType("aws:elasticache/user:User");
+    expect(users.map((user) => user.outputs.userId).sort()).toEqual([...group!.inputs.userIds].sort());
+    const byName = Object.fromEntries(users.map((user) => [user.inputs.userName, user.inputs]));
+    expect(byName.default).toMatchObject({ accessString: "off -@all", authenticationMode: { type: "no-password-required" } });
+    for (const service of ["gateway", "coupon", "payment"] as const) {
+      const user = byName[redisUserName(service)];
+      expect(user, service).toMatchObject({ engine: cache.engine, accessString: accessString(service) });
+      // Generated passwords, never literals in the program.
+      expect(user.authenticationMode.type).toBe("password");
+      expect(generatedSecrets(run)).toEqual(expect.arrayContaining(user.authenticationMode.passwords));
+    }
   });
 
   it("never evicts cache keys: stock counters and buyer sets must not vanish under memory pressure", () => {
@@ -257,7 +267,13 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
   it("keeps the cache token and the database password in Secrets Manager under the stores' own keys", async () => {
     const run = getRun();
     const secrets = run.ofType(D.secret).filter((secret) => !identityKeySecrets(run).includes(secret));
-    expect(secrets.map((s) => s.inputs.name).sort()).toEqual([`${getConfig().name}/cache/auth-token`, `${getConfig().name}/mysql/master`]);
+    const name = getConfig().name;
+    expect(secrets.map((s) => s.inputs.name).sort()).toEqual([
+      `${name}/cache/users/coupon`,
+      `${name}/cache/users/gateway`,
+      `${name}/cache/users/payment`,
+      `${name}/mysql/master`,
+    ]);
     // Each secret as the stack publishes it: by the ARN its store's stack output gives.
     const published = async (output: string) => {
       const arn = await valueOf(run.outputs[output] as pulumi.Output<string>);
@@ -265,10 +281,19 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       expect(secret, `the secret stack output ${output} names`).toBeDefined();
       return secret!;
     };
-    const cacheSecret = await published("cacheAuthTokenSecretArn");
+    const cacheUserArns = (await valueOf(run.outputs.cacheUserSecretArns as pulumi.Output<Record<string, string>>))!;
+    for (const [service, arn] of Object.entries(cacheUserArns)) {
+      const secret = secrets.find((s) => s.outputs.arn === arn)!;
+      expect(secret.inputs.name).toBe(`${name}/cache/users/${service}`);
+      expect(secret.inputs.kmsKeyId).toBe(run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId);
+      const [version] = run.ofType(D.secretVersion).filter((v) => v.inputs.secretId === secret.id);
+      const user = run.ofType("aws:elasticache/user:User").find((u) => u.inputs.userName === redisUserName(service as RedisService))!;
+      expect(JSON.parse(version!.inputs.secretString)).toEqual({
+        username: user.inputs.userName,
+        password: user.inputs.authenticationMode.passwords[0],
+      });
+    }
     const databaseSecret = await published("databaseCredentialsSecretArn");
-    expect(cacheSecret).not.toBe(databaseSecret);
-    expect(cacheSecret.inputs.kmsKeyId).toBe(run.ofType(D.cacheGroup)[0]!.inputs.kmsKeyId);
     const primary = primaryDatabase(run).inputs;
     expect(databaseSecret.inputs.kmsKeyId).toBe(primary.kmsKeyId);
     const versions = run.ofType(D.secretVersion).filter((version) => version.inputs.secretId === databaseSecret.id);
@@ -308,7 +333,14 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     });
     expect(connections.kafka.bootstrapBrokers).toMatch(/:9098(,|$)/);
     const run = getRun();
-    expect(connections.redis).toMatchObject({ port: 6379, tls: true, authToken: run.ofType(D.cacheGroup)[0]!.inputs.authToken });
+    expect(connections.redis).toMatchObject({ port: 6379, tls: true });
+    for (const user of run.ofType("aws:elasticache/user:User").filter((u) => u.inputs.userName !== "default")) {
+      const service = user.inputs.userName.replace("coupon-platform-", "");
+      expect(connections.redis.users[service]).toEqual({
+        username: user.inputs.userName,
+        password: user.inputs.authenticationMode.passwords[0],
+      });
+    }
     expect(connections.mysql).toMatchObject({
       port: 3306,
       database: "coupon",
@@ -340,16 +372,23 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
       KAFKA_CONSUMER_GROUP: kafka.settlementGroup,
     });
     for (const app of ["coupon", "payment", "gateway"]) {
+      // Each app signs in as its own user with an IAM auth token: no database password in its pods, and it never migrates.
       expect(configOf(app)).toMatchObject({
         MYSQL_HOST: mysql.writerHost,
         MYSQL_PORT: String(mysql.port),
-        MYSQL_USER: mysql.username,
+        MYSQL_USER: `${app}_svc`,
+        MYSQL_AUTH: "rds-iam",
         MYSQL_DATABASE: mysql.database,
+        MIGRATE_ON_START: "false",
       });
+      expect(secretOf(app).MYSQL_PASSWORD).toBeUndefined();
+      expect(JSON.stringify(secretOf(app))).not.toContain(mysql.password);
       expect(secretOf(app)).toMatchObject({
-        MYSQL_PASSWORD: mysql.password,
-        REDIS_URL: `rediss://:${redis.authToken}@${redis.host}:${redis.port}`,
+        REDIS_URL: `rediss://${redis.users[app].username}:${redis.users[app].password}@${redis.host}:${redis.port}`,
       });
     }
+    // The master user and its password reach one pod only: the release's migration Job.
+    expect(configOf("db-migrate")).toMatchObject({ MYSQL_USER: mysql.username, MYSQL_HOST: mysql.writerHost, SERVICE_DB_AUTH: "rds-iam" });
+    expect(secretOf("db-migrate")).toEqual({ MYSQL_PASSWORD: mysql.password });
   });
 }

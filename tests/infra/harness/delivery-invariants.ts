@@ -12,7 +12,7 @@ import { primaryDatabase } from "./data-tier-invariants";
 import { InternalTokenSigner } from "../../../apps/gateway/src/proxy/internal-token-signer";
 import { InternalIdentityVerifier } from "../../../apps/lib/internal-identity/verifier";
 import { ENV_CHECKSUM_ANNOTATION } from "../../../infra/apps/pod-template";
-import { generatedSecrets, identityKeySecrets, roleByReference } from "./finders";
+import { generatedSecrets, identityKeySecrets, inlinePoliciesOf, roleByReference } from "./finders";
 import { helmRelease } from "./helm-release";
 import { subnetsOf } from "./stack-invariants";
 
@@ -265,10 +265,22 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       for (const secret of generatedSecrets(run)) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/PASSWORD|TOKEN|SECRET|REDIS_URL/);
     }
-    const couponSecret = run.ofType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "coupon-secret")!;
-    const cacheToken = run.ofType("aws:elasticache/replicationGroup:ReplicationGroup")[0]!.inputs.authToken;
-    expect(couponSecret.inputs.stringData.REDIS_URL).toMatch(new RegExp(`^rediss://:${cacheToken}@`));
-    expect(couponSecret.inputs.stringData.MYSQL_PASSWORD).toBe(primaryDatabase(run).inputs.password);
+    // Each app's Redis URL names its own user with that user's password, and no other app's password.
+    const cacheUsers = run.ofType("aws:elasticache/user:User").filter((user) => user.inputs.userName !== "default");
+    for (const app of ["gateway", "coupon", "payment"]) {
+      const url = run.ofType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === `${app}-secret`)!.inputs.stringData
+        .REDIS_URL;
+      for (const user of cacheUsers) {
+        const own = user.inputs.userName === `coupon-platform-${app}`;
+        expect(
+          url.startsWith(`rediss://${user.inputs.userName}:${user.inputs.authenticationMode.passwords[0]}@`),
+          `${app} as ${user.inputs.userName}`,
+        ).toBe(own);
+        expect(url.includes(user.inputs.authenticationMode.passwords[0]), `${app} holds ${user.inputs.userName}'s password`).toBe(own);
+      }
+    }
+    const migrationSecret = run.ofType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "db-migrate-secret")!;
+    expect(migrationSecret.inputs.stringData.MYSQL_PASSWORD).toBe(primaryDatabase(run).inputs.password);
   });
 
   it("sends the gateway to coupon through the internal ALB and names each gateway after its pod", () => {
@@ -296,7 +308,7 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     });
   });
 
-  it("binds each IRSA role to exactly one service account, and gives the gateway none", () => {
+  it("binds each IRSA role to exactly one service account, and lets each app sign in to MySQL as its own user only", () => {
     const run = getRun();
     const roles = run.ofType("aws:iam/role:Role").filter((r) => r.inputs.assumeRolePolicy?.includes("AssumeRoleWithWebIdentity"));
     const subjects = roles.map(
@@ -307,6 +319,7 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
       [
         "system:serviceaccount:argo-rollouts:argo-rollouts",
         "system:serviceaccount:coupon-platform:coupon",
+        "system:serviceaccount:coupon-platform:gateway",
         "system:serviceaccount:coupon-platform:payment",
         "system:serviceaccount:keda:keda-operator",
         "system:serviceaccount:kube-system:aws-load-balancer-controller",
@@ -316,12 +329,27 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const accounts = run.ofType("kubernetes:core/v1:ServiceAccount");
     const annotation = (app: string) =>
       accounts.find((a) => a.inputs.metadata.name === app)!.inputs.metadata.annotations["eks.amazonaws.com/role-arn"];
-    expect(annotation("gateway")).toBeUndefined();
+    // The migration Job holds the master password and no AWS role at all.
+    expect(
+      accounts.find((a) => a.inputs.metadata.name === "db-migrate")!.inputs.metadata.annotations?.["eks.amazonaws.com/role-arn"],
+    ).toBeUndefined();
+    const instances = run.ofType("aws:rds/instance:Instance");
     // Each annotated role is the one whose trust names that very service account.
-    for (const app of ["coupon", "payment"]) {
-      const trust = JSON.parse(roleByReference(run, annotation(app)).inputs.assumeRolePolicy);
+    for (const app of ["coupon", "payment", "gateway"]) {
+      const role = roleByReference(run, annotation(app));
+      const trust = JSON.parse(role.inputs.assumeRolePolicy);
       expect(Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"))?.[1]).toBe(
         `system:serviceaccount:coupon-platform:${app}`,
+      );
+      // rds-db:connect as `<app>_svc` on every instance (writer and replica), and as no other user.
+      const statements = inlinePoliciesOf(run, role).flatMap((policy) => JSON.parse(policy.inputs.policy).Statement);
+      const connect = statements.filter((statement: any) =>
+        [statement.Action].flat().some((action: string) => action.startsWith("rds-db:")),
+      );
+      expect(connect).toHaveLength(1);
+      expect(connect[0].Action).toBe("rds-db:connect");
+      expect([...connect[0].Resource].sort()).toEqual(
+        instances.map((instance) => `arn:aws:rds-db:eu-west-1:123456789012:dbuser:${instance.outputs.resourceId}/${app}_svc`).sort(),
       );
     }
   });

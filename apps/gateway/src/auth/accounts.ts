@@ -90,7 +90,7 @@ export class Accounts {
         await connection.rollback();
         return undefined;
       }
-      await connection.execute("INSERT INTO users (id, credit_cents) VALUES (?, 0)", [account.userId]);
+      await connection.execute("INSERT INTO users (id) VALUES (?)", [account.userId]);
       await connection.commit();
       return account;
     } catch (err) {

@@ -1,6 +1,8 @@
+import { serviceMysqlEnv } from "../../../test-support/test-database";
 import { TEST_INTERNAL_IDENTITY } from "../../../test-support/internal-identity";
 import { createLogger } from "../../../lib/logger";
-import { PLATFORM_TEST_REDIS_URL, type TestPlatformEnv } from "../../../payment/test/support/test-platform";
+import { type TestPlatformEnv } from "../../../payment/test/support/test-platform";
+import { serviceRedisUrl } from "../../../test-support/test-env";
 import { loadGatewayConfig } from "../../src/config";
 import { type GatewayService, startGatewayService } from "../../src/service";
 
@@ -16,7 +18,8 @@ export function startTestGateway(env: TestPlatformEnv, couponUrl: string, overri
     PORT: "0",
     METRICS_PORT: "0",
     LOG_LEVEL: "silent",
-    REDIS_URL: PLATFORM_TEST_REDIS_URL,
+    REDIS_URL: serviceRedisUrl("gateway", env.redisDb),
+    ...serviceMysqlEnv("gateway"),
     MYSQL_DATABASE: env.database,
     COUPON_URL: couponUrl,
     JWT_SECRET: TEST_JWT_SECRET,

@@ -1,26 +1,27 @@
 import { Redis } from "ioredis";
 import { createConnection, createPool, type Pool } from "mysql2/promise";
 import { createLogger } from "../../../lib/logger";
+import { migrateAsMigrationJob, serviceMysqlEnv } from "../../../test-support/test-database";
 import { TEST_INTERNAL_IDENTITY } from "../../../test-support/internal-identity";
-import { TEST_KAFKA_BROKER } from "../../../test-support/test-env";
+import { TEST_KAFKA_BROKER, serviceRedisUrl } from "../../../test-support/test-env";
 import { loadPaymentConfig } from "../../src/config";
 import { type PaymentService, startPaymentService } from "../../src/service";
 
 /**
- * Payment's and the gateway's integration tests use a Redis logical database and
- * MariaDB databases of their own (one per test file), so they never meet the
- * coupon tests' state in coupon_test / Redis db 15.
+ * Payment's and the gateway's integration tests each use a MariaDB database, a
+ * Redis logical database (1–8) and topics of their own, so two files running at
+ * once never meet each other's coupons, nor the coupon tests' (coupon_test, db 15).
  */
-export const PLATFORM_TEST_REDIS_DB = 14;
-export const PLATFORM_TEST_REDIS_URL = `redis://127.0.0.1:6379/${PLATFORM_TEST_REDIS_DB}`;
-
 export interface TestPlatformEnv {
   database: string;
   topic: string;
   deadLetterTopic: string;
+  redisDb: number;
 }
 
-/** A fresh database (services migrate it when they start) and an empty Redis test database. */
+const adminRedisUrl = (env: TestPlatformEnv) => `redis://127.0.0.1:6379/${env.redisDb}`;
+
+/** A fresh database, migrated with the services' users as a release's migration step would, and an empty Redis test database. */
 export async function resetPlatformState(env: TestPlatformEnv): Promise<void> {
   const connection = await createConnection({ host: "127.0.0.1", port: 3306, user: "root", password: "" });
   try {
@@ -28,7 +29,8 @@ export async function resetPlatformState(env: TestPlatformEnv): Promise<void> {
   } finally {
     await connection.end();
   }
-  const redis = new Redis(PLATFORM_TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+  await migrateAsMigrationJob(env.database);
+  const redis = new Redis(adminRedisUrl(env), { maxRetriesPerRequest: 1 });
   try {
     await redis.flushdb();
   } finally {
@@ -43,7 +45,8 @@ export function paymentEnv(env: TestPlatformEnv, overrides: Record<string, strin
     PORT: "0",
     METRICS_PORT: "0",
     LOG_LEVEL: "silent",
-    REDIS_URL: PLATFORM_TEST_REDIS_URL,
+    REDIS_URL: serviceRedisUrl("payment", env.redisDb),
+    ...serviceMysqlEnv("payment"),
     MYSQL_DATABASE: env.database,
     KAFKA_BROKERS: TEST_KAFKA_BROKER,
     KAFKA_ORDERS_TOPIC: env.topic,
@@ -64,7 +67,8 @@ export function paymentEnv(env: TestPlatformEnv, overrides: Record<string, strin
 /** Overrides for the coupon service so it runs against this test file's database, Redis and topic. */
 export function couponOverrides(env: TestPlatformEnv, overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    REDIS_URL: PLATFORM_TEST_REDIS_URL,
+    REDIS_URL: serviceRedisUrl("coupon", env.redisDb),
+    ...serviceMysqlEnv("coupon"),
     MYSQL_DATABASE: env.database,
     KAFKA_ORDERS_TOPIC: env.topic,
     // A unit returned by a refused payment must be buyable again quickly.
