@@ -92,7 +92,9 @@ export class Cache extends pulumi.ComponentResource {
       );
       return { service, username, password: pulumi.secret(password.result), user, secret };
     });
-    // Every user group must hold a user named "default"; this one is off, so a client that does not log in gets nothing.
+    // Every user group must hold a user named "default"; this one is off, so a client that does not log in gets
+    // nothing. A Valkey user group admits only users with a password (or IAM): it gets one nobody is ever given.
+    const defaultPassword = new random.RandomPassword(`${name}-default-password`, { length: 64, special: false }, parent);
     const disabledDefault = new aws.elasticache.User(
       `${name}-user-default`,
       {
@@ -100,7 +102,7 @@ export class Cache extends pulumi.ComponentResource {
         userName: "default",
         engine: args.engine,
         accessString: "off -@all",
-        authenticationMode: { type: "no-password-required" },
+        authenticationMode: { type: "password", passwords: [defaultPassword.result] },
         tags,
       },
       parent,

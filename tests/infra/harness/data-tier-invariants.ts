@@ -131,7 +131,9 @@ export function itHoldsDataTierInvariants(getRun: () => StackRun, getConfig: () 
     const users = run.ofType("aws:elasticache/user:User");
     expect(users.map((user) => user.outputs.userId).sort()).toEqual([...group!.inputs.userIds].sort());
     const byName = Object.fromEntries(users.map((user) => [user.inputs.userName, user.inputs]));
-    expect(byName.default).toMatchObject({ accessString: "off -@all", authenticationMode: { type: "no-password-required" } });
+    // Off whatever is presented; its generated password is handed to nothing (a Valkey group admits password users only).
+    expect(byName.default).toMatchObject({ engine: cache.engine, accessString: "off -@all", authenticationMode: { type: "password" } });
+    expect(generatedSecrets(run)).toEqual(expect.arrayContaining(byName.default.authenticationMode.passwords));
     for (const service of ["gateway", "coupon", "payment"] as const) {
       const user = byName[redisUserName(service)];
       expect(user, service).toMatchObject({ engine: cache.engine, accessString: accessString(service) });
