@@ -62,7 +62,7 @@ export class ServiceRuntime {
     /** Where GET /metrics answers: a port of its own (METRICS_PORT; 0 picks a free one, as the tests do). */
     readonly metricsPort: number,
   ) {
-    this.redis = createRedis(config, config.SERVICE_NAME);
+    this.redis = createRedis(config);
     this.pool = createMysqlPool(config);
   }
 

@@ -20,7 +20,7 @@ const couponEnv = z
     ...kafkaEnv.shape,
     ...ordersTopicEnv.shape,
     ...internalIdentityEnv.shape,
-    SERVICE_NAME: z.string().min(1).default("coupon").describe("Names the service in logs, metrics and the Redis client."),
+    SERVICE_NAME: z.string().min(1).default("coupon").describe("Names the service in logs and metrics."),
     CATALOG_LOCAL_TTL_MS: envInt(0, 600_000)
       .default(30_000)
       .describe("How long a catalog page stays in the process's own cache (level 1)."),

@@ -21,7 +21,7 @@ const gatewayEnv = z
     ...serverEnv.shape,
     ...redisEnv.shape,
     ...mysqlEnv.shape,
-    SERVICE_NAME: z.string().min(1).default("gateway").describe("Names the service in logs, metrics and the Redis client."),
+    SERVICE_NAME: z.string().min(1).default("gateway").describe("Names the service in logs and metrics."),
     COUPON_URL: url.default("http://127.0.0.1:8081").describe("Where /api/coupons… and /api/orders… go."),
     UPSTREAM_TIMEOUT_MS: envInt(100, 120_000).default(5_000).describe("How long the gateway waits for coupon before answering 504."),
     UPSTREAM_MAX_SOCKETS: envInt(1, 10_000).default(256).describe("Most concurrent connections to coupon."),

@@ -6,9 +6,9 @@ import type { RedisEnv } from "../config/common-env";
  * turn TLS on. Commands fail fast when disconnected instead of queueing
  * forever, so a Redis outage shows as errors and readiness, not hung requests.
  */
-export function createRedis(env: RedisEnv, name: string): Redis {
+export function createRedis(env: RedisEnv): Redis {
+  // No connectionName: CLIENT SETNAME is outside every service's Redis ACL; its ACL user already names it.
   return new Redis(env.REDIS_URL, {
-    connectionName: name,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     connectTimeout: 5_000,

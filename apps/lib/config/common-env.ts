@@ -7,7 +7,7 @@ export const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, "must be a 
 
 /** Variables every service reads: HTTP server, logging and shutdown. */
 export const serverEnv = z.object({
-  SERVICE_NAME: z.string().min(1).default("service").describe("Names the service in logs, metrics and the Redis client."),
+  SERVICE_NAME: z.string().min(1).default("service").describe("Names the service in logs and metrics."),
   HOST: z.string().min(1).default("0.0.0.0").describe("Address the HTTP server binds."),
   PORT: envInt(0, 65535).default(8080).describe("HTTP port: the API and the health probes."),
   METRICS_PORT: envInt(0, 65535)

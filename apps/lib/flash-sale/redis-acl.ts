@@ -19,8 +19,12 @@ export interface RedisAcl {
 /** A service's ACL user name, the same on a local Redis and on ElastiCache. */
 export const redisUserName = (service: RedisService) => `coupon-platform-${service}`;
 
-/** What every client needs to connect: ioredis's ready check (INFO), its connection name, a logical database, health pings. */
-const CONNECTION = ["ping", "info", "client|setname", "select", "quit"];
+/**
+ * What every client needs to connect: ioredis's ready check (INFO), a logical database, health pings. Whole
+ * commands only: ElastiCache documents `|` in access strings for blocking a subcommand, not for granting one,
+ * so the clients send no CLIENT SETNAME and need no part of CLIENT.
+ */
+const CONNECTION = ["ping", "info", "select", "quit"];
 /** ioredis runs scripts by SHA and re-sends them with EVAL after NOSCRIPT; each call inside is checked against the same ACL. */
 const SCRIPTS = ["evalsha", "eval"];
 

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RedisService } from "../flash-sale/redis-acl";
+import { REDIS_ACLS, type RedisService, accessString } from "../flash-sale/redis-acl";
 import { TEST_REDIS_DB, TEST_REDIS_URL, serviceRedisUrl } from "../../test-support/test-env";
 
 /**
@@ -99,6 +99,18 @@ describe("each service's Redis ACL user, on the real Redis", () => {
     } finally {
       gatewaySubscriber.disconnect();
       couponSubscriber.disconnect();
+    }
+  });
+
+  it("grants whole commands only, in the access-string syntax ElastiCache documents", () => {
+    for (const service of Object.keys(REDIS_ACLS) as RedisService[]) {
+      const rules = accessString(service).split(" ");
+      expect(rules[0]).toBe("on");
+      expect(rules).not.toContain("reset");
+      expect(
+        rules.filter((rule) => rule.startsWith("+")).every((rule) => /^\+[a-z]+$/.test(rule)),
+        service,
+      ).toBe(true);
     }
   });
 

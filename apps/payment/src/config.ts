@@ -21,7 +21,7 @@ const paymentEnv = z
     ...kafkaEnv.shape,
     // Payment creates the orders topic too when it starts before coupon, and its dead-letter topic with the same settings.
     ...ordersTopicEnv.shape,
-    SERVICE_NAME: z.string().min(1).default("payment").describe("Names the service in logs, metrics and the Redis client."),
+    SERVICE_NAME: z.string().min(1).default("payment").describe("Names the service in logs and metrics."),
     KAFKA_DEAD_LETTER_TOPIC: topicName
       .default(KAFKA_NAMES.deadLetterTopic)
       .describe("Where orders that cannot be parsed or settled go, with the reason."),
