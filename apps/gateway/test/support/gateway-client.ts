@@ -1,6 +1,7 @@
 import type { Pool } from "mysql2/promise";
 import { WebSocket } from "ws";
 import { type HttpResponse, httpRequest } from "../../../coupon/test/support/http-client";
+import { bearer } from "../../../test-support/internal-identity";
 
 export interface SignedIn {
   userId: string;
@@ -8,7 +9,7 @@ export interface SignedIn {
   token: string;
 }
 
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export { bearer };
 
 const PASSWORD = "correct horse battery staple";
 
