@@ -59,6 +59,11 @@ export interface AppServiceArgs {
   readonly egressTo: EgressTargets;
   /** What the Rollout waits for: the release's migration Job, so no new pod meets an old schema. */
   readonly startAfter?: pulumi.Resource[];
+  /**
+   * EC2 security groups the app's pods carry on an interface of their own (a
+   * SecurityGroupPolicy), instead of sharing their node's; none to share the node's.
+   */
+  readonly podSecurityGroupIds?: pulumi.Input<string>[];
 }
 
 /**
@@ -158,6 +163,10 @@ export class AppService extends pulumi.ComponentResource {
       crOpts,
     );
 
+    const podSecurityGroups = args.podSecurityGroupIds
+      ? this.declarePodSecurityGroups(name, args.podSecurityGroupIds, metadata, k8sOpts)
+      : undefined;
+
     // Pods read the env only at start: a changed setting or credential (a rotated key) must change the template to roll them.
     const envChecksum = pulumi.unsecret(
       pulumi
@@ -165,8 +174,8 @@ export class AppService extends pulumi.ComponentResource {
         .apply((env) => createHash("sha256").update(JSON.stringify(env)).digest("hex")),
     );
     const template = pulumi
-      .all([args.image, configMap.metadata.name, secret.metadata.name, envChecksum])
-      .apply(([image, configMapName, secretName, checksum]) =>
+      .all([args.image, configMap.metadata.name, secret.metadata.name, envChecksum, podSecurityGroups?.groupIds ?? []])
+      .apply(([image, configMapName, secretName, checksum, securityGroupIds]) =>
         podTemplate({
           app,
           image,
@@ -174,6 +183,7 @@ export class AppService extends pulumi.ComponentResource {
           configMapName,
           secretName,
           envChecksum: checksum,
+          securityGroupIds,
           fieldEnv: args.fieldEnv,
           resources: args.resources,
           zoneSpread: platform.zoneSpread,
@@ -198,7 +208,16 @@ export class AppService extends pulumi.ComponentResource {
           ),
         },
       },
-      { ...crOpts, dependsOn: [...platform.namespaceReady, ...platform.crdReleases, ...(args.startAfter ?? [])] },
+      {
+        ...crOpts,
+        // A pod takes its security groups when it is created: the policy must exist before the first one.
+        dependsOn: [
+          ...platform.namespaceReady,
+          ...platform.crdReleases,
+          ...(args.startAfter ?? []),
+          ...(podSecurityGroups ? [podSecurityGroups.policy] : []),
+        ],
+      },
     );
 
     this.declareScaling(name, args, metadata, k8sOpts, crOpts, rollout);
@@ -226,6 +245,30 @@ export class AppService extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({});
+  }
+
+  /**
+   * A SecurityGroupPolicy giving the app's pods (by their app label) a branch network
+   * interface with these groups. Its CRD ships with EKS; the VPC resource controller in
+   * the control plane acts on it when a pod is created.
+   */
+  private declarePodSecurityGroups(
+    name: string,
+    groupIds: pulumi.Input<string>[],
+    metadata: (n: string) => object,
+    k8sOpts: pulumi.CustomResourceOptions,
+  ) {
+    const policy = new k8s.apiextensions.CustomResource(
+      `${name}-security-group-policy`,
+      {
+        apiVersion: "vpcresources.k8s.aws/v1beta1",
+        kind: "SecurityGroupPolicy",
+        metadata: metadata(this.rolloutName),
+        spec: { podSelector: { matchLabels: { app: this.rolloutName } }, securityGroups: { groupIds } },
+      },
+      k8sOpts,
+    );
+    return { policy, groupIds: pulumi.output(groupIds) };
   }
 
   private declareScaling(

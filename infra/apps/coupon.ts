@@ -42,11 +42,13 @@ export interface CouponArgs {
   readonly ingressReady: pulumi.Resource[];
   /** The IAM policy that lets it sign in to MySQL as its own user (RDS IAM auth). */
   readonly databaseAccessPolicy: pulumi.Input<string>;
+  /** The internal ALB's security group (internalAlbSecurityGroup): it admits only the gateway's pods. */
+  readonly internalAlbSecurityGroupId: pulumi.Input<string>;
   /** The release's migration Job. */
   readonly startAfter: pulumi.Resource[];
 }
 
-/** coupon: ALB canary behind an internal ALB that the gateway calls. */
+/** coupon: ALB canary behind an internal ALB that only the gateway's pods may call. */
 export function deployCoupon(args: CouponArgs) {
   const { platform, settings, network } = args;
   const ingressName = "coupon-internal";
@@ -65,14 +67,14 @@ export function deployCoupon(args: CouponArgs) {
       cpuTargetPercent: settings.cpuTargetPercent,
     },
     strategy: { kind: "albCanary", steps: settings.canarySteps, ingressName, analysis: "http" },
-    // The gateway reaches coupon through the internal ALB, whose nodes live only in the internal-LB subnets.
-    ingressFrom: { kind: "apps", apps: ["gateway"], loadBalancerSubnetCidrs: network.internalLbSubnetCidrs },
+    // Only through the internal ALB, whose nodes live only in the internal-LB subnets and which admits only the gateway's pods.
+    ingressFrom: { kind: "loadBalancer", subnetCidrs: network.internalLbSubnetCidrs },
     egressTo: args.egress,
   });
   const ingress = internalIngress(ingressName, {
     namespace: platform.namespace,
     service: coupon.serviceName,
-    allowedCidrs: network.privateSubnetCidrs,
+    securityGroupId: args.internalAlbSecurityGroupId,
     subnetIds: network.internalLbSubnetIds,
     provider: platform.provider,
     dependsOn: [...platform.namespaceReady, ...args.ingressReady, coupon],

@@ -7,7 +7,7 @@ import type { GatewaySettings } from "./app-settings";
 import { AppService, type PlatformContext } from "./app-service";
 import { envFor, type AppEnv } from "./env/app-env";
 import { mysqlSettings, redisCredentials, serverSettings } from "./env/data-tier-env";
-import { publicIngress } from "./ingresses";
+import { INTERNAL_LISTENER_PORT, publicIngress } from "./ingresses";
 
 export interface GatewayEnvArgs {
   readonly connections: ServiceConnections;
@@ -68,6 +68,8 @@ export interface GatewayArgs {
   readonly startAfter: pulumi.Resource[];
   /** Where STS answers (IRSA credentials for its database sign-in). */
   readonly awsApiEgressCidrs: readonly string[];
+  /** What its pods carry on their own interface: the caller group the internal ALB admits, and the cluster's. */
+  readonly podSecurityGroupIds: pulumi.Input<string>[];
 }
 
 /** The gateway: blue-green, the only public entry, behind an internet-facing ALB. */
@@ -98,12 +100,12 @@ export function deployGateway(args: GatewayArgs) {
     },
     strategy: { kind: "blueGreen", autoPromotion: settings.autoPromotion, scaleDownDelaySeconds: settings.scaleDownDelaySeconds },
     ingressFrom: { kind: "loadBalancer", subnetCidrs: network.publicSubnetCidrs },
+    podSecurityGroupIds: args.podSecurityGroupIds,
     egressTo: {
       dataSubnetCidrs: network.dataSubnetCidrs,
       dataPorts: args.dataPorts,
-      apps: ["coupon"],
       cidrs: [
-        { cidrs: network.internalLbSubnetCidrs, port: 80 },
+        { cidrs: network.internalLbSubnetCidrs, port: INTERNAL_LISTENER_PORT },
         { cidrs: args.awsApiEgressCidrs, port: 443 },
       ],
     },

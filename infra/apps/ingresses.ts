@@ -51,22 +51,28 @@ export function publicIngress(
   );
 }
 
+/** The internal ALB's listener port. */
+export const INTERNAL_LISTENER_PORT = 80;
+
 /**
- * An internal ALB in front of coupon, reachable only from the private subnets:
- * the ALB splits traffic between stable and canary by weight, which Argo Rollouts
+ * An internal ALB in front of coupon, reachable only from the gateway's pods: the
+ * ALB splits traffic between stable and canary by weight, which Argo Rollouts
  * writes into the `use-annotation` action of this Ingress at every canary step.
  */
 export function internalIngress(
   name: string,
-  args: IngressArgs & { allowedCidrs: readonly string[]; subnetIds: pulumi.Input<string[]> },
+  args: IngressArgs & { securityGroupId: pulumi.Input<string>; subnetIds: pulumi.Input<string[]> },
 ): k8s.networking.v1.Ingress {
   return albIngress(
     name,
     args,
     {
       "alb.ingress.kubernetes.io/scheme": "internal",
-      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }]),
-      "alb.ingress.kubernetes.io/inbound-cidrs": args.allowedCidrs.join(","),
+      "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: INTERNAL_LISTENER_PORT }]),
+      // The kit's own group (internalAlbSecurityGroup), which admits only the gateway's pods, replaces
+      // the one the controller would create from CIDRs; the kit also declares the rule into the targets.
+      "alb.ingress.kubernetes.io/security-groups": args.securityGroupId,
+      "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "false",
       // Pinned to the internal-LB subnets: the coupon NetworkPolicy admits those addresses only.
       "alb.ingress.kubernetes.io/subnets": pulumi.output(args.subnetIds).apply((ids) => ids.join(",")),
     },

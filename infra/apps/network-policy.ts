@@ -2,20 +2,15 @@ import { SMOKE_TEST_LABEL } from "./analysis-template";
 import { PROMETHEUS_NAMESPACE, PROMETHEUS_SERVER_POD_LABELS } from "../cluster/addons/prometheus";
 import { APP_PORT, METRICS_PORT } from "./pod-template";
 
-/** Who may open connections to an app's pods. */
+/** Who may open connections to an app's API port. */
 export type IngressSources =
-  /** From outside the cluster through an ALB in IP mode: its nodes live in these subnets. */
-  | { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[] }
-  /** From other apps of the platform, by their `app` label. */
-  | { readonly kind: "apps"; readonly apps: readonly string[]; readonly loadBalancerSubnetCidrs?: readonly string[] }
-  | { readonly kind: "none" };
+  /** An ALB in IP mode (its nodes live in these subnets): the only way in for the gateway and coupon. */
+  { readonly kind: "loadBalancer"; readonly subnetCidrs: readonly string[] } | { readonly kind: "none" };
 
 export interface EgressTargets {
   /** The data tier's subnets and the ports it listens on. */
   readonly dataSubnetCidrs: readonly string[];
   readonly dataPorts: readonly number[];
-  /** Platform apps this one calls (the gateway calls coupon). */
-  readonly apps?: readonly string[];
   /** Other destinations: the internal ALB in front of coupon, STS for IRSA credentials. */
   readonly cidrs?: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly port: number }>;
 }
@@ -58,8 +53,10 @@ export function smokeTestNetworkPolicySpec(app: string) {
 
 /**
  * Default-deny for one app, opened only where the platform's flow needs it:
- * ingress from its callers on the app port, scraping by Prometheus, egress to DNS,
- * the data tier and the apps it calls.
+ * ingress from its load balancer on the app port, scraping by Prometheus, egress to
+ * DNS, the data tier and the listed destinations. No app calls another's pods: the
+ * gateway reaches coupon only through the internal ALB, which admits only the
+ * gateway's pods by security group, so coupon admits only the ALB's subnets.
  */
 export function networkPolicySpec(app: string, ingress: IngressSources, egress: EgressTargets, options: { readonly smokeTests: boolean }) {
   const appPort = [{ protocol: "TCP", port: APP_PORT }];
@@ -77,12 +74,6 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
   if (ingress.kind === "loadBalancer") {
     ingressRules.push({ from: ingress.subnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
   }
-  if (ingress.kind === "apps") {
-    ingressRules.push({ from: ingress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });
-    if (ingress.loadBalancerSubnetCidrs) {
-      ingressRules.push({ from: ingress.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: appPort });
-    }
-  }
   if (options.smokeTests) {
     // The blue-green pre-promotion Job asks the preview from inside the namespace.
     ingressRules.push({ from: [{ podSelector: { matchLabels: { [SMOKE_TEST_LABEL]: app } } }], ports: appPort });
@@ -95,9 +86,6 @@ export function networkPolicySpec(app: string, ingress: IngressSources, egress: 
       ports: egress.dataPorts.map((port) => ({ protocol: "TCP", port })),
     },
   ];
-  if (egress.apps && egress.apps.length > 0) {
-    egressRules.push({ to: egress.apps.map((name) => ({ podSelector: { matchLabels: { app: name } } })), ports: appPort });
-  }
   for (const target of egress.cidrs ?? []) {
     egressRules.push({ to: target.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ protocol: "TCP", port: target.port }] });
   }

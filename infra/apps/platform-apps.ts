@@ -13,7 +13,9 @@ import type { AppsSettings } from "./app-settings";
 import { deployCoupon } from "./coupon";
 import { deployGateway } from "./gateway";
 import type { ImageRegistry } from "./image-registry";
-import { ingressHostname } from "./ingresses";
+import { INTERNAL_LISTENER_PORT, ingressHostname } from "./ingresses";
+import { callerSecurityGroup, internalAlbSecurityGroup } from "./caller-security-groups";
+import { APP_PORT } from "./pod-template";
 import { defaultDenySpec } from "./network-policy";
 import { deployMigrationJob } from "./migration-job";
 import { deployPayment } from "./payment";
@@ -96,6 +98,18 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     dataSubnetCidrs: network.dataSubnetCidrs,
   });
   const startAfter = [migration];
+
+  // The internal ALB in front of coupon admits only pods carrying the gateway's own security group.
+  const gatewayPods = callerSecurityGroup("gateway-pods-sg", { vpcId: network.vpcId, app: "gateway", tags: args.tags });
+  const internalAlb = internalAlbSecurityGroup("coupon-internal-alb-sg", {
+    vpcId: network.vpcId,
+    listenerPort: INTERNAL_LISTENER_PORT,
+    callerSecurityGroupId: gatewayPods.id,
+    targetSecurityGroupId: cluster.nodeSecurityGroupId,
+    targetPort: APP_PORT,
+    targetCidrs: network.privateSubnetCidrs,
+    tags: { ...args.tags, Name: "coupon-internal-alb" },
+  });
   const databaseAccessPolicy = (app: DbService) => database.connectPolicyJson(dbUserName(app));
 
   const coupon = deployCoupon({
@@ -109,6 +123,7 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     egress: toStoresAndAwsApis,
     ingressReady,
     databaseAccessPolicy: databaseAccessPolicy("coupon"),
+    internalAlbSecurityGroupId: internalAlb.id,
     startAfter,
   });
   const payment = deployPayment({
@@ -137,6 +152,8 @@ export function deployPlatformApps(args: PlatformAppsArgs) {
     databaseAccessPolicy: databaseAccessPolicy("gateway"),
     startAfter,
     awsApiEgressCidrs: network.awsApiEgressCidrs,
+    // Its own group names it to the internal ALB; the cluster's keeps what every pod has (DNS, the stores, the public ALB's rules).
+    podSecurityGroupIds: [gatewayPods.id, cluster.nodeSecurityGroupId],
   });
 
   const rollout = (app: string, verb: string) => `kubectl argo rollouts ${verb} ${app} -n ${APPS_NAMESPACE}`;

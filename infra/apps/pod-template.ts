@@ -6,6 +6,11 @@ export const METRICS_PORT = 9464;
 
 /** The pod annotation holding the checksum of the app's ConfigMap and Secret. */
 export const ENV_CHECKSUM_ANNOTATION = "coupon-platform.io/env-checksum";
+/**
+ * The pod annotation naming the security groups the app's SecurityGroupPolicy gives
+ * its pods. A pod takes its groups only when created, so a change must roll them.
+ */
+export const SECURITY_GROUPS_ANNOTATION = "coupon-platform.io/security-groups";
 
 /** A container under the restricted Pod Security Standard: non-root, read-only root, no escalation, no capabilities. */
 export const RESTRICTED_CONTAINER = {
@@ -29,6 +34,8 @@ export interface PodTemplateArgs {
   readonly secretName: string;
   /** sha256 of the rendered ConfigMap and Secret: a change rolls the pods. */
   readonly envChecksum: string;
+  /** The groups of the app's SecurityGroupPolicy; empty when its pods share their node's. */
+  readonly securityGroupIds: readonly string[];
   /** Extra variables taken from the pod itself (e.g. a gateway's id from its pod name). */
   readonly fieldEnv?: Record<string, string>;
   readonly resources: { cpu: string; memory: string; cpuLimit: string; memoryLimit: string };
@@ -53,6 +60,7 @@ export function podTemplate(args: PodTemplateArgs) {
         "prometheus.io/port": String(METRICS_PORT),
         "prometheus.io/path": "/metrics",
         [ENV_CHECKSUM_ANNOTATION]: args.envChecksum,
+        ...(args.securityGroupIds.length > 0 ? { [SECURITY_GROUPS_ANNOTATION]: args.securityGroupIds.join(",") } : {}),
       },
     },
     spec: {

@@ -127,9 +127,18 @@ export class Cluster extends pulumi.ComponentResource {
         // would add a self-managed group and extra security groups we do not use.
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
-        // @pulumi/eks manages the VPC CNI add-on; its network-policy agent must be on, or
-        // Kubernetes NetworkPolicies are accepted by the API and enforced by nobody.
-        vpcCniOptions: { enableNetworkPolicy: true },
+        vpcCniOptions: {
+          // @pulumi/eks manages the VPC CNI add-on; its network-policy agent must be on, or
+          // Kubernetes NetworkPolicies are accepted by the API and enforced by nobody.
+          enableNetworkPolicy: true,
+          // Security groups for pods: a SecurityGroupPolicy gives matching pods a branch
+          // interface with their own groups (the gateway's, which the internal ALB admits).
+          enablePodEni: true,
+          // Standard mode: such pods otherwise behave like every other pod (kubelet probes and
+          // same-node traffic skip the groups, traffic leaving the VPC goes out via the node),
+          // and NetworkPolicies still apply to them.
+          configurationValues: { env: { POD_SECURITY_GROUP_ENFORCING_MODE: "standard" } },
+        },
         tags,
       },
       { parent: this, dependsOn: [controlPlaneLogs], protect: args.protect },
@@ -167,6 +176,17 @@ export class Cluster extends pulumi.ComponentResource {
           },
           { parent: this },
         ),
+    );
+
+    // The control plane's VPC resource controller attaches trunk and branch interfaces (security
+    // groups for pods) with the cluster role; @pulumi/eks grants that role only AmazonEKSClusterPolicy.
+    new aws.iam.RolePolicyAttachment(
+      `${name}-cluster-AmazonEKSVPCResourceController`,
+      {
+        role: cluster.eksCluster.apply((c) => pulumi.output(c.roleArn).apply(roleNameOf)),
+        policyArn: pulumi.interpolate`arn:${args.aws.partition}:iam::aws:policy/AmazonEKSVPCResourceController`,
+      },
+      { parent: this },
     );
 
     const nodeRole = this.createNodeRole(name, args, tags);
@@ -289,4 +309,9 @@ export class Cluster extends pulumi.ComponentResource {
         ),
     );
   }
+}
+
+/** A role's name from its ARN (arn:aws:iam::123456789012:role/path/name). */
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf("/") + 1);
 }

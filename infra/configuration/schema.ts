@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { overlaps, parseCidr } from "../network/cidr";
-import { cpuArchitecture } from "../shared/instance-types";
+import { cpuArchitecture, instanceFamily, supportsPodSecurityGroups } from "../shared/instance-types";
 import { chartsNotSupporting } from "../cluster/addons/chart-support";
 import { AZ_SLOTS, MAX_VPC_PREFIX, MIN_VPC_PREFIX } from "../network/subnet-plan";
 import {
@@ -191,7 +191,9 @@ const nodeGroupSchema = z.strictObject({
     .array(instanceType(), accepted("a list of 1 to 10 EC2 instance types"))
     .min(1, accepted("a list of 1 to 10 EC2 instance types"))
     .max(10, accepted("a list of 1 to 10 EC2 instance types"))
-    .describe("Instance types of one CPU architecture (one AMI serves the group)."),
+    .describe(
+      "Instance types of one CPU architecture (one AMI serves the group); apps types must support security groups for pods (no t family).",
+    ),
   minSize: intRange(0, 100).describe("Fewest nodes the Cluster Autoscaler keeps (split between zones when perZone)."),
   desiredSize: intRange(0, 100).describe("Nodes at creation; the Cluster Autoscaler moves it afterwards and `pulumi up` leaves it alone."),
   maxSize: intRange(1, 100).describe("Most nodes the Cluster Autoscaler may add."),
@@ -345,6 +347,17 @@ export const platformConfigSchema = z
           "mixes arm64 (Graviton) and x86_64 types; accepted: types of one CPU architecture per node group (one AMI serves the group)",
         );
       }
+    }
+    // Gateway pods carry a security group of their own (the internal ALB admits only it): their nodes need a trunk interface.
+    if (valid(["cluster", "nodeGroups", "apps"])) {
+      cluster.nodeGroups.apps.instanceTypes.forEach((type, index) => {
+        if (!supportsPodSecurityGroups(type)) {
+          issue(
+            ["cluster", "nodeGroups", "apps", "instanceTypes", index],
+            `has no trunk network interface (${instanceFamily(type)} family), so gateway pods could not get the security group the internal ALB admits; accepted: a type with security groups for pods, such as m6i.large, m7i.large, c7i.xlarge or m7g.large (not the t families or previous generations)`,
+          );
+        }
+      });
     }
 
     if (valid(["kafka", "brokerCount"], ["network", "azCount"]) && kafka.brokerCount % network.azCount !== 0) {

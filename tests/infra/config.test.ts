@@ -161,6 +161,11 @@ describe("stack config", () => {
       { cluster: { nodeGroups: { apps: { instanceTypes: ["m7g.large", "m7i.large"] } } } },
       /cluster\.nodeGroups\.apps\.instanceTypes = .*mixes arm64 \(Graviton\) and x86_64 types/,
     ],
+    // Gateway pods need a branch network interface for their security group: burstable types have none.
+    [
+      { cluster: { nodeGroups: { apps: { instanceTypes: ["m6i.large", "t3.large"] } } } },
+      'coupon-platform:cluster.nodeGroups.apps.instanceTypes.1 = "t3.large" (set by the stack): has no trunk network interface (t3 family), so gateway pods could not get the security group the internal ALB admits; accepted: a type with security groups for pods, such as m6i.large, m7i.large, c7i.xlarge or m7g.large (not the t families or previous generations)',
+    ],
     [
       { cluster: { kubernetesVersion: "1.20" } },
       'coupon-platform:cluster.kubernetesVersion = "1.20" (set by the stack): accepted: one of "1.34", "1.35", "1.36"',

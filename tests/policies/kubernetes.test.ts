@@ -33,6 +33,7 @@ function kitTemplate(app = "coupon") {
     configMapName: `${app}-config`,
     secretName: `${app}-secret`,
     envChecksum: "0".repeat(64),
+    securityGroupIds: [],
     resources: { cpu: "500m", memory: "512Mi", cpuLimit: "2", memoryLimit: "512Mi" },
     zoneSpread: "DoNotSchedule",
   });

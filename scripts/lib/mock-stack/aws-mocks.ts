@@ -183,7 +183,13 @@ export class AwsMocks implements pulumi.runtime.Mocks {
         return {
           kubeconfig,
           kubeconfigJson: JSON.stringify(kubeconfig),
-          eksCluster: { name, endpoint, vpcConfig: { clusterSecurityGroupId: "sg-0eksmanagedcluster" } },
+          eksCluster: {
+            name,
+            endpoint,
+            // @pulumi/eks names the cluster role after the component, with a random suffix.
+            roleArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${args.name}-eksRole-role-1a2b3c4`,
+            vpcConfig: { clusterSecurityGroupId: "sg-0eksmanagedcluster" },
+          },
           clusterSecurityGroupId: "sg-0eksmanagedcluster",
           oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/oidc.eks.${this.region}.amazonaws.com/id/MOCK`,
           oidcProviderUrl: `https://oidc.eks.${this.region}.amazonaws.com/id/MOCK`,

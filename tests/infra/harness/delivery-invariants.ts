@@ -5,14 +5,21 @@ import { loadPaymentConfig } from "../../../apps/payment/src/config";
 import type { PlatformConfig } from "../../../infra/config";
 import { APP_PORT, METRICS_PORT } from "../../../infra/apps/pod-template";
 import { PROMETHEUS_SERVER_POD_LABELS } from "../../../infra/cluster/addons/prometheus";
-import { overlaps, parseCidr } from "../../../infra/network/cidr";
 import type { CapturedResource } from "../../../scripts/lib/mock-stack/aws-mocks";
 import type { StackRun } from "../../../scripts/lib/mock-stack/run-stack";
 import { primaryDatabase } from "./data-tier-invariants";
 import { InternalTokenSigner } from "../../../apps/gateway/src/proxy/internal-token-signer";
 import { InternalIdentityVerifier } from "../../../apps/lib/internal-identity/verifier";
-import { ENV_CHECKSUM_ANNOTATION } from "../../../infra/apps/pod-template";
-import { generatedSecrets, identityKeySecrets, inlinePoliciesOf, roleByReference } from "./finders";
+import { ENV_CHECKSUM_ANNOTATION, SECURITY_GROUPS_ANNOTATION } from "../../../infra/apps/pod-template";
+import { INTERNAL_LISTENER_PORT } from "../../../infra/apps/ingresses";
+import {
+  clusterSecurityGroupId,
+  generatedSecrets,
+  identityKeySecrets,
+  inlinePoliciesOf,
+  roleByReference,
+  securityGroupById,
+} from "./finders";
 import { helmRelease } from "./helm-release";
 import { subnetsOf } from "./stack-invariants";
 
@@ -26,6 +33,7 @@ export const K = {
   networkPolicy: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
   ingress: "kubernetes:networking.k8s.io/v1:Ingress",
   service: "kubernetes:core/v1:Service",
+  securityGroupPolicy: "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy",
   release: "kubernetes:helm.sh/v3:Release",
   ecr: "aws:ecr/repository:Repository",
 } as const;
@@ -184,21 +192,17 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
     const run = getRun();
     const policyOf = (app: string) => run.ofType(K.networkPolicy).find((p) => p.inputs.metadata.name === app)!.inputs.spec;
     // Who may open the API port (metrics have a port and a rule of their own).
-    const apiRules = (app: string) => policyOf(app).ingress.filter((rule: any) => rule.ports.some((p: any) => p.port === APP_PORT));
-    const podSources = (app: string) =>
-      apiRules(app)
-        .flatMap((rule: any) => rule.from)
-        .filter((f: any) => f.podSelector)
-        .map((f: any) => f.podSelector.matchLabels.app);
-    expect(podSources("coupon")).toEqual(["gateway"]);
-    // Besides the gateway's pods, only the internal ALB's own subnets: no pod address range.
-    const podRanges = subnetsOf(run, "private").map((s) => parseCidr(s.inputs.cidrBlock));
-    const blocks = apiRules("coupon")
-      .flatMap((rule: any) => rule.from)
-      .filter((f: any) => f.ipBlock)
-      .map((f: any) => parseCidr(f.ipBlock.cidr));
-    expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) for (const range of podRanges) expect(overlaps(block, range)).toBe(false);
+    const apiSources = (app: string) =>
+      policyOf(app)
+        .ingress.filter((rule: any) => rule.ports.some((p: any) => p.port === APP_PORT))
+        .flatMap((rule: any) => rule.from);
+    // coupon: the internal ALB's subnets and nothing else, no pod (the gateway too goes through the ALB).
+    const internalLbCidrs = subnetsOf(run, "internal-lb").map((s) => s.inputs.cidrBlock);
+    expect(
+      apiSources("coupon")
+        .map((f: any) => f.ipBlock?.cidr ?? JSON.stringify(f))
+        .sort(),
+    ).toEqual([...internalLbCidrs].sort());
     // The internal ALB goes into exactly the internal-LB tier's subnets.
     const internal = couponCanaryIngress(run);
     expect(internal.inputs.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
@@ -207,8 +211,67 @@ export function itHoldsDeliveryInvariants(getRun: () => StackRun, getConfig: () 
         .map((s) => s.id)
         .sort(),
     );
-    expect(podSources("payment")).toEqual([]);
+    // The gateway calls the ALB's listener, never a pod of another app.
+    const gatewayEgress = policyOf("gateway").egress.flatMap((rule: any) => rule.to.map((to: any) => ({ to, ports: rule.ports })));
+    expect(gatewayEgress.filter((e: any) => e.to.podSelector && !e.to.namespaceSelector)).toEqual([]);
+    const toInternalLb = gatewayEgress.filter((e: any) => internalLbCidrs.includes(e.to.ipBlock?.cidr));
+    expect(toInternalLb.map((e: any) => e.ports)).toEqual(internalLbCidrs.map(() => [{ protocol: "TCP", port: INTERNAL_LISTENER_PORT }]));
+    expect(apiSources("payment")).toEqual([]);
     expect(policyOf("payment").ingress).toHaveLength(1); // Prometheus only
+  });
+
+  it("has the internal ALB admit only pods carrying the gateway's own security group, which no other pod gets", () => {
+    const run = getRun();
+    const annotations = couponCanaryIngress(run).inputs.metadata.annotations;
+    // The kit's group replaces the controller's CIDR-based one (which would admit every private subnet).
+    expect(annotations["alb.ingress.kubernetes.io/inbound-cidrs"]).toBeUndefined();
+    expect(annotations["alb.ingress.kubernetes.io/manage-backend-security-group-rules"]).toBe("false");
+    const albGroup = securityGroupById(run, annotations["alb.ingress.kubernetes.io/security-groups"]);
+    const [listenerRule, ...otherIngress] = albGroup.inputs.ingress;
+    expect(otherIngress).toEqual([]);
+    expect(listenerRule).toMatchObject({ protocol: "tcp", fromPort: INTERNAL_LISTENER_PORT, toPort: INTERNAL_LISTENER_PORT });
+    expect(listenerRule.cidrBlocks ?? []).toEqual([]);
+    expect(listenerRule.securityGroups).toHaveLength(1);
+    const callerGroup = securityGroupById(run, listenerRule.securityGroups[0]);
+    // The ALB reaches only the app port, only in the pods' subnets.
+    const podCidrs = subnetsOf(run, "private").map((s) => s.inputs.cidrBlock);
+    expect(albGroup.inputs.egress).toEqual([expect.objectContaining({ protocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT })]);
+    expect([...albGroup.inputs.egress[0].cidrBlocks].sort()).toEqual([...podCidrs].sort());
+    // coupon's pods (the cluster's group, which the nodes carry) admit the ALB on that port.
+    const backendRules = run
+      .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.inputs.referencedSecurityGroupId === albGroup.id);
+    expect(backendRules.map((r) => [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+      [clusterSecurityGroupId(run), APP_PORT, APP_PORT],
+    ]);
+
+    // Exactly one SecurityGroupPolicy hands the caller group out, to the gateway's pods only.
+    const policies = run.ofType(K.securityGroupPolicy);
+    const handingOut = policies.filter((p) => p.inputs.spec.securityGroups.groupIds.includes(callerGroup.id));
+    expect(handingOut).toHaveLength(1);
+    const selector = handingOut[0]!.inputs.spec.podSelector.matchLabels;
+    const selects = (app: string) =>
+      Object.entries(selector).every(([k, v]) => rolloutOf(run, app).inputs.spec.template.metadata.labels[k] === v);
+    expect(APPS.filter(selects)).toEqual(["gateway"]);
+    // The gateway keeps the cluster's group beside it (DNS, the stores, the public ALB's target rules), and the
+    // caller group has no cluster tag, so the load balancer controller writes its rules into the cluster's.
+    expect([...handingOut[0]!.inputs.spec.securityGroups.groupIds].sort()).toEqual([callerGroup.id, clusterSecurityGroupId(run)].sort());
+    expect(Object.keys(callerGroup.inputs.tags ?? {}).filter((key) => key.startsWith("kubernetes.io/cluster/"))).toEqual([]);
+    expect(callerGroup.inputs.ingress).toEqual([]);
+    expect(callerGroup.inputs.egress).toEqual([]);
+  });
+
+  it("creates the gateway's pods after its SecurityGroupPolicy and rolls them when their groups change", () => {
+    const run = getRun();
+    const gateway = rolloutOf(run, "gateway");
+    const policy = run.ofType(K.securityGroupPolicy).find((p) => p.inputs.metadata.name === "gateway")!;
+    expect(run.dependsOn.get(`${gateway.type}::${gateway.name}`)).toContain(`${policy.type}::${policy.name}`);
+    expect(gateway.inputs.spec.template.metadata.annotations[SECURITY_GROUPS_ANNOTATION]).toBe(
+      policy.inputs.spec.securityGroups.groupIds.join(","),
+    );
+    for (const app of ["coupon", "payment"]) {
+      expect(rolloutOf(run, app).inputs.spec.template.metadata.annotations[SECURITY_GROUPS_ANNOTATION], app).toBeUndefined();
+    }
   });
 
   it("exposes only the gateway to the internet, over HTTPS with the stack's certificate", () => {

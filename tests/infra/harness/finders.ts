@@ -104,6 +104,13 @@ export function bastionRole(run: StackRun): CapturedResource {
   return role;
 }
 
+/** A security group the kit declares, by the id other resources refer to it with. */
+export function securityGroupById(run: StackRun, id: string): CapturedResource {
+  const group = run.ofType("aws:ec2/securityGroup:SecurityGroup").find((candidate) => candidate.id === id);
+  expect(group, `no security group ${id}`).toBeDefined();
+  return group!;
+}
+
 /** The EKS-managed cluster security group, as the cluster reports it (the nodes carry it). */
 export function clusterSecurityGroupId(run: StackRun): string {
   const [cluster] = run.ofType("eks:index:Cluster");

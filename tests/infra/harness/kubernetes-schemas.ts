@@ -7,6 +7,10 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, PodTemplate, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runStack, type StackRun } from "../../../scripts/lib/mock-stack/run-stack";
+import { crdSchemaModel } from "./crd-schema-model";
+
+/** EKS installs this CRD itself; no model package covers it. */
+const SecurityGroupPolicy = crdSchemaModel("tests/fixtures/security-group-policy-crd.yaml", "v1beta1");
 
 /** A model per kind the kit renders; any other kind fails the test until it gets one. */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -24,6 +28,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   "v1/Secret": Secret,
   "v1/Service": Service,
   "v1/ServiceAccount": ServiceAccount,
+  "vpcresources.k8s.aws/v1beta1/SecurityGroupPolicy": SecurityGroupPolicy,
 };
 
 /** The object as the API server would receive it: Pulumi's own fields dropped. */
@@ -41,7 +46,7 @@ export function describeKubernetesSchemas(stack: string): void {
       run = await runStack(stack);
     });
 
-    it("validate against the Kubernetes, Argo Rollouts and KEDA schemas", () => {
+    it("validate against the Kubernetes, Argo Rollouts, KEDA and EKS (SecurityGroupPolicy) schemas", () => {
       const objects = run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("kubernetes:helm.sh"));
       expect(objects.length).toBeGreaterThanOrEqual(30);
       for (const object of objects) {
@@ -57,6 +62,17 @@ export function describeKubernetesSchemas(stack: string): void {
         const template = new PodTemplate({ metadata: { name: rollout.inputs.metadata.name }, template: rollout.inputs.spec.template });
         expect(() => template.validate(), rollout.name).not.toThrow();
       }
+    });
+
+    it("catches a misspelt or empty SecurityGroupPolicy, which the API server would prune or refuse", () => {
+      const policy = run.resources.find((r) => r.inputs.kind === "SecurityGroupPolicy")!;
+      expect(() => new SecurityGroupPolicy(manifest(policy.inputs)).validate()).not.toThrow();
+      const misspelt = manifest(structuredClone(policy.inputs));
+      misspelt.spec.securityGroups = { groupIDs: misspelt.spec.securityGroups.groupIds };
+      expect(() => new SecurityGroupPolicy(misspelt).validate()).toThrow(/additionalProperties/);
+      const empty = manifest(structuredClone(policy.inputs));
+      empty.spec.securityGroups.groupIds = [];
+      expect(() => new SecurityGroupPolicy(empty).validate()).toThrow(/minItems|fewer than 1/);
     });
 
     it("catches a malformed object (the validation is not a no-op)", () => {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect, it } from "vitest";
+import { APP_PORT } from "../../../infra/apps/pod-template";
 import { CONTROL_PLANE_LOG_TYPES } from "../../../infra/cluster/cluster";
 import { INTERFACE_ENDPOINT_SERVICES } from "../../../infra/network/network";
 import type { PlatformConfig } from "../../../infra/config";
@@ -258,6 +259,23 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     expect(inlinePoliciesOf(run, role)).toEqual([]);
   });
 
+  it("lets the VPC CNI give pods security groups of their own, in standard mode, with NetworkPolicies enforced", () => {
+    const run = getRun();
+    const [cluster] = run.ofType(T.eksCluster);
+    expect(cluster!.inputs.vpcCniOptions).toMatchObject({
+      enableNetworkPolicy: true,
+      enablePodEni: true,
+      configurationValues: { env: { POD_SECURITY_GROUP_ENFORCING_MODE: "standard" } },
+    });
+    // The control plane's VPC resource controller attaches the pods' interfaces with the cluster role.
+    const clusterRoleName = String(cluster!.outputs.eksCluster.roleArn).split("/").pop();
+    const attached = run
+      .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+      .filter((a) => a.inputs.role === clusterRoleName)
+      .map((a) => String(a.inputs.policyArn).split("/").pop());
+    expect(attached).toEqual(["AmazonEKSVPCResourceController"]);
+  });
+
   it("runs the bastion in a private subnet with no ingress, no public IP, no SSH key, IMDSv2 and an encrypted root volume", () => {
     const run = getRun();
     const [bastion] = run.ofType(T.instance);
@@ -359,13 +377,18 @@ export function itHoldsPlatformInvariants(getRun: () => StackRun, getConfig: () 
     const rules = run
       .ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
       .filter((r) => r.inputs.securityGroupId === clusterSg);
+    const toApi = rules.filter((r) => r.inputs.ipProtocol === "-1" || (r.inputs.fromPort <= 443 && 443 <= r.inputs.toPort));
     const bastionSg = run.ofType(T.instance)[0]!.inputs.vpcSecurityGroupIds[0];
-    expect(rules.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4).sort()).toEqual(
+    expect(toApi.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4).sort()).toEqual(
       [bastionSg, ...getConfig().cluster.privateApiAccessCidrs].sort(),
     );
-    for (const rule of rules) {
+    for (const rule of toApi) {
       expect(rule.inputs).toMatchObject({ ipProtocol: "tcp", fromPort: 443, toPort: 443 });
     }
+    // The one other rule the kit adds admits the internal ALB to the pods' app port (see the delivery invariants).
+    expect(rules.filter((r) => !toApi.includes(r)).map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort])).toEqual([
+      ["tcp", APP_PORT, APP_PORT],
+    ]);
   });
 
   it("never opens the API endpoint to 0.0.0.0/0", () => {
