@@ -532,6 +532,36 @@ const serviceInternalOnly: Rule = {
   },
 };
 
+const INTERNAL_ALB_SECURITY_GROUPS = "alb.ingress.kubernetes.io/security-groups";
+
+const internalAlbCallerGroups: Rule = {
+  kind: "resource",
+  name: "k8s-internal-alb-caller-groups",
+  service: "kubernetes",
+  description:
+    "Every Ingress that asks the AWS Load Balancer Controller for an internal ALB (alb.ingress.kubernetes.io/scheme: internal) names the ALB's own security groups (alb.ingress.kubernetes.io/security-groups) and sets no inbound-cidrs. Without them the controller creates a group admitting CIDRs (by default 0.0.0.0/0), and inside the VPC every pod of every namespace calls from those addresses: only a security group the caller's pods carry (security groups for pods) can say who may call.",
+  fix: "declare the ALB's security group admitting only the caller's pod group (internalAlbSecurityGroup and callerSecurityGroup in infra/apps/caller-security-groups.ts), give the caller's pods that group (AppService podSecurityGroupIds), and pass the ALB's group in the annotation, as internalIngress in infra/apps/ingresses.ts does.",
+  levels: { prod: "mandatory", dev: "mandatory" },
+  validateResource: (args, report) => {
+    if (!isKind(args.type, "networking.k8s.io", "Ingress")) return;
+    const annotations = () => ((args.props as KubeObject<unknown>).metadata?.annotations ?? {}) as Record<string, unknown>;
+    // A scheme not known yet is not judged.
+    if (fieldOf(() => annotations()["alb.ingress.kubernetes.io/scheme"]) !== "internal") return;
+    const problems = problemsFrom([
+      () => (isSet(annotations()[INTERNAL_ALB_SECURITY_GROUPS]) ? undefined : `names no ${INTERNAL_ALB_SECURITY_GROUPS}`),
+      () =>
+        annotations()["alb.ingress.kubernetes.io/inbound-cidrs"] !== undefined
+          ? "admits alb.ingress.kubernetes.io/inbound-cidrs"
+          : undefined,
+    ]);
+    if (problems.length > 0) {
+      report(
+        `${describeObject("Ingress", args.props as KubeObject<unknown>, args.name)} is an internal ALB that ${listed(problems)}: any pod in the VPC could reach it, not only its caller's.`,
+      );
+    }
+  },
+};
+
 // ---------------------------------------------------------------------------------------
 // Helm charts
 
@@ -925,6 +955,7 @@ export const KUBERNETES_RULES: readonly Rule[] = [
   noHostAccess,
   imagePinned,
   serviceInternalOnly,
+  internalAlbCallerGroups,
   helmChartPinned,
   autoscaled,
   pdbCoverage,

@@ -143,6 +143,7 @@ describe("the Kubernetes rules", () => {
       "k8s-no-host-access",
       "k8s-image-pinned",
       "k8s-service-internal-only",
+      "k8s-internal-alb-caller-groups",
       "k8s-helm-chart-pinned",
       "k8s-namespace-default-deny",
     ];
@@ -571,6 +572,64 @@ describe("k8s-service-internal-only", () => {
     expect(messages(await checkResource(rule, service({ type: "NodePort", externalIPs: unknown.array })))).toEqual([
       expect.stringContaining("is of type NodePort"),
     ]);
+  });
+});
+
+describe("k8s-internal-alb-caller-groups", () => {
+  const rule = ruleNamed(KUBERNETES_RULES, "k8s-internal-alb-caller-groups");
+  /** coupon's internal Ingress as infra/apps/ingresses.ts declares it, with its annotations changed. */
+  const ingress = (annotations: Record<string, unknown>): ResourceUnderTest => ({
+    type: "kubernetes:networking.k8s.io/v1:Ingress",
+    name: "coupon-internal",
+    props: {
+      metadata: {
+        name: "coupon-internal",
+        namespace: NS,
+        annotations: {
+          "alb.ingress.kubernetes.io/scheme": "internal",
+          "alb.ingress.kubernetes.io/target-type": "ip",
+          "alb.ingress.kubernetes.io/security-groups": "sg-0internalalb",
+          "alb.ingress.kubernetes.io/manage-backend-security-group-rules": "false",
+          ...annotations,
+        },
+      },
+      spec: { ingressClassName: "alb", rules: [{ http: { paths: [] } }] },
+    },
+  });
+
+  it("passes the kit's internal Ingress, which names its own security group", async () => {
+    expect(await checkResource(rule, ingress({}))).toEqual([]);
+  });
+
+  it("reports an internal ALB left to the controller's CIDR-based group, or admitting CIDRs", async () => {
+    const violations = await checkResource(rule, ingress({ "alb.ingress.kubernetes.io/security-groups": undefined }));
+    expect(violations).toHaveLength(1);
+    expect(violations[0]?.message).toContain(
+      "Ingress coupon-platform/coupon-internal is an internal ALB that names no alb.ingress.kubernetes.io/security-groups: any pod in the VPC could reach it, not only its caller's.",
+    );
+    expect(violations[0]?.message).toContain("Fix: declare the ALB's security group admitting only the caller's pod group");
+    expect(violations[0]?.level).toBe("mandatory");
+    expect(
+      messages(
+        await checkResource(
+          rule,
+          ingress({ "alb.ingress.kubernetes.io/security-groups": "", "alb.ingress.kubernetes.io/inbound-cidrs": "10.20.0.0/19" }),
+        ),
+      ),
+    ).toEqual([
+      expect.stringContaining("names no alb.ingress.kubernetes.io/security-groups and admits alb.ingress.kubernetes.io/inbound-cidrs"),
+    ]);
+  });
+
+  it("leaves internet-facing Ingresses to their own rules, and judges nothing unknown during preview", async () => {
+    expect(
+      await checkResource(
+        rule,
+        ingress({ "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/security-groups": undefined }),
+      ),
+    ).toEqual([]);
+    expect(await checkResource(rule, ingress({ "alb.ingress.kubernetes.io/scheme": unknown.string }))).toEqual([]);
+    expect(await checkResource(rule, ingress({ "alb.ingress.kubernetes.io/security-groups": unknown.string }))).toEqual([]);
   });
 });
 

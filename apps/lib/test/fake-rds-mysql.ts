@@ -101,7 +101,7 @@ function serve(socket: Socket, logins: FakeRdsLogin[], accept: (login: FakeRdsLo
 
 /** Protocol::HandshakeV10, offering mysql_native_password as RDS does. */
 function handshakeV10(): Buffer {
-  const scramble = randomBytes(20).map((b) => (b === 0 ? 1 : b));
+  const scramble = Buffer.from(randomBytes(20).map((b) => (b === 0 ? 1 : b)));
   const fixed = Buffer.alloc(4 + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10);
   let at = 0;
   at = fixed.writeUInt32LE(7, at); // connection id
