@@ -10,6 +10,8 @@ export type RedisService = "gateway" | "coupon" | "payment";
 export interface RedisAcl {
   /** Key glob patterns (Redis ACL ~). */
   readonly keys: readonly string[];
+  /** Key glob patterns it may only read (Redis 7 ACL %R~): no command may write them. */
+  readonly readOnlyKeys?: readonly string[];
   /** Pub/sub channel patterns (Redis ACL &); none means no channel at all. */
   readonly channels: readonly string[];
   /** Commands (and subcommands as command|sub) allowed on top of -@all. */
@@ -64,6 +66,8 @@ export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
   // The rollback script's keys (an order's status, the stock it returns, the buyer set it frees) and the results it publishes.
   payment: {
     keys: ["coupon:{*}:order-status", "coupon:{*}:stock", "coupon:{*}:buyers"],
+    // The reservation coupon recorded, which an order event must match before any money moves.
+    readOnlyKeys: ["coupon:{*}:orders"],
     channels: ["payment_update:*"],
     commands: [...CONNECTION, ...SCRIPTS, "hget", "hset", "hdel", "exists", "incr", "publish"],
   },
@@ -78,6 +82,7 @@ export function accessString(service: RedisService): string {
   return [
     "on",
     ...acl.keys.map((pattern) => `~${pattern}`),
+    ...(acl.readOnlyKeys ?? []).map((pattern) => `%R~${pattern}`),
     "resetchannels",
     ...acl.channels.map((pattern) => `&${pattern}`),
     "-@all",

@@ -50,6 +50,8 @@ const cases: Record<RedisService, { name: string; attempt: Attempt; allowed: boo
     refused("overwrite the stock", (r) => r.set(sale.stock, "1000000")),
     refused("touch the gateway's presence", (r) => r.set("gateway-presence:7", "gw-evil")),
     refused("flush the database", (r) => r.flushdb()),
+    refused("rewrite the reservation it checks events against", (r) => r.hdel(sale.orders, "1-x")),
+    allowed("read the reservation an order event must match", (r) => r.hget(sale.orders, "1-x")),
     allowed("return a unit", (r) => r.incr(sale.stock)),
     allowed("settle an order's status", (r) => r.hset(sale.orderStatus, "1-x", "paid")),
     allowed("publish a result", (r) => r.publish("payment_update:gw-1", "{}")),

@@ -11,6 +11,7 @@ import type { PaymentConfig } from "./config";
 import { DeadLetters } from "./consumer/dead-letters";
 import { SettlementConsumer } from "./consumer/settlement-consumer";
 import { type PaymentMetrics, createPaymentMetrics } from "./payment-metrics";
+import { ReservationRecord } from "./settlement/reservation-record";
 import { OrderFinalizer } from "./settlement/order-finalizer";
 import { SettlementLedger } from "./settlement/settlement-ledger";
 import { SettlementProcessor } from "./settlement/settlement-processor";
@@ -46,6 +47,7 @@ export async function startPaymentService(
   const deadLetters = new DeadLetters(kafka.producer({ allowAutoTopicCreation: false }), config.KAFKA_DEAD_LETTER_TOPIC);
   const processor = new SettlementProcessor({
     ledger: new SettlementLedger(pool),
+    reservations: new ReservationRecord(redis),
     finalizer: new OrderFinalizer(redis),
     deadLetters,
     metrics,

@@ -1,13 +1,16 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import type { OrderEvent } from "../../../lib/flash-sale/order-event";
 import { isDuplicateKey, isLockConflict } from "./mysql-errors";
-import type { RefusalReason, Settlement, SettlementOutcome } from "./settlement-outcome";
+import type { RecordMismatch, RefusalReason, Settlement, SettlementOutcome, Unmatched } from "./settlement-outcome";
 
 const LOCK_CONFLICT_RETRIES = 5;
 
 /**
  * Settles orders in MySQL, one transaction per order:
  *
+ *   0. check the event against the coupon of record: it must exist and cost what
+ *      the event says (prices never change once a coupon is created), else nothing
+ *      is written and the event is reported unmatched;
  *   1. claim the order in payment_settlements (primary key = order id). A second
  *      delivery of the same order stops here — it waits on the row lock until the
  *      first commits, then sees the duplicate key — so nothing is ever applied twice;
@@ -24,7 +27,7 @@ const LOCK_CONFLICT_RETRIES = 5;
 export class SettlementLedger {
   constructor(private readonly pool: Pool) {}
 
-  async settle(order: OrderEvent): Promise<Settlement> {
+  async settle(order: OrderEvent): Promise<Settlement | Unmatched> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.inTransaction((connection) => this.settleIn(connection, order));
@@ -42,19 +45,32 @@ export class SettlementLedger {
   async markRolledBack(order: OrderEvent, reason: string): Promise<Settlement> {
     return this.inTransaction(async (connection) => {
       const claimed = await this.claim(connection, order, "rolled_back", reason);
-      if (!claimed) return this.existing(connection, order.orderId);
+      if (!claimed) return (await this.existing(connection, order.orderId)).settlement;
       return { outcome: "rolled_back", reason, settledNow: true };
     });
   }
 
-  private async settleIn(connection: PoolConnection, order: OrderEvent): Promise<Settlement> {
-    if (!(await this.claim(connection, order, "paid", null))) return this.existing(connection, order.orderId);
+  private async settleIn(connection: PoolConnection, order: OrderEvent): Promise<Settlement | Unmatched> {
+    const mismatch = await this.priceOfRecordMismatch(connection, order);
+    if (mismatch) return { unmatched: mismatch };
+    if (!(await this.claim(connection, order, "paid", null))) {
+      const settled = await this.existing(connection, order.orderId);
+      // A replay must be the order that was settled: the same buyer, coupon and price.
+      return settled.buyerCouponPrice === buyerCouponPrice(order) ? settled.settlement : { unmatched: "does_not_match_settlement" };
+    }
     await connection.query("SAVEPOINT before_money");
     const refusal = await this.moveMoney(connection, order);
     if (refusal === undefined) return { outcome: "paid", reason: null, settledNow: true };
     await connection.query("ROLLBACK TO SAVEPOINT before_money");
     await connection.execute("UPDATE payment_settlements SET outcome = 'refused', reason = ? WHERE order_id = ?", [refusal, order.orderId]);
     return { outcome: "refused", reason: refusal, settledNow: true };
+  }
+
+  private async priceOfRecordMismatch(connection: PoolConnection, order: OrderEvent): Promise<RecordMismatch | undefined> {
+    const [rows] = await connection.execute<RowDataPacket[]>("SELECT price_cents FROM coupons WHERE id = ?", [order.couponId]);
+    const coupon = rows[0];
+    if (!coupon) return "unknown_coupon";
+    return String(coupon.price_cents) === String(order.priceCents) ? undefined : "price_mismatch";
   }
 
   /** Returns why the order is refused, or undefined once debit, stock and purchase are all written. */
@@ -97,13 +113,17 @@ export class SettlementLedger {
     }
   }
 
-  private async existing(connection: PoolConnection, orderId: string): Promise<Settlement> {
-    const [rows] = await connection.execute<RowDataPacket[]>("SELECT outcome, reason FROM payment_settlements WHERE order_id = ?", [
-      orderId,
-    ]);
+  private async existing(connection: PoolConnection, orderId: string): Promise<{ settlement: Settlement; buyerCouponPrice: string }> {
+    const [rows] = await connection.execute<RowDataPacket[]>(
+      "SELECT outcome, reason, user_id, coupon_id, price_cents FROM payment_settlements WHERE order_id = ?",
+      [orderId],
+    );
     const row = rows[0];
     if (!row) throw new Error(`settlement of ${orderId} vanished after a duplicate-key error`);
-    return { outcome: row.outcome as SettlementOutcome, reason: (row.reason as string | null) ?? null, settledNow: false };
+    return {
+      settlement: { outcome: row.outcome as SettlementOutcome, reason: (row.reason as string | null) ?? null, settledNow: false },
+      buyerCouponPrice: [row.user_id, row.coupon_id, row.price_cents].map(String).join("/"),
+    };
   }
 
   private async userExists(connection: PoolConnection, userId: string): Promise<boolean> {
@@ -126,3 +146,6 @@ export class SettlementLedger {
     }
   }
 }
+
+/** The fields a settlement records of its order, in one comparable string. */
+const buyerCouponPrice = (order: OrderEvent) => [order.userId, order.couponId, order.priceCents].map(String).join("/");

@@ -6,7 +6,9 @@ import type { PaymentMetrics } from "../payment-metrics";
 import { describeError, isOrderFault } from "./failure-kinds";
 import type { OrderFinalizer } from "./order-finalizer";
 import { parseOrderMessage } from "./order-message";
+import type { ReservationRecord } from "./reservation-record";
 import type { SettlementLedger } from "./settlement-ledger";
+import type { RecordMismatch } from "./settlement-outcome";
 
 export interface ProcessorSettings {
   maxAttempts: number;
@@ -16,6 +18,7 @@ export interface ProcessorSettings {
 
 export interface ProcessorDeps {
   ledger: SettlementLedger;
+  reservations: ReservationRecord;
   finalizer: OrderFinalizer;
   deadLetters: DeadLetters;
   metrics: PaymentMetrics;
@@ -54,10 +57,11 @@ export class SettlementProcessor {
     const order = parsed.order;
     let faults = 0;
     let lastFault = "";
+    let mismatch: RecordMismatch | undefined;
     const settled = await this.throughOutages(control, async () => {
       while (faults < this.deps.settings.maxAttempts) {
         try {
-          await this.settle(order);
+          mismatch = await this.settle(order);
           return;
         } catch (err) {
           if (!isOrderFault(err)) throw err;
@@ -68,14 +72,19 @@ export class SettlementProcessor {
         }
       }
     });
-    if (!settled || faults < this.deps.settings.maxAttempts) return settled;
+    if (!settled) return false;
+    if (mismatch) return this.throughOutages(control, () => this.deadLetterUnmatched(order, message, source, mismatch!));
+    if (faults < this.deps.settings.maxAttempts) return true;
     return this.throughOutages(control, () => this.deadLetter(order, message, source, faults, lastFault));
   }
 
-  private async settle(order: OrderEvent): Promise<void> {
-    const { ledger, finalizer, metrics, logger } = this.deps;
+  /** Settles the order, or returns why the event does not match the record (then nothing has moved). */
+  private async settle(order: OrderEvent): Promise<RecordMismatch | undefined> {
+    const { ledger, reservations, finalizer, metrics, logger } = this.deps;
+    if (!(await reservations.matches(order))) return "no_matching_reservation";
     const stopTimer = metrics.settleDuration.startTimer();
     const settlement = await ledger.settle(order);
+    if ("unmatched" in settlement) return settlement.unmatched;
     // After the commit: a crash here redelivers the order, which finds its settlement
     // and applies this same Redis step, which only the first call can change.
     const finalized = await finalizer.apply(order, settlement.outcome, settlement.reason);
@@ -85,6 +94,26 @@ export class SettlementProcessor {
     if (finalized.changed) metrics.notifications.inc();
     else if (finalized.statusBefore === "")
       logger.warn({ orderId: order.orderId }, "settled an order Redis does not know (its sale state is gone)");
+    return undefined;
+  }
+
+  /**
+   * An event that matches no record is forged or corrupt: park it on the dead-letter
+   * topic with the reason and touch nothing else. The reservation it names (if any)
+   * stays as it was, for the genuine event to settle.
+   */
+  private async deadLetterUnmatched(
+    order: OrderEvent,
+    message: KafkaMessage,
+    source: MessageSource,
+    reason: RecordMismatch,
+  ): Promise<void> {
+    await this.deps.deadLetters.send(message, source, { reason, attempts: 1 });
+    this.deps.metrics.deadLettered.inc({ reason });
+    this.deps.logger.warn(
+      { orderId: order.orderId, userId: order.userId, couponId: order.couponId, reason },
+      "order event does not match the record",
+    );
   }
 
   /**
