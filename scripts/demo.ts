@@ -109,8 +109,9 @@ async function main(): Promise<number> {
       ...identityKeys.gatewayEnv,
       COUPON_URL: `http://127.0.0.1:${coupon.port}`,
       JWT_SECRET: randomBytes(32).toString("base64url"),
-      // Every demo buyer signs up from 127.0.0.1: the per-IP auth limit is lifted for the run.
+      // Every demo buyer signs up and opens its socket from 127.0.0.1: the per-IP limits are lifted for the run.
       RATE_LIMIT_AUTH_POINTS: "1000000",
+      RATE_LIMIT_WS_UPGRADE_IP_POINTS: "1000000",
     };
     const gateways = [
       await startService("gateway-a", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-a-${runId}` }, logDir),

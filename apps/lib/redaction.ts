@@ -5,8 +5,8 @@
 
 export const REDACTED = "[redacted]";
 
-/** Names that hold a credential: passwords, tokens, keys, secrets, cookies. */
-const SECRET_NAME = /pass(word)?|secret|token|private_?key|api_?key|credential|authorization|cookie|signature/i;
+/** Names that hold a credential: passwords, tokens, keys, secrets, cookies, WebSocket tickets. */
+const SECRET_NAME = /pass(word)?|secret|token|private_?key|api_?key|credential|authorization|cookie|signature|ticket$/i;
 
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);

@@ -91,11 +91,21 @@ const gatewayEnv = z
     TRUSTED_PROXY_HOPS: envInt(0, 10)
       .default(0)
       .describe("Proxies in front of the gateway (1 behind the ALB): how many X-Forwarded-For hops to trust for the client IP."),
-    CORS_ORIGINS: envList.optional().describe("Browser origins allowed by CORS, comma-separated; unset allows none."),
+    CORS_ORIGINS: envList
+      .optional()
+      .describe(
+        "Browser origins allowed by CORS and to open a WebSocket, comma-separated; unset allows none (clients that send no Origin are not browsers and are not judged by it).",
+      ),
     WS_HEARTBEAT_MS: envInt(1_000, 300_000)
       .default(30_000)
       .describe("WebSocket ping interval; three missed pongs close the socket and expire its presence."),
     WS_MAX_PAYLOAD_BYTES: envInt(128, 1_048_576).default(4_096).describe("Largest WebSocket message accepted from a client."),
+    WS_TICKET_TTL_SECONDS: envInt(5, 300).default(30).describe("How long a one-time WebSocket ticket (POST /auth/ws-ticket) stays valid."),
+    WS_MAX_SOCKETS_PER_USER: envInt(1, 100)
+      .default(3)
+      .describe("Open WebSockets one user may hold on one gateway instance; a new one closes the oldest (code 4008)."),
+    RATE_LIMIT_WS_UPGRADE_IP_POINTS: envInt(1, 1_000_000).default(30).describe("WebSocket upgrades per client IP per window."),
+    RATE_LIMIT_WS_UPGRADE_WINDOW_SECONDS: envInt(1, 86_400).default(60).describe("That window."),
   })
   .superRefine(checkMysqlAuth)
   .superRefine((env, ctx) => {

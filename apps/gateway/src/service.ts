@@ -24,6 +24,8 @@ import { PaymentUpdates } from "./ws/payment-updates";
 import { Presence } from "./ws/presence";
 import { SocketHub } from "./ws/socket-hub";
 import { mountWebSocketEndpoint } from "./ws/websocket-endpoint";
+import { wsTicketRoute } from "./ws/ticket-route";
+import { WsTickets } from "./ws/ws-tickets";
 
 export interface GatewayService {
   server: Server;
@@ -92,7 +94,13 @@ export async function startGatewayService(
     metrics,
     await InternalTokenSigner.fromConfig(config),
   );
-  const hub = new SocketHub(metrics);
+  const hub = new SocketHub(metrics, config.WS_MAX_SOCKETS_PER_USER);
+  const tickets = new WsTickets(redis, config.WS_TICKET_TTL_SECONDS);
+  const upgradesPerIp = createLimiter(redis, {
+    name: "ws-upgrade-ip",
+    points: config.RATE_LIMIT_WS_UPGRADE_IP_POINTS,
+    windowSeconds: config.RATE_LIMIT_WS_UPGRADE_WINDOW_SECONDS,
+  });
   // Three missed heartbeats and a dead instance's presence entries are gone.
   const presence = new Presence(redis, gatewayId, 3 * config.WS_HEARTBEAT_MS);
   const updates = new PaymentUpdates(redis.duplicate(), gatewayId, hub, metrics, logger.child({ component: "payment-updates" }));
@@ -127,6 +135,11 @@ export async function startGatewayService(
       limitByIp: rateLimit(authLimiter, (req) => req.ip ?? "unknown", metrics.rateLimited, "auth-ip"),
     }),
   );
+  const limitReads = [
+    rateLimit(readByIp, (req) => req.ip ?? "unknown", metrics.rateLimited, "read-ip"),
+    rateLimit(readByUser, (_req, res) => principalOf(res).userId, metrics.rateLimited, "read-user"),
+  ];
+  app.use(wsTicketRoute({ verifier, tickets, limits: limitReads }));
   app.use(
     apiRoutes({
       verifier,
@@ -135,10 +148,7 @@ export async function startGatewayService(
       presence,
       gatewayId,
       limitPurchaseByUser: rateLimit(purchaseLimiter, (_req, res) => principalOf(res).userId, metrics.rateLimited, "purchase-user"),
-      limitReads: [
-        rateLimit(readByIp, (req) => req.ip ?? "unknown", metrics.rateLimited, "read-ip"),
-        rateLimit(readByUser, (_req, res) => principalOf(res).userId, metrics.rateLimited, "read-user"),
-      ],
+      limitReads,
     }),
   );
   finishApp(app);
@@ -147,11 +157,15 @@ export async function startGatewayService(
   const wss = mountWebSocketEndpoint({
     server,
     verifier,
+    tickets,
     hub,
     presence,
-    gatewayId,
+    allowedOrigins: config.CORS_ORIGINS ?? [],
+    upgradesPerIp,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     maxPayloadBytes: config.WS_MAX_PAYLOAD_BYTES,
     isAcceptingTraffic: () => runtime.isAcceptingTraffic(),
+    metrics,
     logger: logger.child({ component: "websocket" }),
   });
   await updates.start();

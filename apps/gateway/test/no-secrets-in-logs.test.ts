@@ -70,8 +70,11 @@ describe("logs carry no credentials", () => {
     expect(
       (await httpRequest(gateway.port, "/auth/login", { method: "POST", body: { email: buyer.email, password: `${password}!` } })).status,
     ).toBe(401);
-    // A browser's WebSocket, which can only send its token in the URL.
-    const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws?access_token=${buyer.token}`);
+    // A browser's WebSocket, which can only send a credential in the URL: a one-time ticket.
+    const issued = await httpRequest(gateway.port, "/auth/ws-ticket", { method: "POST", headers: bearer(buyer.token) });
+    expect(issued.status).toBe(201);
+    const { ticket } = issued.json<{ ticket: string }>();
+    const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/ws?ticket=${ticket}`);
     await new Promise((resolve, reject) => {
       socket.once("message", resolve);
       socket.once("error", reject);
@@ -88,6 +91,7 @@ describe("logs carry no credentials", () => {
     const privateKeyBody = TEST_INTERNAL_IDENTITY.gateway.INTERNAL_TOKEN_PRIVATE_KEY.split("\n")[1] as string;
     for (const secret of [
       buyer.token,
+      ticket,
       password,
       TEST_JWT_SECRET,
       privateKeyBody,

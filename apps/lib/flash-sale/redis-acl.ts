@@ -31,11 +31,25 @@ const CONNECTION = ["ping", "info", "select", "quit"];
 const SCRIPTS = ["evalsha", "eval"];
 
 export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
-  // Rate-limit counters (rate-limiter-flexible) and socket presence; listens for the results of its own buyers.
+  // Rate-limit counters (rate-limiter-flexible), socket presence and WebSocket tickets; listens for the results of its own buyers.
   gateway: {
-    keys: ["rate-limit:*", "gateway-presence:*"],
+    keys: ["rate-limit:*", "gateway-presence:*", "ws-ticket:*"],
     channels: ["payment_update:*"],
-    commands: [...CONNECTION, ...SCRIPTS, "get", "set", "del", "incrby", "pttl", "expire", "multi", "exec", "subscribe", "unsubscribe"],
+    commands: [
+      ...CONNECTION,
+      ...SCRIPTS,
+      "get",
+      "set",
+      "getdel",
+      "del",
+      "incrby",
+      "pttl",
+      "expire",
+      "multi",
+      "exec",
+      "subscribe",
+      "unsubscribe",
+    ],
   },
   // The sales (stock, buyers, orders, outboxes), the catalog cache and its fill locks; publishes nothing.
   coupon: {

@@ -34,10 +34,12 @@ const cases: Record<RedisService, { name: string; attempt: Attempt; allowed: boo
     refused("read the server config", (r) => r.call("CONFIG", "GET", "*")),
     allowed("count a rate limit", (r) => r.incrby("rate-limit:auth-ip:127.0.0.1", 1)),
     allowed("record presence", (r) => r.set("gateway-presence:7", "gw-1", "PX", 1000)),
+    allowed("spend a WebSocket ticket", (r) => r.getdel("ws-ticket:0")),
   ],
   coupon: [
     refused("publish a fake paid result", (r) => r.publish("payment_update:gw-1", '{"status":"paid"}')),
     refused("touch the gateway's rate limits", (r) => r.del("rate-limit:auth-ip:127.0.0.1")),
+    refused("mint a WebSocket ticket", (r) => r.set("ws-ticket:0", '{"userId":"1","role":"admin","expiresAtMs":9e15}')),
     refused("flush the database", (r) => r.flushdb()),
     refused("turn persistence settings", (r) => r.call("CONFIG", "SET", "appendonly", "no")),
     refused("read the whole keyspace", (r) => r.scan(0)),

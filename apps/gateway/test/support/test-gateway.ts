@@ -30,6 +30,7 @@ export function startTestGateway(env: TestPlatformEnv, couponUrl: string, overri
     RATE_LIMIT_PURCHASE_POINTS: "100000",
     RATE_LIMIT_READ_USER_POINTS: "100000",
     RATE_LIMIT_READ_IP_POINTS: "100000",
+    RATE_LIMIT_WS_UPGRADE_IP_POINTS: "100000",
     WS_HEARTBEAT_MS: "1000",
     SHUTDOWN_GRACE_MS: "2000",
     ...TEST_INTERNAL_IDENTITY.gateway,
