@@ -81,6 +81,9 @@ const gatewayEnv = z
     // Rate limits, shared by all replicas through Redis.
     RATE_LIMIT_AUTH_POINTS: envInt(1, 1_000_000).default(10).describe("Login and registration attempts per client IP per window."),
     RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(1, 86_400).default(60).describe("That window."),
+    LOGIN_FREE_FAILURES: envInt(1, 100).default(5).describe("Failed logins in a row an account may have before it must wait."),
+    LOGIN_BACKOFF_BASE_SECONDS: envInt(1, 3_600).default(1).describe("The first wait after those; each further failure doubles it."),
+    LOGIN_BACKOFF_MAX_SECONDS: envInt(1, 86_400).default(900).describe("The longest wait between two login attempts of one account."),
     RATE_LIMIT_PURCHASE_POINTS: envInt(1, 1_000_000).default(5).describe("Purchases per user per window."),
     RATE_LIMIT_PURCHASE_WINDOW_SECONDS: envInt(1, 86_400).default(10).describe("That window."),
     RATE_LIMIT_READ_USER_POINTS: envInt(1, 1_000_000).default(300).describe("Catalog and order reads per user per window."),

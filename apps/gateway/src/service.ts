@@ -15,6 +15,7 @@ import { TokenVerifier } from "./auth/token-verifier";
 import { INTERNAL_AUDIENCES } from "../../lib/internal-identity/claims";
 import type { GatewayConfig } from "./config";
 import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
+import { LoginBackoff } from "./limits/login-backoff";
 import { createLimiter, rateLimit } from "./limits/rate-limit";
 import { apiRoutes } from "./proxy/api-routes";
 import { InternalTokenSigner } from "./proxy/internal-token-signer";
@@ -132,6 +133,11 @@ export async function startGatewayService(
       issuer,
       metrics,
       passwordMinLength: config.PASSWORD_MIN_LENGTH,
+      backoff: new LoginBackoff(redis, {
+        freeFailures: config.LOGIN_FREE_FAILURES,
+        baseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,
+        maxSeconds: config.LOGIN_BACKOFF_MAX_SECONDS,
+      }),
       limitByIp: rateLimit(authLimiter, (req) => req.ip ?? "unknown", metrics.rateLimited, "auth-ip"),
     }),
   );

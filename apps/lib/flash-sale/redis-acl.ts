@@ -31,9 +31,9 @@ const CONNECTION = ["ping", "info", "select", "quit"];
 const SCRIPTS = ["evalsha", "eval"];
 
 export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
-  // Rate-limit counters (rate-limiter-flexible), socket presence and WebSocket tickets; listens for the results of its own buyers.
+  // Rate-limit counters (rate-limiter-flexible), login back-off, socket presence and WebSocket tickets; listens for the results of its own buyers.
   gateway: {
-    keys: ["rate-limit:*", "gateway-presence:*", "ws-ticket:*"],
+    keys: ["rate-limit:*", "gateway-presence:*", "ws-ticket:*", "login-fail:*"],
     channels: ["payment_update:*"],
     commands: [
       ...CONNECTION,
@@ -42,6 +42,11 @@ export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
       "set",
       "getdel",
       "del",
+      "hget",
+      "hset",
+      "hincrby",
+      "pexpire",
+      "time",
       "incrby",
       "pttl",
       "expire",

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { HttpError, conflict } from "../../../lib/http/http-error";
 import { parseJsonBody } from "../../../lib/http/validate";
 import type { GatewayMetrics } from "../gateway-metrics";
+import type { LoginBackoff } from "../limits/login-backoff";
 import type { Accounts } from "./accounts";
 import { DECOY_HASH_PROMISE, hashPassword, verifyPassword } from "./password-hash";
 import type { TokenIssuer } from "./token-issuer";
@@ -14,6 +15,8 @@ export interface AuthRouteDeps {
   passwordMinLength: number;
   /** The per-IP limit; runs before any password hashing, which is the expensive part. */
   limitByIp: RequestHandler;
+  /** The per-account back-off after failed logins. */
+  backoff: LoginBackoff;
 }
 
 const email = z
@@ -22,6 +25,10 @@ const email = z
   .transform((value) => value.toLowerCase());
 
 const invalidCredentials = () => new HttpError(401, "invalid_credentials", "email or password is wrong");
+const tooManyFailures = (waitMs: number) =>
+  new HttpError(429, "login_backoff", "too many failed logins for this account; retry later", {
+    "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
+  });
 
 /** POST /auth/register and /auth/login: email + password, answered with a short-lived access token. */
 export function authRoutes(deps: AuthRouteDeps): Router {
@@ -39,11 +46,20 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post("/auth/login", deps.limitByIp, async (req, res) => {
     const input = parseJsonBody(loginBody, req);
+    const waitMs = await deps.backoff.waitMs(input.email);
+    if (waitMs > 0) {
+      deps.metrics.authAttempts.inc({ action: "login", result: "backing_off" });
+      throw tooManyFailures(waitMs);
+    }
     const account = await deps.accounts.byEmail(input.email);
     // Unknown emails cost a hash too, so the answer time does not tell which emails exist.
     const valid = await verifyPassword(input.password, account?.passwordHash ?? (await DECOY_HASH_PROMISE));
     deps.metrics.authAttempts.inc({ action: "login", result: account && valid ? "ok" : "refused" });
-    if (!account || !valid) throw invalidCredentials();
+    if (!account || !valid) {
+      await deps.backoff.failed(input.email);
+      throw invalidCredentials();
+    }
+    await deps.backoff.succeeded(input.email);
     res.json({ userId: account.userId, role: account.role, ...(await deps.issuer.issue(account)) });
   });
   return router;
