@@ -16,6 +16,12 @@ function isP256PrivateKey(pem: string): boolean {
 
 const url = z.url({ protocol: /^https?$/, message: "must be an http(s) URL" });
 
+/** https, or plain http to this machine only (a local stand-in issuer). */
+function isHttpsOrLoopback(value: string): boolean {
+  const parsed = new URL(value);
+  return parsed.protocol === "https:" || ["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname);
+}
+
 const gatewayEnv = z
   .object({
     ...serverEnv.shape,
@@ -58,13 +64,20 @@ const gatewayEnv = z
       .min(1)
       .optional()
       .describe("Also accept tokens of this external OIDC issuer (set with OIDC_JWKS_URL and OIDC_AUDIENCE)."),
-    OIDC_JWKS_URL: url.optional().describe("The external issuer's JWKS, which verifies its tokens."),
+    OIDC_JWKS_URL: z
+      .url({ protocol: /^https?$/, message: "must be an https URL" })
+      .refine(isHttpsOrLoopback, "must be an https URL (plain http only to 127.0.0.1 or localhost, for local runs)")
+      .optional()
+      .describe("The external issuer's JWKS, which verifies its tokens: https (a JWKS fetched in clear could be swapped on the way)."),
     OIDC_AUDIENCE: z.string().min(1).optional().describe("aud required of external tokens."),
-    OIDC_ROLES_CLAIM: z
+    OIDC_ROLES_CLAIM: z.string().min(1).default("roles").describe("Claim listing the caller's roles in external tokens."),
+    OIDC_ADMIN_ROLE: z
       .string()
-      .min(1)
-      .default("roles")
-      .describe('Claim listing the caller\'s roles in external tokens; "admin" among them grants the admin role.'),
+      .regex(/^[A-Za-z0-9._-]+[:/][A-Za-z0-9._:/-]+$/, 'must be namespaced, such as "coupon-platform:admin"')
+      .default("coupon-platform:admin")
+      .describe(
+        'The role (in OIDC_ROLES_CLAIM) that grants admin: namespaced, so a generic "admin" group of the identity provider grants nothing here.',
+      ),
     // The signed identity attached to every request forwarded to coupon (docs/SECURITY.md).
     INTERNAL_TOKEN_PRIVATE_KEY: z
       .string()

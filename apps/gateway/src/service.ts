@@ -62,7 +62,13 @@ export async function startGatewayService(
   });
   const external =
     config.OIDC_ISSUER && config.OIDC_JWKS_URL && config.OIDC_AUDIENCE
-      ? { issuer: config.OIDC_ISSUER, jwksUrl: config.OIDC_JWKS_URL, audience: config.OIDC_AUDIENCE, rolesClaim: config.OIDC_ROLES_CLAIM }
+      ? {
+          issuer: config.OIDC_ISSUER,
+          jwksUrl: config.OIDC_JWKS_URL,
+          audience: config.OIDC_AUDIENCE,
+          rolesClaim: config.OIDC_ROLES_CLAIM,
+          adminRole: config.OIDC_ADMIN_ROLE,
+        }
       : undefined;
   const verifier = new TokenVerifier(
     keys,

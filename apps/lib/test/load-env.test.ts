@@ -100,4 +100,26 @@ describe("environment config", () => {
       /^INTERNAL_TOKEN_PRIVATE_KEY: must be a PKCS#8 PEM P-256 \(ES256\) private key \(a \d+-character value, not shown\)$/,
     );
   });
+
+  it("takes an external issuer's keys over https only, and only a namespaced admin role", () => {
+    const gatewayProblems = (env: NodeJS.ProcessEnv): string[] => {
+      try {
+        loadGatewayConfig({ ...TEST_INTERNAL_IDENTITY.gateway, JWT_SECRET: "x".repeat(40), ...env });
+      } catch (err) {
+        if (err instanceof ConfigError) return [...err.problems];
+        throw err;
+      }
+      return [];
+    };
+    const oidc = { OIDC_ISSUER: "https://idp.example.test", OIDC_AUDIENCE: "coupon-platform-api" };
+    expect(gatewayProblems({ ...oidc, OIDC_JWKS_URL: "http://idp.example.test/jwks.json" }).join("\n")).toMatch(
+      /^OIDC_JWKS_URL: must be an https URL \(plain http only to 127\.0\.0\.1 or localhost, for local runs\)/,
+    );
+    expect(gatewayProblems({ ...oidc, OIDC_JWKS_URL: "https://idp.example.test/jwks.json" })).toEqual([]);
+    expect(gatewayProblems({ ...oidc, OIDC_JWKS_URL: "http://127.0.0.1:8443/jwks.json" })).toEqual([]);
+    expect(gatewayProblems({ OIDC_ADMIN_ROLE: "admin" }).join("\n")).toMatch(/^OIDC_ADMIN_ROLE: must be namespaced/);
+    expect(loadGatewayConfig({ ...TEST_INTERNAL_IDENTITY.gateway, JWT_SECRET: "x".repeat(40) }).OIDC_ADMIN_ROLE).toBe(
+      "coupon-platform:admin",
+    );
+  });
 });

@@ -20,6 +20,8 @@ export interface ExternalIssuer {
   jwksUrl: string;
   audience: string;
   rolesClaim: string;
+  /** The namespaced role that grants admin. */
+  adminRole: string;
 }
 
 const invalidToken = (message: string) =>
@@ -92,7 +94,7 @@ export class TokenVerifier {
       this.externalAccounts.set(cacheKey, account);
     }
     const roles = payload[external.rolesClaim];
-    const isAdmin = Array.isArray(roles) ? roles.includes("admin") : roles === "admin";
+    const isAdmin = Array.isArray(roles) ? roles.includes(external.adminRole) : roles === external.adminRole;
     return { userId: account.userId, role: isAdmin ? "admin" : "user", expiresAtMs: expiry(payload) };
   }
 }
