@@ -94,6 +94,10 @@ const gatewayEnv = z
     // Rate limits, shared by all replicas through Redis.
     RATE_LIMIT_AUTH_POINTS: envInt(1, 1_000_000).default(10).describe("Login and registration attempts per client IP per window."),
     RATE_LIMIT_AUTH_WINDOW_SECONDS: envInt(1, 86_400).default(60).describe("That window."),
+    PASSWORD_HASH_CONCURRENCY: envInt(1, 64).default(2).describe("Password hashes (0.2 s and 32 MiB each) computed at once."),
+    PASSWORD_HASH_QUEUE: envInt(0, 10_000)
+      .default(64)
+      .describe("Sign-ins that may wait for a hashing slot; beyond them the answer is 503 hashing_busy with Retry-After."),
     LOGIN_FREE_FAILURES: envInt(1, 100).default(5).describe("Failed logins in a row an account may have before it must wait."),
     LOGIN_BACKOFF_BASE_SECONDS: envInt(1, 3_600).default(1).describe("The first wait after those; each further failure doubles it."),
     LOGIN_BACKOFF_MAX_SECONDS: envInt(1, 86_400).default(900).describe("The longest wait between two login attempts of one account."),

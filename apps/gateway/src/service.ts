@@ -15,6 +15,7 @@ import { TokenVerifier } from "./auth/token-verifier";
 import { INTERNAL_AUDIENCES } from "../../lib/internal-identity/claims";
 import type { GatewayConfig } from "./config";
 import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
+import { HashGate } from "./auth/hash-gate";
 import { LoginBackoff } from "./limits/login-backoff";
 import { createLimiter, rateLimit } from "./limits/rate-limit";
 import { apiRoutes } from "./proxy/api-routes";
@@ -139,6 +140,7 @@ export async function startGatewayService(
       issuer,
       metrics,
       passwordMinLength: config.PASSWORD_MIN_LENGTH,
+      hashing: new HashGate(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE),
       backoff: new LoginBackoff(redis, {
         freeFailures: config.LOGIN_FREE_FAILURES,
         baseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
@@ -10,7 +11,7 @@ import { startTestService } from "../../coupon/test/support/test-service";
 import { couponOverrides, platformPool, resetPlatformState } from "../../payment/test/support/test-platform";
 import { uniqueTopic } from "../../test-support/test-env";
 import type { GatewayService } from "../src/service";
-import { type SignedIn, authed, bearer, openSocket, signUp, signUpAdmin } from "./support/gateway-client";
+import { type SignedIn, authed, bearer, logIn, openSocket, signUp, signUpAdmin } from "./support/gateway-client";
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, startTestGateway } from "./support/test-gateway";
 import { redisInspector } from "../../test-support/redis-inspector";
 
@@ -85,7 +86,8 @@ describe("gateway authentication and authorization", () => {
       "SELECT password_hash FROM gateway_accounts WHERE email = ?",
       ["user@auth.test"],
     );
-    expect(String(stored[0]?.password_hash)).toMatch(/^scrypt\$/);
+    // OWASP's minimum for scrypt (N=2^15, r=8, p=3 is one of its equivalent settings).
+    expect(String(stored[0]?.password_hash)).toMatch(/^scrypt\$32768\$8\$3\$/);
     const again = await httpRequest(gateway.port, "/auth/register", {
       method: "POST",
       body: { email: "USER@auth.test", password: "another long password" },
@@ -106,6 +108,25 @@ describe("gateway authentication and authorization", () => {
       expect(refused.json()).toEqual({ error: { code: "invalid_credentials", message: "email or password is wrong" } });
     }
     expect((await listWith(user.token)).status).toBe(200);
+  });
+
+  it("replaces a hash made at an older, lower cost when its owner logs in", async () => {
+    const account = await signUp(gateway.port, "old-hash@auth.test");
+    const salt = randomBytes(16);
+    const oldKey = scryptSync("correct horse battery staple".normalize("NFKC"), salt, 32, { N: 2 ** 14, r: 8, p: 1 });
+    const oldHash = ["scrypt", 2 ** 14, 8, 1, salt.toString("base64url"), oldKey.toString("base64url")].join("$");
+    await pool.query("UPDATE gateway_accounts SET password_hash = ? WHERE id = ?", [oldHash, account.userId]);
+    expect((await logIn(gateway.port, account.email)).userId).toBe(account.userId);
+    const [rows] = await pool.query<import("mysql2/promise").RowDataPacket[]>("SELECT password_hash FROM gateway_accounts WHERE id = ?", [
+      account.userId,
+    ]);
+    expect(String(rows[0]?.password_hash)).toMatch(/^scrypt\$32768\$8\$3\$/);
+    // The new hash still takes the same password, and only it.
+    expect((await logIn(gateway.port, account.email)).userId).toBe(account.userId);
+    expect(
+      (await httpRequest(gateway.port, "/auth/login", { method: "POST", body: { email: account.email, password: "not it at all" } }))
+        .status,
+    ).toBe(401);
   });
 
   it("refuses missing, malformed, expired, tampered, alg:none, wrong-issuer and wrong-audience tokens", async () => {

@@ -15,8 +15,9 @@ export const dbUserName = (service: DbService) => `${service}_svc`;
 
 /** Table → privileges (a column list in parentheses limits a privilege to those columns). */
 export const DB_GRANTS: Readonly<Record<DbService, Readonly<Record<string, string>>>> = {
-  // Its sign-in accounts, and the users row of each account it creates, with no say over the credit.
-  gateway: { gateway_accounts: "SELECT, INSERT", users: "INSERT (id)" },
+  // Its sign-in accounts (and their password hashes, raised to today's cost at login), and the users row of each
+  // account it creates, with no say over the credit or the role.
+  gateway: { gateway_accounts: "SELECT, INSERT, UPDATE (password_hash)", users: "INSERT (id)" },
   // The catalog: read it, add coupons. Orders live in Redis and reach payment through Kafka.
   coupon: { coupons: "SELECT, INSERT" },
   // The ledger: decide each order once, move the money, and count the stock of record down.

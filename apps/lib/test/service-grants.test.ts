@@ -33,6 +33,8 @@ const attempts: Record<DbService, Attempt[]> = {
     ...ddl,
     allowed("create an account's user row", "INSERT INTO users (id) VALUES (901)"),
     allowed("read accounts", "SELECT id FROM gateway_accounts"),
+    allowed("replace a password hash", "UPDATE gateway_accounts SET password_hash = 'scrypt$x' WHERE id = 0"),
+    refused("promote an account to admin", "UPDATE gateway_accounts SET role = 'admin' WHERE id = 0"),
   ],
   coupon: [
     refused(

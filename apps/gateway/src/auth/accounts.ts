@@ -50,6 +50,10 @@ export class Accounts {
     return rows[0] ? toAccount(rows[0]) : undefined;
   }
 
+  async replacePasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.pool.execute("UPDATE gateway_accounts SET password_hash = ? WHERE id = ?", [passwordHash, userId]);
+  }
+
   /** The local account of an external (OIDC) identity, created on first sight. */
   async forExternalIdentity(issuer: string, subject: string): Promise<Account> {
     const find = async () => {

@@ -5,7 +5,8 @@ import { parseJsonBody } from "../../../lib/http/validate";
 import type { GatewayMetrics } from "../gateway-metrics";
 import type { LoginBackoff } from "../limits/login-backoff";
 import type { Accounts } from "./accounts";
-import { DECOY_HASH_PROMISE, hashPassword, verifyPassword } from "./password-hash";
+import type { HashGate } from "./hash-gate";
+import { DECOY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from "./password-hash";
 import type { TokenIssuer } from "./token-issuer";
 
 export interface AuthRouteDeps {
@@ -17,6 +18,8 @@ export interface AuthRouteDeps {
   limitByIp: RequestHandler;
   /** The per-account back-off after failed logins. */
   backoff: LoginBackoff;
+  /** Bounds concurrent password hashing. */
+  hashing: HashGate;
 }
 
 const email = z
@@ -38,7 +41,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post("/auth/register", deps.limitByIp, async (req, res) => {
     const input = parseJsonBody(registerBody, req);
-    const account = await deps.accounts.register(input.email, await hashPassword(input.password));
+    const account = await deps.accounts.register(input.email, await deps.hashing.run(() => hashPassword(input.password)));
     deps.metrics.authAttempts.inc({ action: "register", result: account ? "ok" : "taken" });
     if (!account) throw conflict("email_taken", "an account with this email exists");
     res.status(201).json({ userId: account.userId, email: account.email, role: account.role, ...(await deps.issuer.issue(account)) });
@@ -53,13 +56,17 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     }
     const account = await deps.accounts.byEmail(input.email);
     // Unknown emails cost a hash too, so the answer time does not tell which emails exist.
-    const valid = await verifyPassword(input.password, account?.passwordHash ?? (await DECOY_HASH_PROMISE));
+    const stored = account?.passwordHash ?? (await DECOY_HASH_PROMISE);
+    const valid = await deps.hashing.run(() => verifyPassword(input.password, stored));
     deps.metrics.authAttempts.inc({ action: "login", result: account && valid ? "ok" : "refused" });
     if (!account || !valid) {
       await deps.backoff.failed(input.email);
       throw invalidCredentials();
     }
     await deps.backoff.succeeded(input.email);
+    // A hash made at an older, lower cost is replaced now, while the password is at hand.
+    if (needsRehash(stored))
+      await deps.accounts.replacePasswordHash(account.userId, await deps.hashing.run(() => hashPassword(input.password)));
     res.json({ userId: account.userId, role: account.role, ...(await deps.issuer.issue(account)) });
   });
   return router;
