@@ -57,6 +57,14 @@ const gatewayEnv = z
     JWT_ISSUER: z.string().min(1).default("coupon-platform-gateway").describe("iss of the tokens this gateway issues and accepts."),
     JWT_AUDIENCE: z.string().min(1).default("coupon-platform").describe("aud of the tokens this gateway issues and accepts."),
     JWT_ACCESS_TTL_SECONDS: envInt(30, 86_400).default(900).describe("Lifetime of an access token."),
+    JWT_REFRESH_TTL_SECONDS: envInt(300, 7_776_000)
+      .default(1_209_600)
+      .describe("Lifetime of a refresh token; each use hands out the next one of its session (rotation)."),
+    TOKEN_VERSION_CACHE_SECONDS: envInt(1, 300)
+      .default(10)
+      .describe(
+        "How long a replica trusts the cached token version of an account: an operator's revocation in MySQL takes effect within it (the gateway's own is at once).",
+      ),
     JWT_CLOCK_TOLERANCE_SECONDS: envInt(0, 300).default(5).describe("Clock skew tolerated on exp and nbf."),
     // Optional: also accept tokens of an external OIDC issuer, verified with its JWKS.
     OIDC_ISSUER: z

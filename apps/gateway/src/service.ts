@@ -15,7 +15,10 @@ import { TokenVerifier } from "./auth/token-verifier";
 import { INTERNAL_AUDIENCES } from "../../lib/internal-identity/claims";
 import type { GatewayConfig } from "./config";
 import { type GatewayMetrics, createGatewayMetrics } from "./gateway-metrics";
+import { AccountStates } from "./auth/account-state";
 import { HashGate } from "./auth/hash-gate";
+import { RefreshTokens } from "./auth/refresh-tokens";
+import { TokenVersions } from "./auth/token-versions";
 import { LoginBackoff } from "./limits/login-backoff";
 import { createLimiter, rateLimit } from "./limits/rate-limit";
 import { apiRoutes } from "./proxy/api-routes";
@@ -71,10 +74,13 @@ export async function startGatewayService(
           adminRole: config.OIDC_ADMIN_ROLE,
         }
       : undefined;
+  const states = new AccountStates(pool);
+  const versions = new TokenVersions(redis, states, config.TOKEN_VERSION_CACHE_SECONDS);
   const verifier = new TokenVerifier(
     keys,
     { issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE, clockToleranceSeconds: config.JWT_CLOCK_TOLERANCE_SECONDS },
     accounts,
+    versions,
     external,
   );
 
@@ -141,6 +147,10 @@ export async function startGatewayService(
       metrics,
       passwordMinLength: config.PASSWORD_MIN_LENGTH,
       hashing: new HashGate(config.PASSWORD_HASH_CONCURRENCY, config.PASSWORD_HASH_QUEUE),
+      states,
+      versions,
+      refreshTokens: new RefreshTokens(pool, config.JWT_REFRESH_TTL_SECONDS),
+      refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
       backoff: new LoginBackoff(redis, {
         freeFailures: config.LOGIN_FREE_FAILURES,
         baseSeconds: config.LOGIN_BACKOFF_BASE_SECONDS,

@@ -15,9 +15,15 @@ export const dbUserName = (service: DbService) => `${service}_svc`;
 
 /** Table → privileges (a column list in parentheses limits a privilege to those columns). */
 export const DB_GRANTS: Readonly<Record<DbService, Readonly<Record<string, string>>>> = {
-  // Its sign-in accounts (and their password hashes, raised to today's cost at login), and the users row of each
-  // account it creates, with no say over the credit or the role.
-  gateway: { gateway_accounts: "SELECT, INSERT, UPDATE (password_hash)", users: "INSERT (id)" },
+  // Its sign-in accounts (and their password hashes, raised to today's cost at login), the users row of each
+  // account it creates, with no say over the credit or the role, and its sessions.
+  gateway: {
+    gateway_accounts: "SELECT, INSERT, UPDATE (password_hash)",
+    users: "INSERT (id)",
+    // Revoking sessions: bump an account's token version (never disable or enable it), and the refresh tokens.
+    gateway_account_state: "SELECT, INSERT (account_id, token_version), UPDATE (token_version)",
+    gateway_refresh_tokens: "SELECT, INSERT, UPDATE (used_at), DELETE",
+  },
   // The catalog: read it, add coupons. Orders live in Redis and reach payment through Kafka.
   coupon: { coupons: "SELECT, INSERT" },
   // The ledger: decide each order once, move the money, and count the stock of record down.

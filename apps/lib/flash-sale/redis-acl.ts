@@ -31,9 +31,10 @@ const CONNECTION = ["ping", "info", "select", "quit"];
 const SCRIPTS = ["evalsha", "eval"];
 
 export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
-  // Rate-limit counters (rate-limiter-flexible), login back-off, socket presence and WebSocket tickets; listens for the results of its own buyers.
+  // Rate-limit counters (rate-limiter-flexible), login back-off, token versions, socket presence and WebSocket tickets;
+  // listens for the results of its own buyers.
   gateway: {
-    keys: ["rate-limit:*", "gateway-presence:*", "ws-ticket:*", "login-fail:*"],
+    keys: ["rate-limit:*", "gateway-presence:*", "ws-ticket:*", "login-fail:*", "token-version:*"],
     channels: ["payment_update:*"],
     commands: [
       ...CONNECTION,

@@ -19,15 +19,17 @@ describe("schema migrations", () => {
       await admin.query("DROP DATABASE IF EXISTS coupon_migrate_test");
       // Two starts racing, like two pods: the named lock lets exactly one apply.
       const [a, b] = await Promise.all([migrate(env, logger), migrate(env, logger)]);
-      expect([...a.applied, ...b.applied]).toEqual([1, 2, 3]);
-      expect(await migrate(env, logger)).toEqual({ applied: [], alreadyApplied: [1, 2, 3] });
+      expect([...a.applied, ...b.applied]).toEqual([1, 2, 3, 4]);
+      expect(await migrate(env, logger)).toEqual({ applied: [], alreadyApplied: [1, 2, 3, 4] });
 
       const [tables] = await admin.query<RowDataPacket[]>(
         "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'coupon_migrate_test' ORDER BY table_name",
       );
-      expect(tables.map((t) => t.name)).toEqual([
+      expect(tables.map((t) => String(t.name)).sort()).toEqual([
         "coupons",
+        "gateway_account_state",
         "gateway_accounts",
+        "gateway_refresh_tokens",
         "payment_settlements",
         "purchases",
         "schema_migrations",

@@ -35,6 +35,9 @@ const attempts: Record<DbService, Attempt[]> = {
     allowed("read accounts", "SELECT id FROM gateway_accounts"),
     allowed("replace a password hash", "UPDATE gateway_accounts SET password_hash = 'scrypt$x' WHERE id = 0"),
     refused("promote an account to admin", "UPDATE gateway_accounts SET role = 'admin' WHERE id = 0"),
+    allowed("revoke an account's access tokens", "UPDATE gateway_account_state SET token_version = token_version + 1 WHERE account_id = 0"),
+    refused("re-enable a disabled account", "UPDATE gateway_account_state SET disabled_at = NULL WHERE account_id = 0"),
+    refused("create an account disabled or not", "INSERT INTO gateway_account_state (account_id, disabled_at) VALUES (0, NULL)"),
   ],
   coupon: [
     refused(

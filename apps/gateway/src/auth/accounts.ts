@@ -50,6 +50,13 @@ export class Accounts {
     return rows[0] ? toAccount(rows[0]) : undefined;
   }
 
+  async byId(userId: string): Promise<Account | undefined> {
+    const [rows] = await this.pool.execute<RowDataPacket[]>("SELECT id, email, role, password_hash FROM gateway_accounts WHERE id = ?", [
+      userId,
+    ]);
+    return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+
   async replacePasswordHash(userId: string, passwordHash: string): Promise<void> {
     await this.pool.execute("UPDATE gateway_accounts SET password_hash = ? WHERE id = ?", [passwordHash, userId]);
   }

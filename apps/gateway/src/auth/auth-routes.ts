@@ -1,10 +1,13 @@
 import { type RequestHandler, Router } from "express";
 import { z } from "zod";
-import { HttpError, conflict } from "../../../lib/http/http-error";
+import { HttpError } from "../../../lib/http/http-error";
 import { parseJsonBody } from "../../../lib/http/validate";
 import type { GatewayMetrics } from "../gateway-metrics";
 import type { LoginBackoff } from "../limits/login-backoff";
-import type { Accounts } from "./accounts";
+import type { AccountStates } from "./account-state";
+import type { Account, Accounts } from "./accounts";
+import type { RefreshTokens } from "./refresh-tokens";
+import type { TokenVersions } from "./token-versions";
 import type { HashGate } from "./hash-gate";
 import { DECOY_HASH_PROMISE, hashPassword, needsRehash, verifyPassword } from "./password-hash";
 import type { TokenIssuer } from "./token-issuer";
@@ -20,6 +23,10 @@ export interface AuthRouteDeps {
   backoff: LoginBackoff;
   /** Bounds concurrent password hashing. */
   hashing: HashGate;
+  states: AccountStates;
+  versions: TokenVersions;
+  refreshTokens: RefreshTokens;
+  refreshTtlSeconds: number;
 }
 
 const email = z
@@ -33,18 +40,35 @@ const tooManyFailures = (waitMs: number) =>
     "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))),
   });
 
-/** POST /auth/register and /auth/login: email + password, answered with a short-lived access token. */
+/**
+ * POST /auth/register, /auth/login, /auth/refresh and /auth/logout. Registration
+ * answers the same whether or not the email is taken (the owner finds out by
+ * signing in); login and refresh answer an access token with a refresh token.
+ */
 export function authRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
   const registerBody = z.strictObject({ email, password: z.string().min(deps.passwordMinLength).max(256) });
   const loginBody = z.strictObject({ email, password: z.string().min(1).max(256) });
+  const refreshBody = z.strictObject({ refreshToken: z.string().min(1).max(256) });
+  const logoutBody = z.strictObject({ refreshToken: z.string().min(1).max(256), everywhere: z.boolean().optional() });
+
+  /** An access token carrying the account's current token version, and the next refresh token of its session. */
+  async function session(account: Account, tokenVersion: number, refreshToken: string) {
+    return {
+      userId: account.userId,
+      role: account.role,
+      ...(await deps.issuer.issue(account, tokenVersion)),
+      refreshToken,
+      refreshExpiresIn: deps.refreshTtlSeconds,
+    };
+  }
 
   router.post("/auth/register", deps.limitByIp, async (req, res) => {
     const input = parseJsonBody(registerBody, req);
+    // The hash is computed either way, so a taken email costs the same time as a new one.
     const account = await deps.accounts.register(input.email, await deps.hashing.run(() => hashPassword(input.password)));
     deps.metrics.authAttempts.inc({ action: "register", result: account ? "ok" : "taken" });
-    if (!account) throw conflict("email_taken", "an account with this email exists");
-    res.status(201).json({ userId: account.userId, email: account.email, role: account.role, ...(await deps.issuer.issue(account)) });
+    res.status(202).json({ status: "accepted", message: "sign in with this email and password" });
   });
 
   router.post("/auth/login", deps.limitByIp, async (req, res) => {
@@ -58,8 +82,10 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     // Unknown emails cost a hash too, so the answer time does not tell which emails exist.
     const stored = account?.passwordHash ?? (await DECOY_HASH_PROMISE);
     const valid = await deps.hashing.run(() => verifyPassword(input.password, stored));
-    deps.metrics.authAttempts.inc({ action: "login", result: account && valid ? "ok" : "refused" });
-    if (!account || !valid) {
+    // A disabled account answers like a wrong password: nothing tells the caller more.
+    const state = account && valid ? await deps.states.of(account.userId) : undefined;
+    deps.metrics.authAttempts.inc({ action: "login", result: state && !state.disabled ? "ok" : "refused" });
+    if (!account || !state || state.disabled) {
       await deps.backoff.failed(input.email);
       throw invalidCredentials();
     }
@@ -67,7 +93,37 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     // A hash made at an older, lower cost is replaced now, while the password is at hand.
     if (needsRehash(stored))
       await deps.accounts.replacePasswordHash(account.userId, await deps.hashing.run(() => hashPassword(input.password)));
-    res.json({ userId: account.userId, role: account.role, ...(await deps.issuer.issue(account)) });
+    res.json(await session(account, state.tokenVersion, await deps.refreshTokens.start(account.userId)));
+  });
+
+  router.post("/auth/refresh", deps.limitByIp, async (req, res) => {
+    const input = parseJsonBody(refreshBody, req);
+    const rotation = await deps.refreshTokens.rotate(input.refreshToken);
+    if (rotation.kind === "reused") {
+      // A spent token came back: someone holds a copy. Its family is gone; every access token of the account goes too.
+      await deps.versions.revokeAll(rotation.accountId);
+      deps.metrics.authAttempts.inc({ action: "refresh", result: "reused" });
+      throw new HttpError(401, "refresh_token_reused", "this refresh token was used before; the session is revoked, sign in again");
+    }
+    const account = rotation.kind === "rotated" ? await deps.accounts.byId(rotation.accountId) : undefined;
+    const state = account ? await deps.states.of(account.userId) : undefined;
+    if (rotation.kind !== "rotated" || !account || !state || state.disabled) {
+      if (rotation.kind === "rotated") await deps.refreshTokens.revokeFamilyOf(rotation.refreshToken);
+      deps.metrics.authAttempts.inc({ action: "refresh", result: "refused" });
+      throw new HttpError(401, "invalid_refresh_token", "the refresh token is unknown, expired or revoked; sign in again");
+    }
+    deps.metrics.authAttempts.inc({ action: "refresh", result: "ok" });
+    res.json(await session(account, state.tokenVersion, rotation.refreshToken));
+  });
+
+  router.post("/auth/logout", deps.limitByIp, async (req, res) => {
+    const input = parseJsonBody(logoutBody, req);
+    const accountId = await deps.refreshTokens.revokeFamilyOf(input.refreshToken);
+    if (accountId !== undefined && input.everywhere) {
+      await deps.refreshTokens.revokeAccount(accountId);
+      await deps.versions.revokeAll(accountId);
+    }
+    res.status(204).end();
   });
   return router;
 }

@@ -15,15 +15,16 @@ export interface IssuerSettings {
   ttlSeconds: number;
 }
 
-/** Short-lived access tokens: subject = user id, plus the role the gateway enforces. */
+/** Short-lived access tokens: subject = user id, plus the role the gateway enforces and the account's token version. */
 export class TokenIssuer {
   constructor(
     private readonly keys: SigningKeys,
     private readonly settings: IssuerSettings,
   ) {}
 
-  async issue(account: Account): Promise<IssuedToken> {
-    const accessToken = await new SignJWT({ role: account.role })
+  /** `tokenVersion` is the account's current one: bumping it later refuses this token (TokenVersions). */
+  async issue(account: Account, tokenVersion: number): Promise<IssuedToken> {
+    const accessToken = await new SignJWT({ role: account.role, ver: tokenVersion })
       .setProtectedHeader({ alg: this.keys.algorithm, typ: "JWT" })
       .setSubject(account.userId)
       .setIssuer(this.settings.issuer)

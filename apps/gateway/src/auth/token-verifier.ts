@@ -4,6 +4,7 @@ import { HttpError } from "../../../lib/http/http-error";
 import type { Accounts } from "./accounts";
 import type { Principal } from "./principal";
 import type { SigningKeys } from "./signing-keys";
+import type { TokenVersions } from "./token-versions";
 
 const USER_ID = /^[1-9][0-9]{0,18}$/;
 // External issuers sign with asymmetric keys; a symmetric or "none" algorithm is never accepted from them.
@@ -41,6 +42,7 @@ export class TokenVerifier {
     private readonly keys: SigningKeys,
     private readonly local: LocalTokenSettings,
     private readonly accounts: Accounts,
+    private readonly versions: TokenVersions,
     private readonly external?: ExternalIssuer,
   ) {
     this.jwks = external ? createRemoteJWKSet(new URL(external.jwksUrl), { timeoutDuration: 3_000, cooldownDuration: 30_000 }) : undefined;
@@ -75,6 +77,8 @@ export class TokenVerifier {
     });
     if (!payload.sub || !USER_ID.test(payload.sub)) throw invalidToken("token subject is not a user id");
     if (payload.role !== "user" && payload.role !== "admin") throw invalidToken("token carries no valid role");
+    // Revocation: a logout everywhere, a reused refresh token or an operator bumped the account's version since.
+    if (typeof payload.ver !== "number" || payload.ver !== (await this.versions.current(payload.sub))) throw invalidToken("token revoked");
     return { userId: payload.sub, role: payload.role, expiresAtMs: expiry(payload) };
   }
 

@@ -7,6 +7,7 @@ export interface SignedIn {
   userId: string;
   email: string;
   token: string;
+  refreshToken: string;
 }
 
 export { bearer };
@@ -16,14 +17,14 @@ const PASSWORD = "correct horse battery staple";
 export async function logIn(port: number, email: string, password = PASSWORD): Promise<SignedIn> {
   const login = await httpRequest(port, "/auth/login", { method: "POST", body: { email, password } });
   if (login.status !== 200) throw new Error(`login ${email}: ${login.status} ${login.text}`);
-  const body = login.json<{ userId: string; accessToken: string }>();
-  return { userId: body.userId, email, token: body.accessToken };
+  const body = login.json<{ userId: string; accessToken: string; refreshToken: string }>();
+  return { userId: body.userId, email, token: body.accessToken, refreshToken: body.refreshToken };
 }
 
 /** Registers an account through the gateway and signs it in, as a client would. */
 export async function signUp(port: number, email: string, password = PASSWORD): Promise<SignedIn> {
   const registered = await httpRequest(port, "/auth/register", { method: "POST", body: { email, password } });
-  if (registered.status !== 201) throw new Error(`register ${email}: ${registered.status} ${registered.text}`);
+  if (registered.status !== 202) throw new Error(`register ${email}: ${registered.status} ${registered.text}`);
   return logIn(port, email, password);
 }
 
