@@ -7,6 +7,7 @@ import { createMysqlPool } from "../apps/lib/clients/mysql";
 import { mysqlEnv } from "../apps/lib/config/common-env";
 import { StockLoader } from "../apps/coupon/src/admin/stock-loader";
 import { PurchaseScript } from "../apps/coupon/src/purchase/purchase-script";
+import { spendableCreditKey } from "../apps/lib/flash-sale/keys";
 import { newOrderId } from "../apps/lib/flash-sale/order-id";
 import { startKafka, stopKafka } from "../scripts/lib/kafka-process";
 import { TEST_INTERNAL_IDENTITY, internalToken } from "../apps/test-support/internal-identity";
@@ -101,26 +102,40 @@ async function httpRuns(): Promise<LoadResult[]> {
     // Each buyer's signed identity, as the gateway would attach it, is minted before the timed
     // loop: the service's verification is measured, the load generator's signing is not.
     const attempt = (userOffset: number, count: number) => {
+      fundings.push(fundBuyers(userOffset, count));
       const identities = Array.from({ length: count }, (_, i) => ({
         authorization: `Bearer ${internalToken({ sub: String(userOffset + i), gid: "gw-bench" })}`,
       }));
       return async (i: number) => String((await poster.post(`/coupons/${couponId}/purchase`, identities[i] ?? {})).status);
     };
-    // Warm-up (JIT, connections, script cache) on a few units; not reported.
-    await runLoad("warm-up", 2_000, HTTP_CONCURRENCY, attempt(90_000_000, 2_000));
+    // Every buyer can pay: their spendable credit is in Redis before the timed loops.
+    const fundings: Promise<void>[] = [];
+    const warmUp = attempt(90_000_000, 2_000);
     const remaining = HTTP_ATTEMPTS - 2_000;
-    const buying = await runLoad("HTTP purchase, stock left (Lua + outbox)", remaining, HTTP_CONCURRENCY, attempt(1_000_000, remaining));
-    const soldOut = await runLoad(
-      "HTTP purchase, sold out (memory flag)",
-      HTTP_ATTEMPTS,
-      HTTP_CONCURRENCY,
-      attempt(50_000_000, HTTP_ATTEMPTS),
-    );
+    const buyers = attempt(1_000_000, remaining);
+    const lateBuyers = attempt(50_000_000, HTTP_ATTEMPTS);
+    await Promise.all(fundings);
+    // Warm-up (JIT, connections, script cache) on a few units; not reported.
+    await runLoad("warm-up", 2_000, HTTP_CONCURRENCY, warmUp);
+    const buying = await runLoad("HTTP purchase, stock left (Lua + outbox)", remaining, HTTP_CONCURRENCY, buyers);
+    const soldOut = await runLoad("HTTP purchase, sold out (memory flag)", HTTP_ATTEMPTS, HTTP_CONCURRENCY, lateBuyers);
     return [buying, soldOut];
   } finally {
     poster.close();
     service.kill("SIGTERM");
     await new Promise((resolve) => service.once("exit", resolve));
+  }
+}
+
+/** Gives `count` buyers from `firstUserId` on enough spendable credit for any purchase. */
+async function fundBuyers(firstUserId: number, count: number): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  try {
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < count; i++) pipeline.set(spendableCreditKey(String(firstUserId + i)), "1000000000");
+    await pipeline.exec();
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -136,8 +151,15 @@ async function evalshaCeiling(): Promise<LoadResult> {
       endsAtMs: Date.now() + 3_600_000,
     });
     const script = new PurchaseScript(redis);
+    await fundBuyers(2_000_000, EVALSHA_ATTEMPTS);
     return await runLoad("raw EVALSHA, same Lua, one connection", EVALSHA_ATTEMPTS, EVALSHA_CONCURRENCY, async (i) => {
-      const outcome = await script.run({ couponId, userId: String(2_000_000 + i), orderId: newOrderId(couponId), gatewayId: "gw-bench" });
+      const outcome = await script.run({
+        couponId,
+        userId: String(2_000_000 + i),
+        orderId: newOrderId(couponId),
+        gatewayId: "gw-bench",
+        creditCooldownMs: 30_000,
+      });
       return outcome.kind;
     });
   } finally {

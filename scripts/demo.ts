@@ -8,6 +8,7 @@ import { createConnection, createPool } from "mysql2/promise";
 import { couponKeys } from "../apps/lib/flash-sale/keys";
 import { generateInternalIdentityKeys } from "../apps/lib/internal-identity/local-keys";
 import { prepareAdmin, prepareBuyers, type Buyer } from "./demo/buyers";
+import { prepareBots, runBots } from "./demo/bots";
 import { allDecided, runFlashSale } from "./demo/flash-sale";
 import { parseFlags } from "./demo/flags";
 import { call, inBatches } from "./demo/gateway-client";
@@ -112,6 +113,8 @@ async function main(): Promise<number> {
       // Every demo buyer signs up and opens its socket from 127.0.0.1: the per-IP limits are lifted for the run.
       RATE_LIMIT_AUTH_POINTS: "1000000",
       RATE_LIMIT_WS_UPGRADE_IP_POINTS: "1000000",
+      RATE_LIMIT_REGISTER_IP_POINTS: "1000000",
+      RATE_LIMIT_PURCHASE_IP_POINTS: "1000000",
     };
     const gateways = [
       await startService("gateway-a", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-a-${runId}` }, logDir),
@@ -143,14 +146,19 @@ async function main(): Promise<number> {
     const orderStatus = async (buyer: Buyer, orderId: string) =>
       String((await call(buyer.socketPort, `/api/orders/${orderId}`, { token: buyer.token })).body.status);
     const unitsLeft = async () => Number(await redis.get(couponKeys(couponId).stock));
+    const bots = flags.bots > 0 ? await prepareBots(flags.bots, gatewayPorts, runId) : [];
+    if (bots.length > 0) log(`hostile mode: ${bots.length} bot accounts without credit buy beside the buyers…`);
     log(`flash sale: ${flags.buyers} buyers at once, retries for up to ${flags.durationSeconds} s…`);
+    let saleOver = false;
+    const botRun = runBots(bots, couponId, gatewayPorts, () => saleOver);
     const sale = await runFlashSale(buyers, {
       couponId,
       gatewayPorts,
       orderStatus,
       unitsLeft,
       deadline: performance.now() + flags.durationSeconds * 1000,
-    });
+    }).finally(() => (saleOver = true));
+    const botRecord = await botRun;
 
     log("waiting for settlement and the last WebSocket pushes…");
     const settleDeadline = performance.now() + SETTLE_TIMEOUT_MS;
@@ -166,6 +174,7 @@ async function main(): Promise<number> {
       stockLeftInRedis: await unitsLeft(),
       buyers,
       sale,
+      bots: bots.length > 0 ? { accounts: bots.length, record: botRecord } : undefined,
       orderStatus,
     });
     console.log(`\n${report.lines.join("\n")}\n`);

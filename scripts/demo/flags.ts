@@ -5,15 +5,18 @@ export interface DemoFlags {
   priceCents: number;
   /** Share of buyers seeded with less credit than the price. */
   poorShare: number;
+  /** Free accounts without credit that keep trying to buy during the sale (hostile mode). */
+  bots: number;
   keepData: boolean;
 }
 
-const USAGE = `usage: npm run demo -- [--buyers N] [--stock S] [--duration SECONDS] [--price CENTS] [--poor-share 0..1] [--keep-data]
+const USAGE = `usage: npm run demo -- [--buyers N] [--stock S] [--duration SECONDS] [--price CENTS] [--poor-share 0..1] [--bots N] [--keep-data]
   --buyers      buyers who register, open a WebSocket and try to buy (default 200)
   --stock       units on sale (default 60)
   --duration    how long buyers keep retrying returned units, at most (default 20)
   --price       coupon price in cents (default 2500)
   --poor-share  share of buyers seeded with too little credit (default 0.2)
+  --bots        hostile mode: free accounts without credit that keep trying to buy during the sale (default 0)
   --keep-data   leave the demo database and Redis data in place at the end`;
 
 function positiveInt(name: string, value: string | undefined, max: number): number {
@@ -24,7 +27,7 @@ function positiveInt(name: string, value: string | undefined, max: number): numb
 }
 
 export function parseFlags(argv: readonly string[]): DemoFlags {
-  const flags: DemoFlags = { buyers: 200, stock: 60, durationSeconds: 20, priceCents: 2_500, poorShare: 0.2, keepData: false };
+  const flags: DemoFlags = { buyers: 200, stock: 60, durationSeconds: 20, priceCents: 2_500, poorShare: 0.2, bots: 0, keepData: false };
   for (let i = 0; i < argv.length; i++) {
     const name = argv[i];
     const value = argv[i + 1];
@@ -52,6 +55,10 @@ export function parseFlags(argv: readonly string[]): DemoFlags {
         i++;
         break;
       }
+      case "--bots":
+        flags.bots = positiveInt(name, value, 5_000);
+        i++;
+        break;
       case "--keep-data":
         flags.keepData = true;
         break;

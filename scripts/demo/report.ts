@@ -1,5 +1,6 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import type { Buyer } from "./buyers";
+import type { BotRecord } from "./bots";
 import type { SaleRecord } from "./flash-sale";
 
 export interface DemoReport {
@@ -23,6 +24,8 @@ export interface ReportInput {
   stockLeftInRedis: number;
   buyers: readonly Buyer[];
   sale: SaleRecord;
+  /** Hostile mode: the bot farm and what it got. */
+  bots?: { accounts: number; record: BotRecord };
   orderStatus: (buyer: Buyer, orderId: string) => Promise<string>;
 }
 
@@ -70,7 +73,13 @@ export async function buildReport(input: ReportInput): Promise<DemoReport> {
     .map(([status, n]) => `${status}×${n}`)
     .join(" ");
 
-  const healthy = oversell === 0 && duplicates === 0 && moneyConserved && balanced && accepted === paid + refused + rolledBack;
+  const botsWon = input.bots?.record.won ?? 0;
+  const botAnswers = Object.entries(input.bots?.record.answers ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([status, n]) => `${status}×${n}`)
+    .join(" ");
+  const healthy =
+    oversell === 0 && duplicates === 0 && moneyConserved && balanced && accepted === paid + refused + rolledBack && botsWon === 0;
   const lines = [
     "flash sale report",
     "-----------------",
@@ -89,6 +98,12 @@ export async function buildReport(input: ReportInput): Promise<DemoReport> {
     `WebSocket results      ${pushed} received for ${paid + refused + rolledBack} paid+refused+rolled back (${pushedAgreesWithGet} agree with GET /api/orders/:id)`,
     `purchase latency       p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (through the gateway)`,
     `purchases/s            ${(sale.burstAttempts / sale.burstSeconds).toFixed(0)} in the opening burst (${sale.burstAttempts} in ${sale.burstSeconds.toFixed(2)} s); sale lasted ${sale.saleSeconds.toFixed(1)} s`,
+    ...(input.bots
+      ? [
+          `bots                   ${input.bots.accounts} accounts without credit, ${input.bots.record.attempts} attempts (${botAnswers})`,
+          `units won by bots      ${botsWon}; units paid by real buyers ${purchases}`,
+        ]
+      : []),
     `invariants             ${healthy ? "all hold" : "VIOLATED"}`,
   ];
   return { lines, healthy };

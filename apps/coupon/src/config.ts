@@ -41,6 +41,9 @@ const couponEnv = z
     SOLD_OUT_FLAG_TTL_MS: envInt(0, 60_000)
       .default(2_000)
       .describe("How long a sold-out coupon is answered 410 from memory without asking Redis."),
+    PURCHASE_CREDIT_COOLDOWN_SECONDS: envInt(1, 3_600)
+      .default(30)
+      .describe("How long a buyer refused for credit (402) waits before trying the same coupon again (429 credit_cooldown)."),
     OUTBOX_RELAY_ENABLED: envBool.default(true).describe("Run the outbox relay that publishes accepted orders to Kafka."),
     OUTBOX_POLL_MS: envInt(10, 60_000).default(200).describe("How often the relay looks for unpublished orders."),
     OUTBOX_BATCH_SIZE: envInt(1, 10_000).default(500).describe("Orders the relay publishes per batch."),

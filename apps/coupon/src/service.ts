@@ -25,6 +25,7 @@ import { OutboxRelay } from "./outbox/outbox-relay";
 import { OutboxStore } from "./outbox/outbox-store";
 import { PurchaseScript } from "./purchase/purchase-script";
 import { purchaseRoutes } from "./purchase/purchase-routes";
+import { SpendableCredit } from "./purchase/spendable-credit";
 import { SoldOutFlags } from "./purchase/sold-out-flags";
 
 export interface CouponService {
@@ -134,6 +135,8 @@ export async function startCouponService(
   app.use(
     purchaseRoutes({
       script: new PurchaseScript(redis),
+      credit: new SpendableCredit(redis, pool),
+      creditCooldownSeconds: config.PURCHASE_CREDIT_COOLDOWN_SECONDS,
       soldOutFlags: new SoldOutFlags(config.SOLD_OUT_FLAG_TTL_MS),
       metrics,
       onAccepted: () => relay.kick(),

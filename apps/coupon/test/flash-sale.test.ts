@@ -10,6 +10,7 @@ import { readWholeTopic } from "./support/kafka-reader";
 import { startTestService } from "./support/test-service";
 import { waitUntil } from "./support/waiting";
 import { redisInspector } from "../../test-support/redis-inspector";
+import { fundBuyers } from "../../test-support/spendable-credit";
 
 const inspect = redisInspector(TEST_REDIS_DB);
 
@@ -29,6 +30,10 @@ describe("flash sale: 2,000 concurrent attempts from 1,000 users on stock 100", 
   beforeAll(async () => {
     service = await startTestService({ KAFKA_ORDERS_TOPIC: topic });
     couponId = (await createSale(service.port, { stock: STOCK, priceCents: PRICE_CENTS })).id;
+    await fundBuyers(
+      inspect,
+      Array.from({ length: USERS }, (_, i) => 1_000_000 + i),
+    );
     const stockKey = couponKeys(couponId).stock;
 
     // Watch the stock key from a second connection while the crowd buys.

@@ -16,6 +16,7 @@ import { createSale } from "./support/coupons";
 import { asUser, httpRequest } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 import { redisInspector } from "../../test-support/redis-inspector";
+import { fundBuyers } from "../../test-support/spendable-credit";
 
 const inspect = redisInspector(TEST_REDIS_DB);
 
@@ -45,6 +46,8 @@ describe("coupon trusts only the gateway's signed identity", () => {
   beforeAll(async () => {
     service = await startTestService({ KAFKA_ORDERS_TOPIC: uniqueTopic("identity"), OUTBOX_RELAY_ENABLED: "false" });
     couponId = (await createSale(service.port, { stock: 10 })).id;
+    // The buyers the attacks would act as, and the real one: credit is not what they test.
+    await fundBuyers(inspect, [66, 77, 1, 5, 7, 42]);
   });
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ import { readWholeTopic } from "./support/kafka-reader";
 import { startTestService } from "./support/test-service";
 import { waitUntil } from "./support/waiting";
 import { redisInspector } from "../../test-support/redis-inspector";
+import { fundBuyers } from "../../test-support/spendable-credit";
 
 const inspect = redisInspector(TEST_REDIS_DB);
 
@@ -32,6 +33,7 @@ describe("Kafka stops in the middle of a sale", () => {
   /** A wave of distinct buyers; returns their answers' statuses. */
   async function buyWave(): Promise<number[]> {
     const users = Array.from({ length: WAVE }, () => nextUser++);
+    await fundBuyers(inspect, users);
     return Promise.all(
       users.map(async (userId) => {
         const response = await httpRequest(service.port, `/coupons/${couponId}/purchase`, { method: "POST", headers: asUser(userId) });

@@ -111,6 +111,13 @@ const gatewayEnv = z
     LOGIN_BACKOFF_MAX_SECONDS: envInt(1, 86_400).default(900).describe("The longest wait between two login attempts of one account."),
     RATE_LIMIT_PURCHASE_POINTS: envInt(1, 1_000_000).default(5).describe("Purchases per user per window."),
     RATE_LIMIT_PURCHASE_WINDOW_SECONDS: envInt(1, 86_400).default(10).describe("That window."),
+    RATE_LIMIT_PURCHASE_IP_POINTS: envInt(1, 1_000_000)
+      .default(100)
+      .describe("Purchases per client IP per purchase window (higher than per user: many buyers can share one address)."),
+    RATE_LIMIT_REGISTER_IP_POINTS: envInt(1, 1_000_000)
+      .default(20)
+      .describe("New accounts per client IP per registration window: a bot farm's accounts cost it addresses."),
+    RATE_LIMIT_REGISTER_WINDOW_SECONDS: envInt(1, 604_800).default(3_600).describe("That window."),
     RATE_LIMIT_READ_USER_POINTS: envInt(1, 1_000_000).default(300).describe("Catalog and order reads per user per window."),
     RATE_LIMIT_READ_IP_POINTS: envInt(1, 1_000_000)
       .default(1_500)

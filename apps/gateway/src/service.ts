@@ -89,6 +89,16 @@ export async function startGatewayService(
     points: config.RATE_LIMIT_AUTH_POINTS,
     windowSeconds: config.RATE_LIMIT_AUTH_WINDOW_SECONDS,
   });
+  const purchaseByIp = createLimiter(redis, {
+    name: "purchase-ip",
+    points: config.RATE_LIMIT_PURCHASE_IP_POINTS,
+    windowSeconds: config.RATE_LIMIT_PURCHASE_WINDOW_SECONDS,
+  });
+  const registerByIp = createLimiter(redis, {
+    name: "register-ip",
+    points: config.RATE_LIMIT_REGISTER_IP_POINTS,
+    windowSeconds: config.RATE_LIMIT_REGISTER_WINDOW_SECONDS,
+  });
   const purchaseLimiter = createLimiter(redis, {
     name: "purchase-user",
     points: config.RATE_LIMIT_PURCHASE_POINTS,
@@ -157,6 +167,7 @@ export async function startGatewayService(
         maxSeconds: config.LOGIN_BACKOFF_MAX_SECONDS,
       }),
       limitByIp: rateLimit(authLimiter, (req) => req.ip ?? "unknown", metrics.rateLimited, "auth-ip"),
+      limitRegistrationsByIp: rateLimit(registerByIp, (req) => req.ip ?? "unknown", metrics.rateLimited, "register-ip"),
     }),
   );
   const limitReads = [
@@ -171,7 +182,10 @@ export async function startGatewayService(
       hub,
       presence,
       gatewayId,
-      limitPurchaseByUser: rateLimit(purchaseLimiter, (_req, res) => principalOf(res).userId, metrics.rateLimited, "purchase-user"),
+      limitPurchases: [
+        rateLimit(purchaseByIp, (req) => req.ip ?? "unknown", metrics.rateLimited, "purchase-ip"),
+        rateLimit(purchaseLimiter, (_req, res) => principalOf(res).userId, metrics.rateLimited, "purchase-user"),
+      ],
       limitReads,
     }),
   );

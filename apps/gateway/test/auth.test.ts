@@ -72,6 +72,8 @@ describe("gateway authentication and authorization", () => {
     pool = platformPool(env);
     user = await signUp(gateway.port, "user@auth.test");
     admin = await signUpAdmin(gateway.port, pool, "admin@auth.test");
+    // Credit is not what these tests are about: the user can pay.
+    await pool.query("UPDATE users SET credit_cents = 1000000 WHERE id = ?", [user.userId]);
   });
 
   afterAll(async () => {

@@ -58,6 +58,7 @@ describe("rate limits shared through Redis", () => {
     }
     await new Promise((resolve) => setTimeout(resolve, 2_100));
     other = await signUp(a.port, "other@limits.test");
+    await pool.query("UPDATE users SET credit_cents = 1000000 WHERE id IN (?, ?)", [buyer.userId, other.userId]);
   });
 
   afterAll(async () => {

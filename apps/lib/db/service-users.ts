@@ -24,8 +24,9 @@ export const DB_GRANTS: Readonly<Record<DbService, Readonly<Record<string, strin
     gateway_account_state: "SELECT, INSERT (account_id, token_version), UPDATE (token_version)",
     gateway_refresh_tokens: "SELECT, INSERT, UPDATE (used_at), DELETE",
   },
-  // The catalog: read it, add coupons. Orders live in Redis and reach payment through Kafka.
-  coupon: { coupons: "SELECT, INSERT" },
+  // The catalog: read it, add coupons; read a buyer's credit of record to fill its spendable credit in Redis.
+  // Orders live in Redis and reach payment through Kafka.
+  coupon: { coupons: "SELECT, INSERT", users: "SELECT (id, credit_cents)" },
   // The ledger: decide each order once, move the money, and count the stock of record down.
   payment: {
     payment_settlements: "SELECT, INSERT, UPDATE",

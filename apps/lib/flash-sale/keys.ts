@@ -14,7 +14,18 @@ export const couponKeys = (couponId: string) => ({
   orderStatus: `coupon:{${couponId}}:order-status`,
   /** zset orderId scored by the time (ms) the relay may next try to publish it. */
   outbox: `coupon:{${couponId}}:outbox`,
+  /** hash userId -> until when (ms) a buyer refused for credit must wait before trying this coupon again. */
+  creditCooldowns: `coupon:{${couponId}}:credit-cooldowns`,
 });
+
+/**
+ * A buyer's spendable credit in cents: the credit of record (MySQL users.credit_cents)
+ * less the price of every order still pending. The purchase script takes the price
+ * off when it reserves; payment gives it back when an order ends without being paid.
+ * Filled from MySQL when missing. The only key a purchase touches outside its
+ * coupon's slot: the cache runs with cluster mode off (docs/ARCHITECTURE.md).
+ */
+export const spendableCreditKey = (userId: string) => `credit:{user:${userId}}`;
 
 /** Set of coupon ids whose outbox the relay must watch (one key outside any coupon's slot). */
 export const OUTBOX_INDEX_KEY = "coupon-outboxes";

@@ -59,7 +59,7 @@ export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
   },
   // The sales (stock, buyers, orders, outboxes), the catalog cache and its fill locks; publishes nothing.
   coupon: {
-    keys: ["coupon:*", "coupon-outboxes", "coupon-catalog:*", "lock:coupon-catalog:*"],
+    keys: ["coupon:*", "coupon-outboxes", "coupon-catalog:*", "lock:coupon-catalog:*", "credit:{user:*}"],
     channels: [],
     commands: [
       ...CONNECTION,
@@ -70,7 +70,9 @@ export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
       "exists",
       "incr",
       "decr",
+      "decrby",
       "hget",
+      "hdel",
       "hmget",
       "hset",
       "sadd",
@@ -83,13 +85,14 @@ export const REDIS_ACLS: Readonly<Record<RedisService, RedisAcl>> = {
       "time",
     ],
   },
-  // The rollback script's keys (an order's status, the stock it returns, the buyer set it frees) and the results it publishes.
+  // The rollback script's keys (an order's status, the stock it returns, the buyer set it frees, the credit it gives back,
+  // the cool-down of a buyer refused for credit) and the results it publishes.
   payment: {
-    keys: ["coupon:{*}:order-status", "coupon:{*}:stock", "coupon:{*}:buyers"],
+    keys: ["coupon:{*}:order-status", "coupon:{*}:stock", "coupon:{*}:buyers", "coupon:{*}:credit-cooldowns", "credit:{user:*}"],
     // The reservation coupon recorded, which an order event must match before any money moves.
     readOnlyKeys: ["coupon:{*}:orders"],
     channels: ["payment_update:*"],
-    commands: [...CONNECTION, ...SCRIPTS, "hget", "hset", "hdel", "exists", "incr", "publish"],
+    commands: [...CONNECTION, ...SCRIPTS, "hget", "hset", "hdel", "exists", "incr", "incrby", "time", "publish"],
   },
 };
 

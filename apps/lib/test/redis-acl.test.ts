@@ -35,6 +35,7 @@ const cases: Record<RedisService, { name: string; attempt: Attempt; allowed: boo
     allowed("count a rate limit", (r) => r.incrby("rate-limit:auth-ip:127.0.0.1", 1)),
     allowed("record presence", (r) => r.set("gateway-presence:7", "gw-1", "PX", 1000)),
     allowed("spend a WebSocket ticket", (r) => r.getdel("ws-ticket:0")),
+    refused("give itself spendable credit", (r) => r.set("credit:{user:1}", "1000000")),
   ],
   coupon: [
     refused("publish a fake paid result", (r) => r.publish("payment_update:gw-1", '{"status":"paid"}')),
@@ -55,6 +56,8 @@ const cases: Record<RedisService, { name: string; attempt: Attempt; allowed: boo
     refused("rewrite the reservation it checks events against", (r) => r.hdel(sale.orders, "1-x")),
     allowed("read the reservation an order event must match", (r) => r.hget(sale.orders, "1-x")),
     allowed("return a unit", (r) => r.incr(sale.stock)),
+    allowed("give a price back to a buyer's spendable credit", (r) => r.incrby("credit:{user:1}", 100)),
+    refused("set a buyer's spendable credit outright", (r) => r.set("credit:{user:1}", "1000000")),
     allowed("settle an order's status", (r) => r.hset(sale.orderStatus, "1-x", "paid")),
     allowed("publish a result", (r) => r.publish("payment_update:gw-1", "{}")),
   ],

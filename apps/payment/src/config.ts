@@ -37,6 +37,11 @@ const paymentEnv = z
     KAFKA_HEARTBEAT_INTERVAL_MS: envInt(500, 60_000).default(3_000).describe("Consumer heartbeat interval."),
     KAFKA_COMMIT_INTERVAL_MS: envInt(100, 60_000).default(1_000).describe("How often settled offsets are committed."),
     KAFKA_PARTITIONS_CONCURRENCY: envInt(1, 64).default(3).describe("Partitions settled in parallel per instance."),
+    CREDIT_COOLDOWN_SECONDS: envInt(1, 3_600)
+      .default(30)
+      .describe(
+        "How long a buyer refused here for credit waits before trying the same coupon again (as coupon's PURCHASE_CREDIT_COOLDOWN_SECONDS).",
+      ),
     SETTLEMENT_MAX_ATTEMPTS: envInt(1, 100)
       .default(5)
       .describe("How often one order may fail for a reason of its own before it goes to the dead-letter topic."),

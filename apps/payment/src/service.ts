@@ -48,7 +48,7 @@ export async function startPaymentService(
   const processor = new SettlementProcessor({
     ledger: new SettlementLedger(pool),
     reservations: new ReservationRecord(redis),
-    finalizer: new OrderFinalizer(redis),
+    finalizer: new OrderFinalizer(redis, config.CREDIT_COOLDOWN_SECONDS * 1000),
     deadLetters,
     metrics,
     logger: logger.child({ component: "settlement" }),

@@ -2,7 +2,8 @@ import { Redis } from "ioredis";
 import { Kafka, logLevel } from "kafkajs";
 import type { Pool } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { couponKeys } from "../../lib/flash-sale/keys";
+import { couponKeys, spendableCreditKey } from "../../lib/flash-sale/keys";
+import { fundBuyers } from "../../test-support/spendable-credit";
 import type { CouponService } from "../../coupon/src/service";
 import { createSale } from "../../coupon/test/support/coupons";
 import { asUser, httpRequest } from "../../coupon/test/support/http-client";
@@ -67,6 +68,9 @@ describe("payment settles each order exactly once", () => {
     payment = await startTestPayment(env);
     pool = platformPool(env);
     await seedUsers(pool, new Map(buyers.map((id) => [id, initialCredit(id)])));
+    // Redis believes the poor buyers can pay (their spendable credit was filled before the record fell):
+    // they reserve, and payment, which trusts MySQL, refuses them.
+    await fundBuyers(inspect, buyers.filter(isPoor), RICH_CREDIT);
     couponId = (await createSale(coupon.port, { stock: STOCK, priceCents: PRICE })).id;
     subscriber = new Redis(`redis://127.0.0.1:6379/${env.redisDb}`);
     subscriber.on("message", (_channel: string, message: string) => updates.push(paymentUpdateSchema.parse(JSON.parse(message))));
@@ -89,9 +93,19 @@ describe("payment settles each order exactly once", () => {
     const orderStatus = await inspect.hgetall(keys.orderStatus);
     const refused = [...orderOf].filter(([userId]) => isPoor(userId));
     for (const [userId, orderId] of orderOf) expect(orderStatus[orderId]).toBe(isPoor(userId) ? "refused" : "paid");
-    // Refused units are back in Redis and their buyers removed, so they can be sold again.
+    // Refused units are back in Redis and their buyers removed, so they can be sold again; their
+    // spendable credit has the price back, and they wait out a cool-down before trying this coupon again.
+    expect(refused.length).toBeGreaterThan(0);
     expect(await inspect.get(keys.stock)).toBe(String(refused.length));
-    for (const [userId] of refused) expect(await inspect.hget(keys.buyers, String(userId))).toBeNull();
+    const now = Date.now();
+    for (const [userId] of refused) {
+      expect(await inspect.hget(keys.buyers, String(userId))).toBeNull();
+      expect(await inspect.get(spendableCreditKey(String(userId)))).toBe(String(RICH_CREDIT));
+      expect(Number(await inspect.hget(keys.creditCooldowns, String(userId)))).toBeGreaterThan(now);
+    }
+    // Buyers who paid keep the price off their spendable credit, as MySQL has it off their credit.
+    for (const [userId] of [...orderOf].filter(([id]) => !isPoor(id)))
+      expect(await inspect.get(spendableCreditKey(String(userId)))).toBe(String(RICH_CREDIT - PRICE));
   });
 
   it("sells the returned units to other buyers until paid + stock left = initial stock, never overselling", async () => {

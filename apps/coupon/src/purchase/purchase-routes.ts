@@ -8,6 +8,7 @@ import { identityOf } from "../../../lib/internal-identity/middleware";
 import { newOrderId } from "../../../lib/flash-sale/order-id";
 import type { PurchaseScript } from "./purchase-script";
 import type { SoldOutFlags } from "./sold-out-flags";
+import type { SpendableCredit } from "./spendable-credit";
 
 /** The purchase takes everything from the path and the gateway's headers; a body may only be {}. */
 const purchaseBody = z.strictObject({});
@@ -16,6 +17,8 @@ const soldOut = () => new HttpError(410, "sold_out", "this coupon is sold out");
 
 export interface PurchaseDeps {
   script: PurchaseScript;
+  credit: SpendableCredit;
+  creditCooldownSeconds: number;
   soldOutFlags: SoldOutFlags;
   metrics: CouponMetrics;
   /** Wakes the outbox relay so the order event leaves without waiting for its next poll. */
@@ -32,12 +35,18 @@ export function purchaseRoutes(deps: PurchaseDeps): Router {
       deps.metrics.purchaseAttempts.inc({ result: "sold_out_flag" });
       throw soldOut();
     }
-    const outcome = await deps.script.run({
+    const request = {
       couponId,
       userId: identity.userId,
       orderId: newOrderId(couponId),
       gatewayId: identity.gatewayId,
-    });
+      creditCooldownMs: deps.creditCooldownSeconds * 1000,
+    };
+    let outcome = await deps.script.run(request);
+    if (outcome.kind === "credit_unknown") {
+      await deps.credit.fill(identity.userId);
+      outcome = await deps.script.run(request);
+    }
     deps.metrics.purchaseAttempts.inc({ result: outcome.kind });
     switch (outcome.kind) {
       case "accepted":
@@ -56,6 +65,16 @@ export function purchaseRoutes(deps: PurchaseDeps): Router {
         throw new HttpError(403, "sale_not_started", "the sale for this coupon has not started");
       case "ended":
         throw new HttpError(403, "sale_ended", "the sale for this coupon has ended");
+      case "insufficient_credit":
+        throw new HttpError(402, "insufficient_credit", "your spendable credit does not cover this coupon's price", {
+          "retry-after": String(deps.creditCooldownSeconds),
+        });
+      case "cooling_down":
+        throw new HttpError(429, "credit_cooldown", "refused for credit on this coupon a moment ago; retry later", {
+          "retry-after": String(Math.max(1, Math.ceil(outcome.waitMs / 1000))),
+        });
+      case "credit_unknown":
+        throw new Error(`spendable credit of user ${identity.userId} vanished right after it was filled`);
     }
   });
   return router;

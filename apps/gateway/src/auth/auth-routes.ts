@@ -19,6 +19,8 @@ export interface AuthRouteDeps {
   passwordMinLength: number;
   /** The per-IP limit; runs before any password hashing, which is the expensive part. */
   limitByIp: RequestHandler;
+  /** New accounts per IP, on top of the per-IP auth limit. */
+  limitRegistrationsByIp: RequestHandler;
   /** The per-account back-off after failed logins. */
   backoff: LoginBackoff;
   /** Bounds concurrent password hashing. */
@@ -63,7 +65,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     };
   }
 
-  router.post("/auth/register", deps.limitByIp, async (req, res) => {
+  router.post("/auth/register", deps.limitByIp, deps.limitRegistrationsByIp, async (req, res) => {
     const input = parseJsonBody(registerBody, req);
     // The hash is computed either way, so a taken email costs the same time as a new one.
     const account = await deps.accounts.register(input.email, await deps.hashing.run(() => hashPassword(input.password)));

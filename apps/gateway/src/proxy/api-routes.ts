@@ -17,7 +17,8 @@ export interface ApiRouteDeps {
   hub: SocketHub;
   presence: Presence;
   gatewayId: string;
-  limitPurchaseByUser: RequestHandler;
+  /** Per client IP and per user. */
+  limitPurchases: RequestHandler[];
   /** Reads are limited too (per IP and per user): browsing is the cheapest way to load the catalog and Redis. */
   limitReads: RequestHandler[];
 }
@@ -68,7 +69,7 @@ export function apiRoutes(deps: ApiRouteDeps): Router {
   );
   router.get("/api/coupons/:id", ...deps.limitReads, forward(couponPath));
   router.get("/api/orders/:id", ...deps.limitReads, forward(orderPath));
-  router.post("/api/coupons/:id/purchase", deps.limitPurchaseByUser, async (req, res) => {
+  router.post("/api/coupons/:id/purchase", ...deps.limitPurchases, async (req, res) => {
     const path = `${couponPath(req)}/purchase`;
     const principal = principalOf(res);
     // The result goes to the instance holding the buyer's socket, which may be another replica.

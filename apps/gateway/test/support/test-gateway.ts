@@ -28,6 +28,8 @@ export function startTestGateway(env: TestPlatformEnv, couponUrl: string, overri
     // Generous limits unless a test is about them: the whole suite comes from 127.0.0.1.
     RATE_LIMIT_AUTH_POINTS: "100000",
     RATE_LIMIT_PURCHASE_POINTS: "100000",
+    RATE_LIMIT_PURCHASE_IP_POINTS: "100000",
+    RATE_LIMIT_REGISTER_IP_POINTS: "100000",
     RATE_LIMIT_READ_USER_POINTS: "100000",
     RATE_LIMIT_READ_IP_POINTS: "100000",
     RATE_LIMIT_WS_UPGRADE_IP_POINTS: "100000",
