@@ -5,7 +5,9 @@
 # file holding exactly the packages it imports; the runtime stage has Node 22 LTS,
 # that file, the RDS certificate bundle, and a non-root user — no npm, no sources.
 
-ARG NODE_IMAGE=node:22.23.3-bookworm-slim
+# Pinned by digest (the tag's multi-platform index), so a rebuilt tag never changes
+# what ships unnoticed. Bump tag and digest together: docker buildx imagetools inspect node:<tag>.
+ARG NODE_IMAGE=node:22.23.3-bookworm-slim@sha256:c3de60bf2f9dd0ac6370e6117950ff62d6e339527e7472301c9c78a017978392
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

@@ -111,11 +111,15 @@ describe("GitHub workflows", () => {
       expect(pr.on).toEqual({ pull_request: { branches: ["main"], types: ["opened", "synchronize", "reopened", "labeled", "unlabeled"] } });
     });
 
-    it("installs with the lock file and runs the tests (.ci/run: npm ci, npm test)", () => {
+    it("installs with the lock file, audits the runtime dependencies and runs the tests (.ci/run)", () => {
       expect(pr.jobs.test?.uses).toBe("./.github/workflows/tests.yml");
       expect(runs(only(workflow("tests.yml")))).toContain("bash .ci/run");
       expect(workflow("tests.yml").on).toEqual({ workflow_call: {} });
-      expect(fs.readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8")).toMatch(/npm ci[^\n]*\nnpm test/);
+      const commands = fs
+        .readFileSync(path.join(REPO_ROOT, ".ci", "run"), "utf8")
+        .split("\n")
+        .filter((line) => line.startsWith("npm "));
+      expect(commands).toEqual(["npm ci --no-audit --no-fund", "npm run audit:deps", "npm test"]);
     });
 
     it("diffs dev and prod against the base branch and posts one comment, updated on each push", () => {
