@@ -32,7 +32,7 @@ export function auditVerdict(stdout: string): AuditVerdict {
     const counts = report.metadata.vulnerabilities;
     const blocking = Object.entries(report.vulnerabilities ?? {})
       .filter(([, v]) => BLOCKING.includes(v.severity as (typeof BLOCKING)[number]))
-      .map(([name, v]) => `${name} (${v.severity})`);
+      .map(([name, v]) => `${name} (${v.severity ?? "?"})`);
     const total = BLOCKING.reduce((sum, level) => sum + (counts[level] ?? 0), 0);
     if (total > 0)
       return { kind: "fail", message: `${total} high or critical vulnerabilities in runtime dependencies: ${blocking.join(", ")}` };
