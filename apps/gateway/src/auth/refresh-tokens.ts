@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Pool, RowDataPacket } from "mysql2/promise";
+import { inTransaction } from "../../../lib/db/transaction";
 
 const hashOf = (token: string) => createHash("sha256").update(token).digest("hex");
 const REFRESH_TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -30,31 +31,21 @@ export class RefreshTokens {
 
   async rotate(token: string): Promise<Rotation> {
     if (!REFRESH_TOKEN.test(token)) return { kind: "invalid" };
-    const connection = await this.pool.getConnection();
-    try {
-      await connection.beginTransaction();
+    return inTransaction(this.pool, async (connection): Promise<Rotation> => {
       const [rows] = await connection.execute<RowDataPacket[]>(
         "SELECT account_id, family_id, used_at, expires_at > NOW(3) AS live FROM gateway_refresh_tokens WHERE token_hash = ? FOR UPDATE",
         [hashOf(token)],
       );
       const row = rows[0];
-      let rotation: Rotation = { kind: "invalid" };
       if (row && row.used_at !== null) {
         await connection.execute("DELETE FROM gateway_refresh_tokens WHERE family_id = ?", [row.family_id]);
-        rotation = { kind: "reused", accountId: String(row.account_id) };
-      } else if (row && Number(row.live) === 1) {
-        await connection.execute("UPDATE gateway_refresh_tokens SET used_at = NOW(3) WHERE token_hash = ?", [hashOf(token)]);
-        const next = await this.insert(connection, String(row.account_id), String(row.family_id));
-        rotation = { kind: "rotated", accountId: String(row.account_id), refreshToken: next };
+        return { kind: "reused", accountId: String(row.account_id) };
       }
-      await connection.commit();
-      return rotation;
-    } catch (err) {
-      await connection.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      connection.release();
-    }
+      if (!row || Number(row.live) !== 1) return { kind: "invalid" };
+      await connection.execute("UPDATE gateway_refresh_tokens SET used_at = NOW(3) WHERE token_hash = ?", [hashOf(token)]);
+      const next = await this.insert(connection, String(row.account_id), String(row.family_id));
+      return { kind: "rotated", accountId: String(row.account_id), refreshToken: next };
+    });
   }
 
   /** Logout: the token's family ends. Unknown tokens end nothing, and say so to no one. */

@@ -1,4 +1,5 @@
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { inTransaction } from "../../../lib/db/transaction";
 import type { OrderEvent } from "../../../lib/flash-sale/order-event";
 import { isDuplicateKey, isLockConflict } from "./mysql-errors";
 import type { RecordMismatch, RefusalReason, Settlement, SettlementOutcome, Unmatched } from "./settlement-outcome";
@@ -30,7 +31,7 @@ export class SettlementLedger {
   async settle(order: OrderEvent): Promise<Settlement | Unmatched> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.inTransaction((connection) => this.settleIn(connection, order));
+        return await inTransaction(this.pool, (connection) => this.settleIn(connection, order));
       } catch (err) {
         if (!isLockConflict(err) || attempt >= LOCK_CONFLICT_RETRIES) throw err;
       }
@@ -43,7 +44,7 @@ export class SettlementLedger {
    * decision already recorded if there is one.
    */
   async markRolledBack(order: OrderEvent, reason: string): Promise<Settlement> {
-    return this.inTransaction(async (connection) => {
+    return inTransaction(this.pool, async (connection) => {
       const claimed = await this.claim(connection, order, "rolled_back", reason);
       if (!claimed) return (await this.existing(connection, order.orderId)).settlement;
       return { outcome: "rolled_back", reason, settledNow: true };
@@ -129,21 +130,6 @@ export class SettlementLedger {
   private async userExists(connection: PoolConnection, userId: string): Promise<boolean> {
     const [rows] = await connection.execute<RowDataPacket[]>("SELECT 1 FROM users WHERE id = ?", [userId]);
     return rows.length > 0;
-  }
-
-  private async inTransaction<T>(work: (connection: PoolConnection) => Promise<T>): Promise<T> {
-    const connection = await this.pool.getConnection();
-    try {
-      await connection.beginTransaction();
-      const result = await work(connection);
-      await connection.commit();
-      return result;
-    } catch (err) {
-      await connection.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      connection.release();
-    }
   }
 }
 
