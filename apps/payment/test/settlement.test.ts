@@ -86,7 +86,6 @@ describe("payment settles each order exactly once", () => {
 
   it("pays buyers with credit, refuses the others and puts their units back on sale", async () => {
     const statuses = await Promise.all(buyers.map(buy));
-    expect(statuses.filter((s) => s === 202)).toHaveLength(STOCK);
     await waitUntil("every accepted order settled", allSettled);
 
     const keys = couponKeys(couponId);
@@ -96,7 +95,12 @@ describe("payment settles each order exactly once", () => {
     // Refused units are back in Redis and their buyers removed, so they can be sold again; their
     // spendable credit has the price back, and they wait out a cool-down before trying this coupon again.
     expect(refused.length).toBeGreaterThan(0);
-    expect(await inspect.get(keys.stock)).toBe(String(refused.length));
+    // The wave took the stock, plus at most once more per unit a refusal returned while it was still
+    // running (payment settles concurrently; how many is a matter of timing, the bound is not).
+    const accepted = statuses.filter((s) => s === 202).length;
+    expect(accepted).toBeGreaterThanOrEqual(STOCK);
+    expect(accepted - STOCK).toBeLessThanOrEqual(refused.length);
+    expect(await inspect.get(keys.stock)).toBe(String(STOCK - (accepted - refused.length)));
     const now = Date.now();
     for (const [userId] of refused) {
       expect(await inspect.hget(keys.buyers, String(userId))).toBeNull();
