@@ -32,14 +32,19 @@ export function rateLimit(
   name: string,
 ): RequestHandler {
   return async (req, res, next) => {
-    try {
-      await limiter.consume(keyOf(req, res));
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw serviceUnavailable("rate_limiter_unavailable", "rate limiter unavailable", 1);
-      rejected.inc({ limit: name });
-      const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw new HttpError(429, "rate_limited", "too many requests; retry later", { "retry-after": String(retryAfter) });
-    }
+    await spendPoint(limiter, keyOf(req, res), rejected, name);
     next();
   };
+}
+
+/** One point of `key`'s budget, or the 429 (or 503) the caller answers with; for paths Express does not route. */
+export async function spendPoint(limiter: RateLimiterRedis, key: string, rejected: Counter<"limit">, name: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw serviceUnavailable("rate_limiter_unavailable", "rate limiter unavailable", 1);
+    rejected.inc({ limit: name });
+    const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+    throw new HttpError(429, "rate_limited", "too many requests; retry later", { "retry-after": String(retryAfter) });
+  }
 }

@@ -1,12 +1,14 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { RateLimiterRes, type RateLimiterRedis } from "rate-limiter-flexible";
+import type { RateLimiterRedis } from "rate-limiter-flexible";
 import { WebSocketServer } from "ws";
+import { HttpError } from "../../../lib/http/http-error";
 import type { Logger } from "../../../lib/logger";
 import { bearerToken } from "../auth/authenticate";
 import type { Principal } from "../auth/principal";
 import type { TokenVerifier } from "../auth/token-verifier";
 import type { GatewayMetrics } from "../gateway-metrics";
+import { spendPoint } from "../limits/rate-limit";
 import { clientAddress } from "./client-address";
 import type { Presence } from "./presence";
 import type { SocketHub } from "./socket-hub";
@@ -29,18 +31,8 @@ export interface WebSocketEndpointDeps {
   logger: Logger;
 }
 
-/** Why an upgrade is refused: an HTTP status, a code and what the client should do. */
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly message: string,
-    readonly headers: Record<string, string> = {},
-  ) {}
-}
-
 /** Answers an upgrade request with a plain HTTP error in the platform's error shape and closes the connection. */
-function refuse(socket: Duplex, refusal: Refusal): void {
+function refuse(socket: Duplex, refusal: HttpError): void {
   const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
   const headers = Object.entries(refusal.headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
@@ -49,7 +41,7 @@ function refuse(socket: Duplex, refusal: Refusal): void {
 }
 
 const unauthenticated = () =>
-  new Refusal(
+  new HttpError(
     401,
     "unauthenticated",
     "a WebSocket needs ?ticket= from POST /auth/ws-ticket, or Authorization: Bearer from a non-browser client",
@@ -67,22 +59,14 @@ export function mountWebSocketEndpoint(deps: WebSocketEndpointDeps): WebSocketSe
 
   async function admit(req: IncomingMessage): Promise<Principal> {
     const url = new URL(req.url ?? "/", "http://gateway");
-    if (url.pathname !== "/ws") throw new Refusal(404, "not_found", "no such endpoint");
-    if (!deps.isAcceptingTraffic()) throw new Refusal(503, "shutting_down", "this gateway is shutting down; reconnect");
+    if (url.pathname !== "/ws") throw new HttpError(404, "not_found", "no such endpoint");
+    if (!deps.isAcceptingTraffic()) throw new HttpError(503, "shutting_down", "this gateway is shutting down; reconnect");
     const origin = req.headers.origin;
     if (origin !== undefined && !deps.allowedOrigins.includes(origin))
-      throw new Refusal(403, "origin_not_allowed", `origin ${origin.slice(0, 200)} may not open a WebSocket here`);
-    try {
-      await deps.upgradesPerIp.consume(clientAddress(req, deps.trustedProxyHops));
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes))
-        throw new Refusal(503, "rate_limiter_unavailable", "rate limiter unavailable", { "Retry-After": "1" });
-      deps.metrics.rateLimited.inc({ limit: "ws-upgrade-ip" });
-      const retryAfter = String(Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-      throw new Refusal(429, "rate_limited", "too many WebSocket upgrades; retry later", { "Retry-After": retryAfter });
-    }
+      throw new HttpError(403, "origin_not_allowed", `origin ${origin.slice(0, 200)} may not open a WebSocket here`);
+    await spendPoint(deps.upgradesPerIp, clientAddress(req, deps.trustedProxyHops), deps.metrics.rateLimited, "ws-upgrade-ip");
     if (url.searchParams.has("access_token"))
-      throw new Refusal(
+      throw new HttpError(
         400,
         "token_in_url",
         "access tokens in the URL are refused; open the socket with ?ticket= from POST /auth/ws-ticket",
@@ -91,7 +75,7 @@ export function mountWebSocketEndpoint(deps: WebSocketEndpointDeps): WebSocketSe
     if (ticket !== null) {
       const principal = await deps.tickets.redeem(ticket);
       if (!principal)
-        throw new Refusal(401, "invalid_ticket", "the ticket is unknown, spent or expired; ask POST /auth/ws-ticket for a new one");
+        throw new HttpError(401, "invalid_ticket", "the ticket is unknown, spent or expired; ask POST /auth/ws-ticket for a new one");
       return principal;
     }
     const token = bearerToken(req.headers.authorization);
@@ -119,7 +103,7 @@ export function mountWebSocketEndpoint(deps: WebSocketEndpointDeps): WebSocketSe
             .catch((err: unknown) => deps.logger.warn({ err }, "could not announce websocket presence"));
         }),
       (err: unknown) => {
-        if (err instanceof Refusal) return refuse(socket, err);
+        if (err instanceof HttpError) return refuse(socket, err);
         deps.logger.error({ err }, "websocket upgrade failed");
         socket.destroy();
       },
