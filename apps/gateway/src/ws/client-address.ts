@@ -1,17 +1,12 @@
 import type { IncomingMessage } from "node:http";
+import proxyaddr from "proxy-addr";
 
 /**
- * The client's address as Express computes req.ip with `trust proxy` set to a hop
- * count, for the upgrade requests Express never sees: the peer, then the
- * X-Forwarded-For entries from the nearest one outwards; the first address past
- * the trusted hops is the client's. Entries further out are the client's own words.
+ * The client's address exactly as Express computes req.ip with `trust proxy` set to
+ * a hop count (proxy-addr, which Express itself uses), for the upgrade requests
+ * Express never routes: the first address past the trusted hops. Entries further
+ * out in X-Forwarded-For are the client's own words.
  */
 export function clientAddress(req: IncomingMessage, trustedProxyHops: number): string {
-  const forwarded = String(req.headers["x-forwarded-for"] ?? "")
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "")
-    .reverse();
-  const addresses = [req.socket.remoteAddress ?? "unknown", ...forwarded];
-  return addresses[Math.min(trustedProxyHops, addresses.length - 1)] ?? "unknown";
+  return proxyaddr(req, (_address, hop) => hop < trustedProxyHops);
 }
