@@ -1,4 +1,5 @@
-import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { inTransaction } from "../../../lib/db/transaction";
 
 export type Role = "user" | "admin";
 
@@ -43,18 +44,12 @@ export class Accounts {
     });
   }
 
-  async byEmail(email: string): Promise<Account | undefined> {
-    const [rows] = await this.pool.execute<RowDataPacket[]>("SELECT id, email, role, password_hash FROM gateway_accounts WHERE email = ?", [
-      email,
-    ]);
-    return rows[0] ? toAccount(rows[0]) : undefined;
+  byEmail(email: string): Promise<Account | undefined> {
+    return this.findWhere("email = ?", [email]);
   }
 
-  async byId(userId: string): Promise<Account | undefined> {
-    const [rows] = await this.pool.execute<RowDataPacket[]>("SELECT id, email, role, password_hash FROM gateway_accounts WHERE id = ?", [
-      userId,
-    ]);
-    return rows[0] ? toAccount(rows[0]) : undefined;
+  byId(userId: string): Promise<Account | undefined> {
+    return this.findWhere("id = ?", [userId]);
   }
 
   async replacePasswordHash(userId: string, passwordHash: string): Promise<void> {
@@ -63,13 +58,7 @@ export class Accounts {
 
   /** The local account of an external (OIDC) identity, created on first sight. */
   async forExternalIdentity(issuer: string, subject: string): Promise<Account> {
-    const find = async () => {
-      const [rows] = await this.pool.execute<RowDataPacket[]>(
-        "SELECT id, email, role, password_hash FROM gateway_accounts WHERE external_issuer = ? AND external_subject = ?",
-        [issuer, subject],
-      );
-      return rows[0] ? toAccount(rows[0]) : undefined;
-    };
+    const find = () => this.findWhere("external_issuer = ? AND external_subject = ?", [issuer, subject]);
     const existing = await find();
     if (existing) return existing;
     const created = await this.withUserRow(async (connection) => {
@@ -89,26 +78,24 @@ export class Accounts {
     return account;
   }
 
-  /** Runs the account insert and adds the matching users row in the same transaction. */
-  private async withUserRow(
-    insert: (connection: import("mysql2/promise").PoolConnection) => Promise<Account | undefined>,
-  ): Promise<Account | undefined> {
-    const connection = await this.pool.getConnection();
-    try {
-      await connection.beginTransaction();
+  /** The one account matching a fixed condition of this class (never a caller's text). */
+  private async findWhere(condition: string, values: string[]): Promise<Account | undefined> {
+    const [rows] = await this.pool.execute<RowDataPacket[]>(
+      `SELECT id, email, role, password_hash FROM gateway_accounts WHERE ${condition}`,
+      values,
+    );
+    return rows[0] ? toAccount(rows[0]) : undefined;
+  }
+
+  /**
+   * Runs the account insert and adds the matching users row in the same transaction.
+   * An insert that finds the account taken writes nothing and returns undefined.
+   */
+  private withUserRow(insert: (connection: PoolConnection) => Promise<Account | undefined>): Promise<Account | undefined> {
+    return inTransaction(this.pool, async (connection) => {
       const account = await insert(connection);
-      if (account === undefined) {
-        await connection.rollback();
-        return undefined;
-      }
-      await connection.execute("INSERT INTO users (id) VALUES (?)", [account.userId]);
-      await connection.commit();
+      if (account !== undefined) await connection.execute("INSERT INTO users (id) VALUES (?)", [account.userId]);
       return account;
-    } catch (err) {
-      await connection.rollback().catch(() => undefined);
-      throw err;
-    } finally {
-      connection.release();
-    }
+    });
   }
 }
