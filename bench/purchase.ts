@@ -5,15 +5,12 @@ import { Redis } from "ioredis";
 import { createConnection } from "mysql2/promise";
 import { createMysqlPool } from "../apps/lib/clients/mysql";
 import { mysqlEnv } from "../apps/lib/config/common-env";
-import { StockLoader } from "../apps/coupon/src/admin/stock-loader";
-import { PurchaseScript } from "../apps/coupon/src/purchase/purchase-script";
-import { spendableCreditKey } from "../apps/lib/flash-sale/keys";
-import { newOrderId } from "../apps/lib/flash-sale/order-id";
 import { startKafka, stopKafka } from "../scripts/lib/kafka-process";
 import { TEST_INTERNAL_IDENTITY, internalToken } from "../apps/test-support/internal-identity";
 import { TEST_REDIS_PASSWORDS, serviceRedisUrl } from "../apps/test-support/test-env";
 import { migrateAsMigrationJob, serviceMysqlEnv } from "../apps/test-support/test-database";
 import { ensureLocalRedisUsers } from "../scripts/lib/local-redis-users";
+import { evalshaCeiling, fundBuyers as fundRedisBuyers } from "./lib/evalsha-ceiling";
 import { createPoster } from "./lib/http-post";
 import { formatTable, runLoad, type LoadResult } from "./lib/load-runner";
 import { mysqlPurchaseBaseline } from "./lib/mysql-purchase-baseline";
@@ -127,41 +124,19 @@ async function httpRuns(): Promise<LoadResult[]> {
   }
 }
 
-/** Gives `count` buyers from `firstUserId` on enough spendable credit for any purchase. */
 async function fundBuyers(firstUserId: number, count: number): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    const pipeline = redis.pipeline();
-    for (let i = 0; i < count; i++) pipeline.set(spendableCreditKey(String(firstUserId + i)), "1000000000");
-    await pipeline.exec();
+    await fundRedisBuyers(redis, firstUserId, count);
   } finally {
     redis.disconnect();
   }
 }
 
-async function evalshaCeiling(): Promise<LoadResult> {
+async function evalshaRun(): Promise<LoadResult> {
   const redis = new Redis(REDIS_URL);
   try {
-    const couponId = "900000001";
-    await new StockLoader(redis).load({
-      couponId,
-      stock: EVALSHA_ATTEMPTS,
-      priceCents: 100,
-      startsAtMs: Date.now() - 60_000,
-      endsAtMs: Date.now() + 3_600_000,
-    });
-    const script = new PurchaseScript(redis);
-    await fundBuyers(2_000_000, EVALSHA_ATTEMPTS);
-    return await runLoad("raw EVALSHA, same Lua, one connection", EVALSHA_ATTEMPTS, EVALSHA_CONCURRENCY, async (i) => {
-      const outcome = await script.run({
-        couponId,
-        userId: String(2_000_000 + i),
-        orderId: newOrderId(couponId),
-        gatewayId: "gw-bench",
-        creditCooldownMs: 30_000,
-      });
-      return outcome.kind;
-    });
+    return await evalshaCeiling(redis, EVALSHA_ATTEMPTS, EVALSHA_CONCURRENCY);
   } finally {
     redis.disconnect();
   }
@@ -185,7 +160,7 @@ async function main(): Promise<void> {
     if (kafka === "started") await stopKafka(log);
   });
   log("raw EVALSHA run ...");
-  const evalsha = await evalshaCeiling();
+  const evalsha = await evalshaRun();
   log("MySQL baseline run ...");
   const mysql = await mysqlBaseline();
   console.log(

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -6,16 +6,14 @@ import { performance } from "node:perf_hooks";
 import { Redis } from "ioredis";
 import { createConnection, createPool } from "mysql2/promise";
 import { couponKeys } from "../apps/lib/flash-sale/keys";
-import { generateInternalIdentityKeys } from "../apps/lib/internal-identity/local-keys";
 import { prepareAdmin, prepareBuyers, type Buyer } from "./demo/buyers";
 import { prepareBots, runBots } from "./demo/bots";
 import { allDecided, runFlashSale } from "./demo/flash-sale";
 import { parseFlags } from "./demo/flags";
 import { call, inBatches } from "./demo/gateway-client";
 import { ensureLocalServices } from "./demo/local-services";
-import { type ServiceProcess, startService, stopService, waitReady } from "./demo/processes";
+import { type LocalPlatform, startLocalPlatform } from "./demo/local-platform";
 import { buildReport } from "./demo/report";
-import { prepareServiceCredentials } from "./demo/service-credentials";
 
 /**
  * `npm run demo`: the whole platform on this machine. Coupon, payment and two
@@ -54,13 +52,6 @@ async function main(): Promise<number> {
   await resetDemoState();
 
   const logDir = mkdtempSync(path.join(os.tmpdir(), "coupon-platform-demo-"));
-  const topic = `demo.coupon.orders.${runId}`;
-  // The gateways sign each forwarded request with a key made for this run; coupon trusts its public half.
-  const identityKeys = generateInternalIdentityKeys(`demo-${runId}`);
-  // Each service signs in to MySQL and Redis as its own user, limited to what it needs.
-  const credentials = await prepareServiceCredentials(DEMO_DATABASE, DEMO_REDIS_DB);
-  const shared = { MYSQL_DATABASE: DEMO_DATABASE, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
-  const services: ServiceProcess[] = [];
   const redis = new Redis(DEMO_REDIS_URL);
   const pool = createPool({
     host: "127.0.0.1",
@@ -73,57 +64,26 @@ async function main(): Promise<number> {
     bigNumberStrings: true,
   });
   const buyers: Buyer[] = [];
+  let platform: LocalPlatform | undefined;
   try {
     log(`starting coupon, payment and two gateways (logs in ${logDir})…`);
-    const coupon = await startService(
-      "coupon",
-      "coupon",
-      {
-        ...shared,
-        ...credentials.coupon,
-        ...identityKeys.serviceEnv,
-        KAFKA_ORDERS_TOPIC: topic,
-        KAFKA_TOPIC_PARTITIONS: "3",
-        SOLD_OUT_FLAG_TTL_MS: "200",
-      },
+    platform = await startLocalPlatform({
+      database: DEMO_DATABASE,
+      redisDb: DEMO_REDIS_DB,
+      runId,
       logDir,
-    );
-    services.push(coupon);
-    await waitReady(coupon);
-    const payment = await startService(
-      "payment",
-      "payment",
-      {
-        ...shared,
-        ...credentials.payment,
-        KAFKA_ORDERS_TOPIC: topic,
-        KAFKA_DEAD_LETTER_TOPIC: `${topic}.dlq`,
-        KAFKA_CONSUMER_GROUP: `payment-settlement-demo-${runId}`,
-        KAFKA_TOPIC_PARTITIONS: "3",
-      },
-      logDir,
-    );
-    services.push(payment);
-    const gatewayEnv = {
-      ...shared,
-      ...credentials.gateway,
-      ...identityKeys.gatewayEnv,
-      COUPON_URL: `http://127.0.0.1:${coupon.port}`,
-      JWT_SECRET: randomBytes(32).toString("base64url"),
+      gatewayCount: 2,
+      couponEnv: { SOLD_OUT_FLAG_TTL_MS: "200" },
       // Every demo buyer signs up and opens its socket from 127.0.0.1: the per-IP limits are lifted for the run.
-      RATE_LIMIT_AUTH_POINTS: "1000000",
-      RATE_LIMIT_WS_UPGRADE_IP_POINTS: "1000000",
-      RATE_LIMIT_REGISTER_IP_POINTS: "1000000",
-      RATE_LIMIT_PURCHASE_IP_POINTS: "1000000",
-    };
-    const gateways = [
-      await startService("gateway-a", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-a-${runId}` }, logDir),
-      await startService("gateway-b", "gateway", { ...gatewayEnv, GATEWAY_ID: `gw-b-${runId}` }, logDir),
-    ];
-    services.push(...gateways);
-    await Promise.all([payment, ...gateways].map((s) => waitReady(s)));
-    const gatewayPorts = gateways.map((g) => g.port);
-    log(`ready: coupon :${coupon.port}, payment :${payment.port}, gateways :${gatewayPorts.join(" and :")}`);
+      gatewayEnv: {
+        RATE_LIMIT_AUTH_POINTS: "1000000",
+        RATE_LIMIT_WS_UPGRADE_IP_POINTS: "1000000",
+        RATE_LIMIT_REGISTER_IP_POINTS: "1000000",
+        RATE_LIMIT_PURCHASE_IP_POINTS: "1000000",
+      },
+    });
+    const gatewayPorts = platform.gateways.map((g) => g.port);
+    log(`ready: coupon :${platform.coupon.port}, payment :${platform.payment.port}, gateways :${gatewayPorts.join(" and :")}`);
 
     const adminToken = await prepareAdmin(gatewayPorts[0] as number, pool, runId);
     const now = Date.now();
@@ -182,8 +142,7 @@ async function main(): Promise<number> {
   } finally {
     await inBatches(buyers, 64, async (b) => b.socket.socket.close());
     // Gateways first (they hold the sockets and call coupon), payment, then coupon: each drains on SIGTERM.
-    const exits: string[] = [];
-    for (const service of [...services].reverse()) exits.push(`${service.name}=${String(await stopService(service))}`);
+    const exits = (await platform?.stop()) ?? [];
     if (exits.length > 0) log(`stopped with SIGTERM, exit codes: ${exits.join(" ")}`);
     redis.disconnect();
     await pool.end();

@@ -1,3 +1,4 @@
+import { table } from "./table";
 import { performance } from "node:perf_hooks";
 
 export interface LoadResult {
@@ -64,12 +65,5 @@ export function formatTable(results: LoadResult[]): string {
       .map(([k, v]) => `${k}=${v}`)
       .join(" "),
   ]);
-  const header = ["path", "ops", "ops/s", "p50 ms", "p99 ms", "outcomes"];
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c] ?? 0))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return table(["path", "ops", "ops/s", "p50 ms", "p99 ms", "outcomes"], rows);
 }

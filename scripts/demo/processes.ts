@@ -18,16 +18,27 @@ export interface ServiceProcess {
  * Starts one service as its own OS process — node with tsx's loader, no wrapper
  * in between, so SIGTERM reaches the service itself — logging to a file.
  */
-export async function startService(
+export function startService(
   name: string,
   app: "coupon" | "payment" | "gateway",
   env: Record<string, string>,
   logDir: string,
 ): Promise<ServiceProcess> {
+  return startNodeProcess(name, path.join(REPO_ROOT, "apps", app, "src", "main.ts"), env, logDir);
+}
+
+/** As startService, for any TypeScript entry point that listens on PORT. */
+export async function startNodeProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  logDir: string,
+  nodeOptions: readonly string[] = [],
+): Promise<ServiceProcess> {
   const port = await freePort();
   const logFile = path.join(logDir, `${name}.log`);
   const log = createWriteStream(logFile);
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO_ROOT, "apps", app, "src", "main.ts")], {
+  const child = spawn(process.execPath, [...nodeOptions, "--import", "tsx", entry], {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH,
