@@ -74,6 +74,7 @@ class BuyerBlocks {
 
 interface Bench {
   platform: LocalPlatform;
+  gatewayPort: number;
   ceiling: ServiceProcess;
   workDir: string;
   watched: WatchedProcess[];
@@ -108,7 +109,7 @@ async function createCoupon(bench: Pick<Bench, "platform" | "internalKey">, name
 
 /** wrk against the gateway with the buyers' access tokens. */
 const viaGateway = (bench: Bench, method: WrkRun["method"], target: string, first: number, count: number): WrkRun => ({
-  url: `http://127.0.0.1:${bench.platform.gateways[0]?.port}`,
+  url: `http://127.0.0.1:${bench.gatewayPort}`,
   method,
   path: target,
   tokensFile: bench.accessTokens,
@@ -223,6 +224,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 17; i++) await createCoupon({ platform, internalKey }, `bench catalog coupon ${i}`, 1_000);
     const bench: Bench = {
       platform,
+      gatewayPort: gateway.port,
       ceiling,
       workDir,
       accessTokens,
