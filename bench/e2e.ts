@@ -42,6 +42,8 @@ const FIRST_BUYER = 1_000_000;
 const LIFTED_LIMIT = "1000000";
 /** As deployed (infra/apps/env): every request is logged at info. */
 const SERVICE_LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "info";
+/** A folder: the gateway and coupon then run under `node --cpu-prof` and leave their profiles there at exit. */
+const PROFILE_DIR = process.env.BENCH_E2E_PROFILE;
 const JWT_ISSUER = "coupon-platform-gateway";
 const JWT_AUDIENCE = "coupon-platform";
 
@@ -182,6 +184,7 @@ async function main(): Promise<void> {
   const runId = randomUUID().slice(0, 8);
   const workDir = mkdtempSync(path.join(tmpdir(), "coupon-platform-bench-e2e-"));
   const serviceEnv = { LOG_LEVEL: SERVICE_LOG_LEVEL };
+  const profiled: Record<string, string> = PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` } : {};
   log(`starting the ceiling app, coupon, payment and a gateway (logs in ${workDir})…`);
   const ceiling = await startNodeProcess("ceiling", path.join(__dirname, "e2e", "ceiling-server.ts"), serviceEnv, workDir);
   let platform: LocalPlatform | undefined;
@@ -194,11 +197,12 @@ async function main(): Promise<void> {
       logDir: workDir,
       gatewayCount: 1,
       // Direct runs replay identity tokens minted just before them: accepted for up to 10 minutes here.
-      couponEnv: { ...serviceEnv, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600" },
+      couponEnv: { ...serviceEnv, ...profiled, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600" },
       paymentEnv: serviceEnv,
       // All buyers come from 127.0.0.1 and some buy or browse many times: the limits are lifted, but every limiter still runs.
       gatewayEnv: {
         ...serviceEnv,
+        ...profiled,
         JWT_ISSUER,
         JWT_AUDIENCE,
         RATE_LIMIT_PURCHASE_POINTS: LIFTED_LIMIT,
@@ -288,6 +292,7 @@ async function main(): Promise<void> {
     const exits = (await platform?.stop()) ?? [];
     await stopService(ceiling);
     if (exits.length > 0) log(`stopped: ${exits.join(" ")}`);
+    if (PROFILE_DIR) log(`CPU profiles of gateway and coupon in ${PROFILE_DIR}: summarise with tsx bench/e2e/profile-summary.ts <file>`);
     await pool.end();
   }
 }
