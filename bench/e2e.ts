@@ -184,7 +184,6 @@ async function main(): Promise<void> {
   const runId = randomUUID().slice(0, 8);
   const workDir = mkdtempSync(path.join(tmpdir(), "coupon-platform-bench-e2e-"));
   const serviceEnv = { LOG_LEVEL: SERVICE_LOG_LEVEL };
-  const profiled: Record<string, string> = PROFILE_DIR ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${path.resolve(PROFILE_DIR)}` } : {};
   log(`starting the ceiling app, coupon, payment and a gateway (logs in ${workDir})…`);
   const ceiling = await startNodeProcess("ceiling", path.join(__dirname, "e2e", "ceiling-server.ts"), serviceEnv, workDir);
   let platform: LocalPlatform | undefined;
@@ -196,13 +195,13 @@ async function main(): Promise<void> {
       runId,
       logDir: workDir,
       gatewayCount: 1,
+      nodeOptions: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
       // Direct runs replay identity tokens minted just before them: accepted for up to 10 minutes here.
-      couponEnv: { ...serviceEnv, ...profiled, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600" },
+      couponEnv: { ...serviceEnv, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600" },
       paymentEnv: serviceEnv,
       // All buyers come from 127.0.0.1 and some buy or browse many times: the limits are lifted, but every limiter still runs.
       gatewayEnv: {
         ...serviceEnv,
-        ...profiled,
         JWT_ISSUER,
         JWT_AUDIENCE,
         RATE_LIMIT_PURCHASE_POINTS: LIFTED_LIMIT,

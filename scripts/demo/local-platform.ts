@@ -13,6 +13,8 @@ export interface LocalPlatformOptions {
   couponEnv?: Record<string, string>;
   paymentEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** Extra node flags for coupon and the gateways (a benchmark's --cpu-prof). */
+  nodeOptions?: readonly string[];
 }
 
 export interface LocalPlatform {
@@ -58,6 +60,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...options.couponEnv,
       },
       logDir,
+      options.nodeOptions,
     );
     started.push(coupon);
     await waitReady(coupon);
@@ -93,6 +96,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           ...options.gatewayEnv,
         },
         logDir,
+        options.nodeOptions,
       );
       gateways.push(gateway);
       started.push(gateway);

@@ -23,8 +23,9 @@ export function startService(
   app: "coupon" | "payment" | "gateway",
   env: Record<string, string>,
   logDir: string,
+  nodeOptions: readonly string[] = [],
 ): Promise<ServiceProcess> {
-  return startNodeProcess(name, path.join(REPO_ROOT, "apps", app, "src", "main.ts"), env, logDir);
+  return startNodeProcess(name, path.join(REPO_ROOT, "apps", app, "src", "main.ts"), env, logDir, nodeOptions);
 }
 
 /** As startService, for any TypeScript entry point that listens on PORT. */
