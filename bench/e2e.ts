@@ -10,7 +10,8 @@ import { type ServiceProcess, startNodeProcess, stopService, waitReady } from ".
 import { internalToken } from "../apps/test-support/internal-identity";
 import { type AccessTokenMinter, accessTokenMinter, insertBuyers, writeAccessTokens, writeInternalTokens } from "./e2e/buyers";
 import { type PhaseResult, type WatchedProcess, measurePhase, medianOf } from "./e2e/phase";
-import { pidsMatching } from "./e2e/proc-stats";
+import { pidsMatching, sampleProcess } from "./e2e/proc-stats";
+import { settlementLag, waitForSettlement } from "./e2e/settlement-lag";
 import { type Target, cpuTable, deliveryLine, referenceLine, targetLines, throughputTable } from "./e2e/report";
 import { measureDelivery } from "./e2e/ws-delivery";
 import type { WrkRun } from "./e2e/wrk";
@@ -40,6 +41,7 @@ const EVALSHA_ATTEMPTS = 50_000;
 const MYSQL_ATTEMPTS = 10_000;
 const FIRST_BUYER = 1_000_000;
 const LIFTED_LIMIT = "1000000";
+const KAFKA_BROKERS = "127.0.0.1:9092";
 /** As deployed (infra/apps/env): every request is logged at info. */
 const SERVICE_LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "info";
 /** A folder: the gateway and coupon then run under `node --cpu-prof` and leave their profiles there at exit. */
@@ -264,6 +266,8 @@ async function main(): Promise<void> {
     );
     await measurePhase("warm-up", short(viaGateway(bench, "GET", "/api/coupons", returning, RETURNING_BUYERS)), []);
 
+    const drain = await drainSettlements(platform);
+    log(`payment settled the warm-up's ${drain.orders} orders: ${drain.cpuUsPerOrder.toFixed(0)} µs of CPU each`);
     log(`WebSocket delivery: ${WS_BUYERS} buyers with open sockets buy once each…`);
     const wsTokens = await Promise.all(Array.from({ length: WS_BUYERS }, (_, i) => mint(wsFirst + i)));
     const delivery = await measureDelivery({
@@ -276,6 +280,8 @@ async function main(): Promise<void> {
 
     const rounds: PhaseResult[][] = [];
     for (let r = 0; r < ROUNDS; r++) {
+      // Each round starts with payment idle, so rounds compare; within a round payment settles as it goes.
+      await drainSettlements(platform);
       log(`round ${r + 1} of ${ROUNDS} (${SECONDS} s per run)…`);
       rounds.push(await round(bench, blocks, returning));
     }
@@ -286,7 +292,7 @@ async function main(): Promise<void> {
     const evalsha = await evalshaCeiling(redis, EVALSHA_ATTEMPTS, 64).finally(() => redis.disconnect());
     const mysql = await mysqlPurchaseBaseline(pool, MYSQL_ATTEMPTS, 16);
 
-    printReport(phases, delivery, [evalsha, mysql]);
+    printReport(phases, delivery, [evalsha, mysql], drain);
   } finally {
     const exits = (await platform?.stop()) ?? [];
     await stopService(ceiling);
@@ -296,10 +302,25 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Waits until payment has settled every order published so far, so the next
+ * run starts from an idle payment, and returns what that cost payment per order.
+ */
+async function drainSettlements(platform: LocalPlatform): Promise<{ orders: number; cpuUsPerOrder: number }> {
+  const paymentPid = platform.payment.child.pid ?? 0;
+  const lagBefore = await settlementLag(KAFKA_BROKERS, platform.ordersTopic, platform.paymentGroup);
+  const cpuBefore = sampleProcess(paymentPid).cpuSeconds;
+  const lagAfter = await waitForSettlement(KAFKA_BROKERS, platform.ordersTopic, platform.paymentGroup, 300_000);
+  if (lagAfter > 0) throw new Error(`payment still had ${lagAfter} orders to settle after 5 minutes`);
+  const cpu = sampleProcess(paymentPid).cpuSeconds - cpuBefore;
+  return { orders: lagBefore, cpuUsPerOrder: lagBefore > 0 ? (cpu * 1e6) / lagBefore : 0 };
+}
+
 function printReport(
   phases: PhaseResult[],
   delivery: Awaited<ReturnType<typeof measureDelivery>>,
   references: Parameters<typeof referenceLine>[0][],
+  drain: Awaited<ReturnType<typeof drainSettlements>>,
 ): void {
   const byLabel = (prefix: string) => {
     const found = phases.find((p) => p.label.startsWith(prefix));
@@ -346,6 +367,9 @@ function printReport(
   console.log(`\n${throughputTable(phases)}\n`);
   console.log(`${cpuTable(phases, ["gateway", "coupon", "payment", "ceiling", "redis", "mysql", "kafka", "wrk"])}\n`);
   console.log(deliveryLine(delivery));
+  console.log(
+    `payment settling a backlog alone (the warm-up's ${drain.orders} orders): ${drain.cpuUsPerOrder.toFixed(0)} µs of CPU per order`,
+  );
   for (const r of references) console.log(`reference — ${referenceLine(r)}`);
   console.log(
     `\ntargets:\n${targetLines(targets)

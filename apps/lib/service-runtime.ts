@@ -17,7 +17,9 @@ import type { Logger } from "./logger";
 
 export type RuntimeConfig = ServerEnv & RedisEnv & MysqlEnv & { readonly MIGRATE_ON_START: boolean };
 
-export interface ServiceHealth {
+export interface ServiceAppOptions {
+  /** Browsers reach it (the gateway): helmet's security headers on every answer. */
+  readonly browserFacing?: boolean;
   /** Checks besides Redis and MySQL that must pass for the service to take traffic. */
   readonly required?: Record<string, HealthCheck>;
   /** Dependencies whose loss degrades but does not stop the service: reported, never failing readiness. */
@@ -81,19 +83,20 @@ export class ServiceRuntime {
   }
 
   /** The shared app (security headers, logs, request metrics, health) with Redis and MySQL required for readiness. */
-  createApp(health: ServiceHealth = {}): Express {
+  createApp(options: ServiceAppOptions = {}): Express {
     return createApp({
       logger: this.logger,
       metrics: this.registry,
       bodyLimit: this.config.HTTP_BODY_LIMIT,
+      browserFacing: options.browserFacing ?? false,
       health: {
         isAcceptingTraffic: () => this.isAcceptingTraffic(),
         required: {
           redis: async () => void (await this.redis.ping()),
           mysql: async () => void (await this.pool.query("SELECT 1")),
-          ...health.required,
+          ...options.required,
         },
-        optional: health.optional,
+        optional: options.optional,
       },
     });
   }

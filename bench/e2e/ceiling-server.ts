@@ -16,6 +16,7 @@ const app = createApp({
   logger,
   metrics: createMetricsRegistry("ceiling"),
   bodyLimit: "16kb",
+  browserFacing: false,
   health: { required: {}, isAcceptingTraffic: () => true },
 });
 app.post("/noop", (_req, res) => {

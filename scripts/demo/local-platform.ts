@@ -26,6 +26,8 @@ export interface LocalPlatform {
   /** The secret the gateways sign and verify access tokens with (HS256). */
   jwtSecret: string;
   ordersTopic: string;
+  /** Payment's consumer group on that topic. */
+  paymentGroup: string;
   /** SIGTERM to each, gateways first (they call coupon), then payment, then coupon; their exit codes. */
   stop: () => Promise<string[]>;
 }
@@ -38,6 +40,7 @@ export interface LocalPlatform {
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const { runId, logDir } = options;
   const ordersTopic = `local.coupon.orders.${runId}`;
+  const paymentGroup = `payment-settlement-${runId}`;
   const identityKeys = generateInternalIdentityKeys(`local-${runId}`);
   const credentials = await prepareServiceCredentials(options.database, options.redisDb);
   const shared = { MYSQL_DATABASE: options.database, KAFKA_BROKERS: "127.0.0.1:9092", SHUTDOWN_GRACE_MS: "5000" };
@@ -72,7 +75,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         ...credentials.payment,
         KAFKA_ORDERS_TOPIC: ordersTopic,
         KAFKA_DEAD_LETTER_TOPIC: `${ordersTopic}.dlq`,
-        KAFKA_CONSUMER_GROUP: `payment-settlement-${runId}`,
+        KAFKA_CONSUMER_GROUP: paymentGroup,
         KAFKA_TOPIC_PARTITIONS: "3",
         ...options.paymentEnv,
       },
@@ -102,7 +105,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       started.push(gateway);
     }
     await Promise.all([payment, ...gateways].map((s) => waitReady(s)));
-    return { coupon, payment, gateways, identityKeys, jwtSecret, ordersTopic, stop };
+    return { coupon, payment, gateways, identityKeys, jwtSecret, ordersTopic, paymentGroup, stop };
   } catch (err) {
     await stop();
     throw err;

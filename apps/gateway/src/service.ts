@@ -116,7 +116,7 @@ export async function startGatewayService(
       audience: INTERNAL_AUDIENCES.coupon,
     },
     metrics,
-    await InternalTokenSigner.fromConfig(config),
+    InternalTokenSigner.fromConfig(config),
   );
   const hub = new SocketHub(metrics, config.WS_MAX_SOCKETS_PER_USER);
   const tickets = new WsTickets(redis, config.WS_TICKET_TTL_SECONDS);
@@ -130,6 +130,7 @@ export async function startGatewayService(
   const updates = new PaymentUpdates(redis.duplicate(), gatewayId, hub, metrics, logger.child({ component: "payment-updates" }));
 
   const app = runtime.createApp({
+    browserFacing: true,
     // A coupon outage shows as 502s, but dropping every gateway from the load balancer would not help.
     optional: {
       coupon: async () => {

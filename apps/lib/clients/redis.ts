@@ -12,6 +12,8 @@ export function createRedis(env: RedisEnv): Redis {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     connectTimeout: 5_000,
+    // Commands issued in the same tick go out in one write: under load, one syscall for many requests' commands.
+    enableAutoPipelining: true,
   });
 }
 

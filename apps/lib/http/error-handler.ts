@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ZodError } from "zod";
+import type { Logger } from "../logger";
 import { HttpError } from "./http-error";
 
 interface ErrorBody {
@@ -33,7 +34,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known = toHttpError(err);
   const httpError = known ?? new HttpError(500, "internal", "internal error");
   // Unknown errors are bugs or dependency failures: log them with the request id, never leak details.
-  if (!known) req.log.error({ err }, "unhandled error");
+  if (!known) (req.app.locals.logger as Logger).error({ err, reqId: req.id }, "unhandled error");
   const body: ErrorBody = { error: { code: httpError.code, message: httpError.message } };
   if (httpError.details !== undefined) body.error.details = httpError.details;
   res.status(httpError.status).set(httpError.headers).json(body);

@@ -7,8 +7,8 @@ import type { InternalIdentityVerifier } from "./verifier";
  * a valid one the request ends here with 401. Health probes are mounted before it.
  */
 export function requireInternalIdentity(verifier: InternalIdentityVerifier): RequestHandler {
-  return async (req, res, next) => {
-    res.locals.identity = await verifier.verify(req.headers.authorization);
+  return (req, res, next) => {
+    res.locals.identity = verifier.verify(req.headers.authorization);
     next();
   };
 }

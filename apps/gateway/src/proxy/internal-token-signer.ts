@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { type CryptoKey, SignJWT, importPKCS8 } from "jose";
+import { createSigner } from "fast-jwt";
+import { LRUCache } from "lru-cache";
 import {
   INTERNAL_TOKEN_ALGORITHM,
   INTERNAL_TOKEN_ISSUER,
@@ -9,37 +10,48 @@ import {
 import type { GatewayConfig } from "../config";
 
 /**
- * Mints the signed identity the gateway attaches to each request it forwards:
- * one short-lived ES256 token per request, for one audience (the service called),
- * with the caller, their role and the gateway instance holding their socket.
- * The header names the key (kid) so services can trust two keys during a rotation.
+ * Mints the signed identity the gateway attaches to each request it forwards: a
+ * short-lived ES256 token for one audience (the service called), with the caller,
+ * their role and the gateway instance holding their socket. The header names the
+ * key (kid) so services can trust two keys during a rotation.
+ *
+ * A token is reused for the same caller, role, socket holder and audience during
+ * the first half of its life, so a buyer's burst of requests costs one signature
+ * here and one verification at the service (which keeps verified tokens); every
+ * token a service receives still has half its lifetime, and at most
+ * INTERNAL_IDENTITY_TTL_SECONDS / 2 of age, left to run. Signing uses node:crypto
+ * synchronously (fast-jwt): no WebCrypto promise per request.
  */
 export class InternalTokenSigner {
-  private constructor(
-    private readonly key: CryptoKey,
-    private readonly keyId: string,
-    private readonly ttlSeconds: number,
-  ) {}
+  private readonly sign: (claims: Record<string, unknown>) => string;
+  private readonly recent: LRUCache<string, string>;
 
-  static async fromConfig(
+  private constructor(privateKeyPem: string, keyId: string, ttlSeconds: number, cacheSize: number) {
+    this.sign = createSigner({
+      key: privateKeyPem,
+      algorithm: INTERNAL_TOKEN_ALGORITHM,
+      kid: keyId,
+      iss: INTERNAL_TOKEN_ISSUER,
+      expiresIn: ttlSeconds * 1000,
+    });
+    this.recent = new LRUCache({ max: cacheSize, ttl: (ttlSeconds * 1000) / 2 });
+  }
+
+  static fromConfig(
     config: Pick<GatewayConfig, "INTERNAL_TOKEN_PRIVATE_KEY" | "INTERNAL_SIGNING_KEY_ID" | "INTERNAL_IDENTITY_TTL_SECONDS">,
-  ): Promise<InternalTokenSigner> {
-    const key = await importPKCS8(config.INTERNAL_TOKEN_PRIVATE_KEY, INTERNAL_TOKEN_ALGORITHM);
-    return new InternalTokenSigner(key, config.INTERNAL_SIGNING_KEY_ID, config.INTERNAL_IDENTITY_TTL_SECONDS);
+    cacheSize = 50_000,
+  ): InternalTokenSigner {
+    return new InternalTokenSigner(config.INTERNAL_TOKEN_PRIVATE_KEY, config.INTERNAL_SIGNING_KEY_ID, config.INTERNAL_IDENTITY_TTL_SECONDS, cacheSize);
   }
 
   /** The Authorization header that carries `identity` to `audience`. */
-  async authorizationFor(identity: InternalIdentity, audience: string): Promise<string> {
+  authorizationFor(identity: InternalIdentity, audience: string): string {
+    const cacheKey = `${audience}\n${identity.userId}\n${identity.role}\n${identity.gatewayId}`;
+    const cached = this.recent.get(cacheKey);
+    if (cached) return cached;
     const claims: InternalClaims = { role: identity.role, gid: identity.gatewayId };
-    const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: INTERNAL_TOKEN_ALGORITHM, kid: this.keyId, typ: "JWT" })
-      .setIssuer(INTERNAL_TOKEN_ISSUER)
-      .setAudience(audience)
-      .setSubject(identity.userId)
-      .setIssuedAt()
-      .setExpirationTime(`${this.ttlSeconds}s`)
-      .setJti(randomUUID())
-      .sign(this.key);
-    return `Bearer ${token}`;
+    const authorization = `Bearer ${this.sign({ ...claims, sub: identity.userId, aud: audience, jti: randomUUID() })}`;
+    this.recent.set(cacheKey, authorization);
+    return authorization;
   }
 }

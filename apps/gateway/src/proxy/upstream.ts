@@ -55,7 +55,7 @@ export class Upstream {
   /** Forwards `req` to `path` (with its query string) on behalf of `caller` and streams the answer into `res`. */
   async forward(req: Request, res: Response, path: string, caller: InternalIdentity): Promise<void> {
     const headers: http.OutgoingHttpHeaders = {
-      authorization: await this.signer.authorizationFor(caller, this.settings.audience),
+      authorization: this.signer.authorizationFor(caller, this.settings.audience),
       "x-request-id": String(req.id),
       "x-forwarded-for": req.ip ?? "",
     };
