@@ -41,7 +41,12 @@ export class InternalTokenSigner {
     config: Pick<GatewayConfig, "INTERNAL_TOKEN_PRIVATE_KEY" | "INTERNAL_SIGNING_KEY_ID" | "INTERNAL_IDENTITY_TTL_SECONDS">,
     cacheSize = 50_000,
   ): InternalTokenSigner {
-    return new InternalTokenSigner(config.INTERNAL_TOKEN_PRIVATE_KEY, config.INTERNAL_SIGNING_KEY_ID, config.INTERNAL_IDENTITY_TTL_SECONDS, cacheSize);
+    return new InternalTokenSigner(
+      config.INTERNAL_TOKEN_PRIVATE_KEY,
+      config.INTERNAL_SIGNING_KEY_ID,
+      config.INTERNAL_IDENTITY_TTL_SECONDS,
+      cacheSize,
+    );
   }
 
   /** The Authorization header that carries `identity` to `audience`. */
