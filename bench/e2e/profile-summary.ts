@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { table } from "../lib/table";
+import { table } from "../../scripts/lib/table";
 
 /** The parts of V8's .cpuprofile (node --cpu-prof) this summary reads. */
 interface CpuProfile {

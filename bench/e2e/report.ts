@@ -1,5 +1,5 @@
 import type { LoadResult } from "../lib/load-runner";
-import { table } from "../lib/table";
+import { table } from "../../scripts/lib/table";
 import type { PhaseResult } from "./phase";
 import type { DeliveryResult } from "./ws-delivery";
 

@@ -1,4 +1,4 @@
-import { table } from "./table";
+import { table } from "../../scripts/lib/table";
 import { performance } from "node:perf_hooks";
 
 export interface LoadResult {
