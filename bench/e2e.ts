@@ -10,7 +10,7 @@ import { type ServiceProcess, startNodeProcess, stopService, waitReady } from ".
 import { internalToken } from "../apps/test-support/internal-identity";
 import { type AccessTokenMinter, accessTokenMinter, insertBuyers, writeAccessTokens, writeInternalTokens } from "./e2e/buyers";
 import { type PhaseResult, type WatchedProcess, measurePhase, medianOf } from "./e2e/phase";
-import { pidsMatching, sampleProcess } from "./e2e/proc-stats";
+import { pidsMatching, sampleProcess, withChildren } from "./e2e/proc-stats";
 import { settlementLag, waitForSettlement } from "./e2e/settlement-lag";
 import { type Target, cpuTable, deliveryLine, referenceLine, targetLines, throughputTable } from "./e2e/report";
 import { measureDelivery } from "./e2e/ws-delivery";
@@ -27,7 +27,8 @@ import { mysqlPurchaseBaseline } from "./lib/mysql-purchase-baseline";
  * directly, the raw EVALSHA ceiling and the MySQL row-lock purchase.
  */
 const DATABASE = "coupon_bench_e2e";
-const REDIS_DB = 15;
+// Shared with bench/purchase (benchmarks never run at the same time); each resets it first.
+const REDIS_DB = 14;
 const SECONDS = Number(process.env.BENCH_E2E_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_E2E_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_E2E_CONNECTIONS ?? 64);
@@ -44,6 +45,8 @@ const LIFTED_LIMIT = "1000000";
 const KAFKA_BROKERS = "127.0.0.1:9092";
 /** As deployed (infra/apps/env): every request is logged at info. */
 const SERVICE_LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "info";
+/** Coupon processes behind its one port (node cluster, as pods behind the internal load balancer). */
+const COUPON_PROCESSES = Number(process.env.BENCH_E2E_COUPON_PROCESSES ?? 1);
 /** A folder: the gateway and coupon then run under `node --cpu-prof` and leave their profiles there at exit. */
 const PROFILE_DIR = process.env.BENCH_E2E_PROFILE;
 const JWT_ISSUER = "coupon-platform-gateway";
@@ -199,7 +202,8 @@ async function main(): Promise<void> {
       gatewayCount: 1,
       nodeOptions: PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [],
       // Direct runs replay identity tokens minted just before them: accepted for up to 10 minutes here.
-      couponEnv: { ...serviceEnv, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600" },
+      couponEnv: { ...serviceEnv, INTERNAL_IDENTITY_MAX_AGE_SECONDS: "600", COUPON_PROCESSES: String(COUPON_PROCESSES) },
+      couponEntry: COUPON_PROCESSES > 1 ? path.join(__dirname, "e2e", "coupon-cluster.ts") : undefined,
       paymentEnv: serviceEnv,
       // All buyers come from 127.0.0.1 and some buy or browse many times: the limits are lifted, but every limiter still runs.
       gatewayEnv: {
@@ -237,7 +241,7 @@ async function main(): Promise<void> {
       coupons,
       watched: [
         { name: "gateway", pids: [gateway.child.pid ?? 0] },
-        { name: "coupon", pids: [platform.coupon.child.pid ?? 0] },
+        { name: "coupon", pids: withChildren(platform.coupon.child.pid ?? 0) },
         { name: "payment", pids: [platform.payment.child.pid ?? 0] },
         { name: "ceiling", pids: [ceiling.child.pid ?? 0] },
         { name: "redis", pids: pidsMatching("redis-server") },
@@ -362,7 +366,7 @@ function printReport(
   console.log(`machine: ${cpus().length} cores (${cpuModel}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, loopback`);
   console.log(
     `load: wrk ${THREADS} threads, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} interleaved rounds (medians); ` +
-      `services log at ${SERVICE_LOG_LEVEL}; gateway rate limits lifted to ${LIFTED_LIMIT} per window (the limiters still run)`,
+      `${COUPON_PROCESSES} coupon process(es); services log at ${SERVICE_LOG_LEVEL}; gateway rate limits lifted to ${LIFTED_LIMIT} per window (the limiters still run)`,
   );
   console.log(`\n${throughputTable(phases)}\n`);
   console.log(`${cpuTable(phases, ["gateway", "coupon", "payment", "ceiling", "redis", "mysql", "kafka", "wrk"])}\n`);

@@ -103,6 +103,10 @@ async function main(): Promise<number> {
     log(`coupon ${couponId}: ${flags.stock} units; registering ${flags.buyers} buyers and opening their WebSockets…`);
     buyers.push(...(await prepareBuyers(flags, gatewayPorts, pool, runId)));
 
+    // As buyers do before a sale opens: each looks at the coupon's page (which also readies their credit for the sale).
+    log("buyers open the coupon's page while they wait for the sale…");
+    await inBatches(buyers, 32, (buyer) => call(buyer.socketPort, `/api/coupons/${couponId}`, { token: buyer.token }));
+
     const orderStatus = async (buyer: Buyer, orderId: string) =>
       String((await call(buyer.socketPort, `/api/orders/${orderId}`, { token: buyer.token })).body.status);
     const unitsLeft = async () => Number(await redis.get(couponKeys(couponId).stock));

@@ -39,6 +39,20 @@ export function sampleProcess(pid: number): ProcessSample {
   return sampleFromStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
 }
 
+/** A process and its children (a cluster primary and its workers). */
+export function withChildren(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (Number(statFields(readFileSync(`/proc/${entry}/stat`, "utf8"))[1]) === pid) children.push(Number(entry));
+    } catch {
+      // the process ended while the list was read
+    }
+  }
+  return [pid, ...children];
+}
+
 /** Pids whose command line contains `needle` (the local Redis, MariaDB and Kafka the run uses but did not start). */
 export function pidsMatching(needle: string): number[] {
   const pids: number[] = [];

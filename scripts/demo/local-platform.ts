@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import * as path from "node:path";
 import { generateInternalIdentityKeys } from "../../apps/lib/internal-identity/local-keys";
-import { type ServiceProcess, startService, stopService, waitReady } from "./processes";
+import { REPO_ROOT, type ServiceProcess, startNodeProcess, startService, stopService, waitReady } from "./processes";
 import { prepareServiceCredentials } from "./service-credentials";
 
 export interface LocalPlatformOptions {
@@ -15,6 +16,8 @@ export interface LocalPlatformOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra node flags for coupon and the gateways (a benchmark's --cpu-prof). */
   nodeOptions?: readonly string[];
+  /** Starts coupon from this entry point instead of its main.ts (a benchmark's several processes on one port). */
+  couponEntry?: string;
 }
 
 export interface LocalPlatform {
@@ -51,9 +54,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     return exits;
   };
   try {
-    const coupon = await startService(
+    const coupon = await startNodeProcess(
       "coupon",
-      "coupon",
+      options.couponEntry ?? path.join(REPO_ROOT, "apps", "coupon", "src", "main.ts"),
       {
         ...shared,
         ...credentials.coupon,

@@ -131,11 +131,19 @@ export async function startCouponService(
     ),
   );
   app.use(adminRoutes(repository, new StockLoader(redis), catalog));
-  app.use(catalogRoutes(catalog, config.CATALOG_MAX_PAGE));
+  const credit = new SpendableCredit(redis, pool);
+  app.use(
+    catalogRoutes({
+      reader: catalog,
+      maxPage: config.CATALOG_MAX_PAGE,
+      onLikelyBuyer: (userId) =>
+        void credit.warm(userId).catch((err: unknown) => logger.warn({ err }, "could not fill a viewer's spendable credit ahead")),
+    }),
+  );
   app.use(
     purchaseRoutes({
       script: new PurchaseScript(redis),
-      credit: new SpendableCredit(redis, pool),
+      credit,
       creditCooldownSeconds: config.PURCHASE_CREDIT_COOLDOWN_SECONDS,
       soldOutFlags: new SoldOutFlags(config.SOLD_OUT_FLAG_TTL_MS),
       metrics,

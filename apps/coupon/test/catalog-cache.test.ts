@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createConnection } from "mysql2/promise";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CouponPage } from "../src/catalog/coupon";
-import { catalogKeys } from "../../lib/flash-sale/keys";
+import { catalogKeys, spendableCreditKey } from "../../lib/flash-sale/keys";
 import type { CouponService } from "../src/service";
-import { TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
+import { TEST_DATABASE, TEST_REDIS_DB, uniqueTopic } from "../../test-support/test-env";
 import { createSale } from "./support/coupons";
-import { httpRequest, signedIn } from "./support/http-client";
+import { asUser, httpRequest, signedIn } from "./support/http-client";
 import { startTestService } from "./support/test-service";
 import { redisInspector } from "../../test-support/redis-inspector";
 
@@ -61,6 +62,29 @@ describe("catalog browsing through the two cache levels", () => {
     const created = await createSale(first.port, { stock: 5, name: "Brand new coupon" });
     const page = (await httpRequest(first.port, "/coupons?page=1&size=10", signedIn())).json<CouponPage>();
     expect(page.items[0]?.id).toBe(created.id);
+  });
+
+  it("fills a viewer's spendable credit from MySQL when they look at a coupon on sale, ahead of the sale's peak", async () => {
+    const coupon = await createSale(first.port, { stock: 3, name: "Viewed coupon" });
+    const viewer = 7_770_001;
+    const root = await createConnection({ host: "127.0.0.1", user: "root", password: "", database: TEST_DATABASE });
+    try {
+      await root.query("INSERT INTO users (id, credit_cents) VALUES (?, 4321) ON DUPLICATE KEY UPDATE credit_cents = 4321", [viewer]);
+    } finally {
+      await root.end();
+    }
+    const key = spendableCreditKey(String(viewer));
+    await inspect.del(key);
+
+    expect((await httpRequest(first.port, `/coupons/${coupon.id}`, { headers: asUser(viewer) })).status).toBe(200);
+    // Filled after the answer, in the background: the page does not wait for MySQL.
+    await vi.waitFor(async () => expect(await inspect.get(key)).toBe("4321"));
+
+    // Already there: a later view changes nothing, even if the record moved meanwhile (pending orders live in Redis).
+    await inspect.set(key, "1000");
+    expect((await httpRequest(second.port, `/coupons/${coupon.id}`, { headers: asUser(viewer) })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await inspect.get(key)).toBe("1000");
   });
 
   it("serves one coupon through the cache, and caches unknown ids too", async () => {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { notFound } from "../../../lib/http/http-error";
 import { parseParams, parseQuery } from "../../../lib/http/validate";
 import { couponIdParams } from "../../../lib/flash-sale/coupon-id";
+import { identityOf } from "../../../lib/internal-identity/middleware";
 import type { CatalogReader } from "./catalog-reader";
 
 /** Pages deeper than maxPage are refused before Redis or MySQL is asked: a deep OFFSET costs the database. */
@@ -22,8 +23,15 @@ const pageQuery = (maxPage: number) =>
       .default(20),
   });
 
-/** Browsing needs no identity: the catalog is public. */
-export function catalogRoutes(reader: CatalogReader, maxPage: number): Router {
+export interface CatalogRouteDeps {
+  reader: CatalogReader;
+  maxPage: number;
+  /** Called (not awaited) when a user views a coupon whose sale has not ended: they may buy it soon. */
+  onLikelyBuyer: (userId: string) => void;
+}
+
+/** The catalog: pages and single coupons, through the two cache levels. */
+export function catalogRoutes({ reader, maxPage, onLikelyBuyer }: CatalogRouteDeps): Router {
   const router = Router();
   const pages = pageQuery(maxPage);
   router.get("/coupons", async (req, res) => {
@@ -35,6 +43,7 @@ export function catalogRoutes(reader: CatalogReader, maxPage: number): Router {
     const coupon = await reader.coupon(id);
     if (!coupon) throw notFound(`coupon ${id} does not exist`);
     res.json(coupon);
+    if (Date.parse(coupon.saleEndsAt) > Date.now()) onLikelyBuyer(identityOf(res).userId);
   });
   return router;
 }

@@ -56,6 +56,8 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   /** An access token carrying the account's current token version, and the next refresh token of its session. */
   async function session(account: Account, tokenVersion: number, refreshToken: string) {
+    // Just read from MySQL: cached now, the session's first requests skip that read.
+    await deps.versions.remember(account.userId, tokenVersion);
     return {
       userId: account.userId,
       role: account.role,

@@ -21,8 +21,13 @@ export class TokenVersions {
     const cached = await this.redis.get(versionKey(accountId));
     if (cached !== null) return Number(cached);
     const { tokenVersion } = await this.states.of(accountId);
-    await this.redis.set(versionKey(accountId), String(tokenVersion), "EX", this.cacheSeconds, "NX");
+    await this.remember(accountId, tokenVersion);
     return tokenVersion;
+  }
+
+  /** Caches a version just read from MySQL (sign-in reads it anyway); never replaces a newer one a revocation wrote. */
+  async remember(accountId: string, tokenVersion: number): Promise<void> {
+    await this.redis.set(versionKey(accountId), String(tokenVersion), "EX", this.cacheSeconds, "NX");
   }
 
   /** Every access token of the account issued so far stops working on every replica now. */
