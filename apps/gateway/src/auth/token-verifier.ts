@@ -15,7 +15,10 @@ export interface LocalTokenSettings {
   issuer: string;
   audience: string;
   clockToleranceSeconds: number;
-  /** Verified tokens remembered (by a hash of the token) until they expire: a buyer's repeated requests skip the signature. */
+  /**
+   * Verified tokens remembered (by a hash of the token) until they expire: a buyer's repeated requests skip the
+   * signature. Least recently used first out: the buyers retrying right now stay, memory stays bounded.
+   */
   cacheSize?: number;
 }
 
@@ -59,7 +62,7 @@ export class TokenVerifier {
       allowedAud: local.audience,
       clockTolerance: local.clockToleranceSeconds * 1000,
       requiredClaims: ["sub", "exp", "iat"],
-      cache: local.cacheSize ?? 100_000,
+      cache: local.cacheSize ?? 20_000,
     });
   }
 

@@ -39,7 +39,7 @@ export class InternalTokenSigner {
 
   static fromConfig(
     config: Pick<GatewayConfig, "INTERNAL_TOKEN_PRIVATE_KEY" | "INTERNAL_SIGNING_KEY_ID" | "INTERNAL_IDENTITY_TTL_SECONDS">,
-    cacheSize = 50_000,
+    cacheSize = 20_000,
   ): InternalTokenSigner {
     return new InternalTokenSigner(
       config.INTERNAL_TOKEN_PRIVATE_KEY,
