@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { parseLoadTestFlags } from "./loadtest/flags";
 import { runLoad } from "./loadtest/runner";
 import { breaches, summarise } from "./loadtest/stats";
-import { table } from "./lib/table";
+import { countsText, table } from "./lib/table";
 
 /**
  * `npm run loadtest -- --url … --tokens … --coupon …`: an open-model load on a
@@ -44,9 +44,7 @@ async function main(): Promise<number> {
         s.p50Ms.toFixed(0),
         s.p95Ms.toFixed(0),
         s.p99Ms.toFixed(0),
-        Object.entries(s.statuses)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" "),
+        countsText(s.statuses),
       ]),
     ),
   );

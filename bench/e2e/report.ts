@@ -1,5 +1,5 @@
 import type { LoadResult } from "../lib/load-runner";
-import { table } from "../../scripts/lib/table";
+import { countsText, table } from "../../scripts/lib/table";
 import type { PhaseResult } from "./phase";
 import type { DeliveryResult } from "./ws-delivery";
 
@@ -49,11 +49,7 @@ export function deliveryLine(d: DeliveryResult): string {
 }
 
 export function referenceLine(r: LoadResult): string {
-  return `${r.label}: ${r.perSecond.toFixed(0)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${Object.entries(
-    r.outcomes,
-  )
-    .map(([k, v]) => `${k}=${v}`)
-    .join(" ")})`;
+  return `${r.label}: ${r.perSecond.toFixed(0)} ops/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms (${countsText(r.outcomes)})`;
 }
 
 export interface Target {

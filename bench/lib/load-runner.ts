@@ -1,4 +1,4 @@
-import { table } from "../../scripts/lib/table";
+import { countsText, table } from "../../scripts/lib/table";
 import { performance } from "node:perf_hooks";
 
 export interface LoadResult {
@@ -61,9 +61,7 @@ export function formatTable(results: LoadResult[]): string {
     r.perSecond.toFixed(0),
     r.p50Ms.toFixed(2),
     r.p99Ms.toFixed(2),
-    Object.entries(r.outcomes)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" "),
+    countsText(r.outcomes),
   ]);
   return table(["path", "ops", "ops/s", "p50 ms", "p99 ms", "outcomes"], rows);
 }

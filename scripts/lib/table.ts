@@ -8,3 +8,9 @@ export function table(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/** Counts as `key=n key=n`, the way the tables show outcome and status mixes. */
+export const countsText = (counts: Readonly<Record<string, number>>): string =>
+  Object.entries(counts)
+    .map(([key, count]) => `${key}=${count}`)
+    .join(" ");
