@@ -1,5 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import * as path from "node:path";
 import { Redis } from "ioredis";
@@ -73,9 +74,6 @@ class BuyerBlocks {
     const first = this.next;
     this.next += count;
     return first;
-  }
-  get total(): number {
-    return this.next - FIRST_BUYER;
   }
 }
 
@@ -183,6 +181,8 @@ async function prepareBuyers(pool: Pool, workDir: string, mint: AccessTokenMinte
 }
 
 async function main(): Promise<void> {
+  if (spawnSync("bash", ["-c", "command -v wrk"]).status !== 0)
+    throw new Error("bench:e2e drives the load with wrk: install Debian's package first (apt-get install wrk)");
   log("checking local services (npm run services)…");
   await ensureLocalServices();
   await resetState();
@@ -300,6 +300,8 @@ async function main(): Promise<void> {
   } finally {
     const exits = (await platform?.stop()) ?? [];
     await stopService(ceiling);
+    // The token files run to hundreds of MB; the services' logs stay for reading.
+    for (const file of readdirSync(workDir)) if (file.endsWith(".tokens")) rmSync(path.join(workDir, file));
     if (exits.length > 0) log(`stopped: ${exits.join(" ")}`);
     if (PROFILE_DIR) log(`CPU profiles of gateway and coupon in ${PROFILE_DIR}: summarise with tsx bench/e2e/profile-summary.ts <file>`);
     await pool.end();
