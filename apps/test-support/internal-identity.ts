@@ -28,6 +28,8 @@ export interface InternalTokenFields {
   alg?: string;
   /** Sign with another key (a forger's); the test key by default. */
   key?: KeyObject;
+  /** Registered claims left out of the payload. */
+  omit?: readonly ("iss" | "aud")[];
 }
 
 const base64url = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString("base64url");
@@ -49,6 +51,7 @@ export function internalToken(fields: InternalTokenFields = {}): string {
     exp: now + (fields.expiresIn ?? 60),
     jti: randomUUID(),
   };
+  for (const claim of fields.omit ?? []) delete (payload as Partial<typeof payload>)[claim];
   const signingInput = `${base64url(header)}.${base64url(payload)}`;
   if (header.alg === "none") return `${signingInput}.`;
   const signature = sign("sha256", Buffer.from(signingInput), { key: fields.key ?? keys.privateKey, dsaEncoding: "ieee-p1363" });

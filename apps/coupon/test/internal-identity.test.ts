@@ -70,6 +70,12 @@ describe("coupon trusts only the gateway's signed identity", () => {
       name: "a token older than the accepted age, whatever its exp",
       headers: () => bearer(internalToken({ sub: "66", issuedAgo: 300, expiresIn: 3_600 })),
     },
+    { name: "a token without an issuer", headers: () => bearer(internalToken({ sub: "66", omit: ["iss"] })) },
+    { name: "a token without an audience", headers: () => bearer(internalToken({ sub: "66", omit: ["aud"] })) },
+    {
+      name: "a token dated an hour ahead, which the age limit would not catch",
+      headers: () => bearer(internalToken({ sub: "66", issuedAgo: -3_600, expiresIn: 7_200 })),
+    },
     { name: 'a token with alg "none"', headers: () => bearer(internalToken({ sub: "66", alg: "none" })) },
     { name: "an HS256 token keyed with the public key set", headers: () => bearer(hmacWithPublicKey()) },
     { name: "a token under a kid nobody published", headers: () => bearer(internalToken({ sub: "66", kid: "someone-else" })) },

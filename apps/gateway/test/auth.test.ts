@@ -19,16 +19,24 @@ const OIDC_ISSUER = "https://idp.example.test";
 const secret = new TextEncoder().encode(TEST_JWT_SECRET);
 
 /** A token signed with the gateway's own key, with whatever claims a test wants to get wrong. */
-function forge(claims: { sub?: string; role?: string; iss?: string; aud?: string; exp?: number; ver?: number }): Promise<string> {
+function forge(claims: {
+  sub?: string;
+  role?: string;
+  iss?: string | null;
+  aud?: string | null;
+  exp?: number;
+  ver?: number;
+}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ role: claims.role ?? "user", ver: claims.ver ?? 0 })
+  const token = new SignJWT({ role: claims.role ?? "user", ver: claims.ver ?? 0 })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.sub ?? "1")
-    .setIssuer(claims.iss ?? TEST_JWT_ISSUER)
-    .setAudience(claims.aud ?? TEST_JWT_AUDIENCE)
     .setIssuedAt(now - 3_600)
-    .setExpirationTime(claims.exp ?? now + 600)
-    .sign(secret);
+    .setExpirationTime(claims.exp ?? now + 600);
+  // null leaves the claim out.
+  if (claims.iss !== null) token.setIssuer(claims.iss ?? TEST_JWT_ISSUER);
+  if (claims.aud !== null) token.setAudience(claims.aud ?? TEST_JWT_AUDIENCE);
+  return token.sign(secret);
 }
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
@@ -145,7 +153,7 @@ describe("gateway authentication and authorization", () => {
     ).toBe(401);
   });
 
-  it("refuses missing, malformed, expired, tampered, alg:none, wrong-issuer and wrong-audience tokens", async () => {
+  it("refuses missing, malformed, expired, tampered, alg:none, wrong or absent issuer and audience tokens", async () => {
     const missing = await httpRequest(gateway.port, "/api/coupons");
     expect(missing.status).toBe(401);
     expect(missing.json()).toMatchObject({ error: { code: "unauthenticated" } });
@@ -159,6 +167,8 @@ describe("gateway authentication and authorization", () => {
       algNone: `${b64({ alg: "none", typ: "JWT" })}.${b64({ ...claims, role: "admin" })}.`,
       wrongIssuer: await forge({ sub: user.userId, iss: "https://evil.example" }),
       wrongAudience: await forge({ sub: user.userId, aud: "another-api" }),
+      noIssuer: await forge({ sub: user.userId, iss: null }),
+      noAudience: await forge({ sub: user.userId, aud: null }),
       // Signed right, but for an older token version of the account: revoked.
       revokedVersion: await forge({ sub: user.userId, ver: -1 }),
       // Claims to come from the OIDC issuer but is signed with the gateway's HMAC key.

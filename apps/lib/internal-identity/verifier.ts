@@ -28,7 +28,10 @@ export class InternalIdentityVerifier {
   /** One verifier per trusted key: a static key is parsed once, not per token. */
   private readonly verifierByKid: Map<string, (token: string) => Record<string, unknown>>;
 
+  private readonly clockToleranceMs: number;
+
   constructor(jwks: InternalJwks, settings: InternalVerifierSettings) {
+    this.clockToleranceMs = settings.clockToleranceSeconds * 1000;
     this.verifierByKid = new Map(
       jwks.keys.map((jwk) => [
         jwk.kid,
@@ -39,7 +42,8 @@ export class InternalIdentityVerifier {
           allowedAud: settings.audience,
           clockTolerance: settings.clockToleranceSeconds * 1000,
           maxAge: settings.maxAgeSeconds * 1000,
-          requiredClaims: ["sub", "iat", "exp", "role", "gid"],
+          // fast-jwt checks iss and aud only when present: requiring them makes a token without either fail.
+          requiredClaims: ["iss", "aud", "sub", "iat", "exp", "role", "gid"],
           cache: settings.cacheSize ?? 10_000,
         }),
       ]),
@@ -68,6 +72,9 @@ export class InternalIdentityVerifier {
       if (err instanceof TokenError && err.code === TokenError.codes.expired) throw refused("internal identity token expired");
       throw refused("internal identity token refused");
     }
+    // The max age counts from iat: a token dated in the future would outlive it.
+    if (typeof payload.iat !== "number" || payload.iat * 1000 > Date.now() + this.clockToleranceMs)
+      throw refused("internal identity token issued in the future");
     const { sub, role, gid } = payload;
     if (typeof sub !== "string" || !USER_ID_PATTERN.test(sub)) throw refused("internal identity subject is not a user id");
     if (role !== "user" && role !== "admin") throw refused("internal identity carries no valid role");

@@ -61,7 +61,8 @@ export class TokenVerifier {
       allowedIss: local.issuer,
       allowedAud: local.audience,
       clockTolerance: local.clockToleranceSeconds * 1000,
-      requiredClaims: ["sub", "exp", "iat"],
+      // fast-jwt checks iss and aud only when present: requiring them makes a token without either fail.
+      requiredClaims: ["iss", "aud", "sub", "exp", "iat"],
       cache: local.cacheSize ?? 20_000,
     });
   }
