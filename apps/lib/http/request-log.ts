@@ -40,20 +40,24 @@ function describe(req: IncomingMessage & { query?: unknown }, res: ServerRespons
 }
 
 /**
- * Request ids on every request, and one line per finished request: at `warn`
- * for 5xx answers — always written at production levels — and at `debug` for
- * the rest. A flash sale answers millions of 2xx and expected 4xx (sold out,
- * duplicate); logging each at info cost more CPU than the purchase itself, so
- * the access log of those is the load balancer's, and the services' lines stay
- * about faults. Nothing is serialised unless a line is written.
+ * Request ids on every request, and one line per finished request:
+ * - `error` for 5xx answers, and `warn` for a response cut before it finished
+ *   (the client left, or an upstream broke mid-answer): always written;
+ * - `info` for 401 and 403, the trail of forged, expired and probing credentials;
+ * - `debug` for the rest. A flash sale answers millions of 2xx and expected 4xx
+ *   (sold out, already bought, rate limited), which the request metrics count by
+ *   route and status. Logging each of them cost more CPU than the purchase itself.
+ * Nothing is serialised unless a line is written.
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     req.id = requestId(req, res);
     if (PROBES.has(req.url)) return next();
     const startedMs = performance.now();
-    res.once("finish", () => {
-      if (res.statusCode >= 500) logger.warn(describe(req, res, startedMs), "request failed");
+    res.once("close", () => {
+      if (!res.writableFinished) logger.warn(describe(req, res, startedMs), "request aborted before its answer was complete");
+      else if (res.statusCode >= 500) logger.error(describe(req, res, startedMs), "request failed");
+      else if (res.statusCode === 401 || res.statusCode === 403) logger.info(describe(req, res, startedMs), "request refused");
       else if (logger.isLevelEnabled("debug")) logger.debug(describe(req, res, startedMs), "request completed");
     });
     next();

@@ -9,18 +9,21 @@ import {
 } from "../../../lib/internal-identity/claims";
 import type { GatewayConfig } from "../config";
 
+const REUSE_MS = 3_000;
+
 /**
  * Mints the signed identity the gateway attaches to each request it forwards: a
  * short-lived ES256 token for one audience (the service called), with the caller,
  * their role and the gateway instance holding their socket. The header names the
  * key (kid) so services can trust two keys during a rotation.
  *
- * A token is reused for the same caller, role, socket holder and audience during
- * the first half of its life, so a buyer's burst of requests costs one signature
- * here and one verification at the service (which keeps verified tokens); every
- * token a service receives still has half its lifetime, and at most
- * INTERNAL_IDENTITY_TTL_SECONDS / 2 of age, left to run. Signing uses node:crypto
- * synchronously (fast-jwt): no WebCrypto promise per request.
+ * A token is reused for the same caller, role, socket holder and audience for
+ * REUSE_MS at most (and never past half its life), so a buyer's burst of requests
+ * costs one signature here and one verification at the service, which keeps
+ * verified tokens. 3 s stays under the smallest maximum age a service may set
+ * (INTERNAL_IDENTITY_MAX_AGE_SECONDS ≥ 5), with room for iat's whole seconds and
+ * clock skew. Signing uses node:crypto synchronously (fast-jwt): no WebCrypto
+ * promise per request.
  */
 export class InternalTokenSigner {
   private readonly sign: (claims: Record<string, unknown>) => string;
@@ -34,7 +37,7 @@ export class InternalTokenSigner {
       iss: INTERNAL_TOKEN_ISSUER,
       expiresIn: ttlSeconds * 1000,
     });
-    this.recent = new LRUCache({ max: cacheSize, ttl: (ttlSeconds * 1000) / 2 });
+    this.recent = new LRUCache({ max: cacheSize, ttl: Math.min(REUSE_MS, (ttlSeconds * 1000) / 2) });
   }
 
   static fromConfig(
