@@ -44,7 +44,7 @@ const MYSQL_ATTEMPTS = 10_000;
 const FIRST_BUYER = 1_000_000;
 const LIFTED_LIMIT = "1000000";
 const KAFKA_BROKERS = "127.0.0.1:9092";
-/** As deployed (infra/apps/env): every request is logged at info. */
+/** As deployed (infra/apps/env): the services run at info. */
 const SERVICE_LOG_LEVEL = process.env.BENCH_E2E_LOG_LEVEL ?? "info";
 /** Coupon processes behind its one port (node cluster, as pods behind the internal load balancer). */
 const COUPON_PROCESSES = Number(process.env.BENCH_E2E_COUPON_PROCESSES ?? 1);

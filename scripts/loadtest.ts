@@ -28,7 +28,7 @@ async function main(): Promise<number> {
     progressEveryMs: 5_000,
     onProgress: (second, w) =>
       console.error(
-        `[loadtest] t=${second}s sent ${w.sent} (${(w.sent / 5).toFixed(0)}/s) errors ${w.errors} p99 ${w.p99Ms.toFixed(0)} ms in-flight ${w.inFlight}` +
+        `[loadtest] t=${second}s answered or failed ${w.done} (${(w.done / 5).toFixed(0)}/s) errors ${w.errors} p99 ${w.p99Ms.toFixed(0)} ms in-flight ${w.inFlight}` +
           (w.notSent > 0 ? ` NOT SENT ${w.notSent} (max in flight reached)` : ""),
       ),
   });

@@ -21,7 +21,7 @@ export const USAGE = `usage: npm run loadtest -- --url URL --tokens FILE --coupo
                    for --spike s, then a tenth of it for --tail s
   --from 10 --to 200 --ramp 60 --hold 60 --buy-share 0.2
   --browse 50 --peak 1000 --spike-at 20 --spike 15 --tail 30
-  --max-error-rate 0.01   5xx, timeouts and broken connections over all requests of a kind
+  --max-error-rate 0.01   answers other than 2xx/402/409/410/429, timeouts and broken connections, per kind
   --max-p99 500           ms, per kind of request
   --max-in-flight 2000    arrivals beyond it are not sent and reported
   --timeout 10            s per request`;

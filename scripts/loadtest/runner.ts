@@ -2,7 +2,7 @@ import * as http from "node:http";
 import * as https from "node:https";
 import { performance } from "node:perf_hooks";
 import { type LoadProfile, type Rates, profileSeconds, ratesAt } from "./profile";
-import type { Outcome } from "./stats";
+import { type Outcome, isError } from "./stats";
 
 export interface RunSettings {
   baseUrl: URL;
@@ -13,7 +13,7 @@ export interface RunSettings {
   maxInFlight: number;
   timeoutMs: number;
   /** Called every `progressEveryMs` with what happened since the last call. */
-  onProgress: (second: number, window: { sent: number; errors: number; p99Ms: number; inFlight: number; notSent: number }) => void;
+  onProgress: (second: number, window: { done: number; errors: number; p99Ms: number; inFlight: number; notSent: number }) => void;
   progressEveryMs: number;
 }
 
@@ -80,6 +80,8 @@ export async function runLoad(settings: RunSettings): Promise<RunRecord> {
             res.resume();
             res.once("end", () => finish({ status: res.statusCode ?? 0, ms: performance.now() - started }));
             res.once("error", () => finish({ failure: "network", ms: performance.now() - started }));
+            // Closed without an end (the connection dropped mid-answer): a failure, never a hang.
+            res.once("close", () => finish({ failure: "network", ms: performance.now() - started }));
           },
         );
         req.once("timeout", () => {
@@ -108,8 +110,8 @@ export async function runLoad(settings: RunSettings): Promise<RunRecord> {
     if (performance.now() - lastProgress >= settings.progressEveryMs) {
       const sorted = window.map((o) => o.ms).sort((a, b) => a - b);
       settings.onProgress(Math.round(elapsed / 1000), {
-        sent: window.length,
-        errors: window.filter((o) => "failure" in o || o.status >= 500).length,
+        done: window.length,
+        errors: window.filter(isError).length,
         p99Ms: sorted[Math.floor(0.99 * (sorted.length - 1))] ?? 0,
         inFlight,
         notSent: windowNotSent,

@@ -3,7 +3,7 @@ export type Outcome = { status: number; ms: number } | { failure: "timeout" | "n
 export interface KindSummary {
   sent: number;
   answered: number;
-  /** 5xx answers, timeouts and broken connections: what the error-rate threshold counts. */
+  /** Answers outside the expected ones, timeouts and broken connections: what the error-rate threshold counts. */
   errors: number;
   p50Ms: number;
   p95Ms: number;
@@ -14,8 +14,14 @@ export interface KindSummary {
 const percentile = (sorted: readonly number[], p: number) =>
   sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
 
-/** 4xx answers (sold out, already bought, rate limited, no credit) are the platform working, not errors. */
-export const isError = (outcome: Outcome) => "failure" in outcome || outcome.status >= 500;
+/**
+ * What a buyer may rightly be told: 2xx, no credit (402), already bought (409),
+ * sold out (410), slow down (429). Anything else is an error of the run or the
+ * stack: 5xx, but also 401 (expired tokens), 404 (a wrong coupon) or 400.
+ */
+const EXPECTED_REFUSALS = new Set([402, 409, 410, 429]);
+export const isError = (outcome: Outcome) =>
+  "failure" in outcome || !((outcome.status >= 200 && outcome.status < 300) || EXPECTED_REFUSALS.has(outcome.status));
 
 export function summarise(outcomes: readonly Outcome[]): KindSummary {
   const latencies = outcomes.map((o) => o.ms).sort((a, b) => a - b);

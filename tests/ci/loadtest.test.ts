@@ -106,6 +106,13 @@ describe("load test against a real HTTP server", () => {
     expect(breaches("browse", browse, { maxErrorRate: 0.01, maxP99Ms: 60_000 })).toEqual([]);
   });
 
+  it("counts answers a buyer should never get (401, 404, 400) as errors, and the expected refusals as answered", () => {
+    const outcomes = [200, 202, 402, 409, 410, 429, 401, 404, 400, 503].map((status) => ({ status, ms: 1 }));
+    const summary = summarise([...outcomes, { failure: "timeout" as const, ms: 10_000 }]);
+    expect(summary.answered).toBe(6);
+    expect(summary.errors).toBe(5);
+  });
+
   it("exits 1 from the command line when a threshold breaks, after printing the summary", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "loadtest-"));
     writeFileSync(path.join(dir, "tokens.txt"), "a\nb\n");

@@ -25,6 +25,7 @@ import { OutboxRelay } from "./outbox/outbox-relay";
 import { OutboxStore } from "./outbox/outbox-store";
 import { PurchaseScript } from "./purchase/purchase-script";
 import { purchaseRoutes } from "./purchase/purchase-routes";
+import { CreditWarmer } from "./purchase/credit-warmer";
 import { SpendableCredit } from "./purchase/spendable-credit";
 import { SoldOutFlags } from "./purchase/sold-out-flags";
 
@@ -132,14 +133,12 @@ export async function startCouponService(
   );
   app.use(adminRoutes(repository, new StockLoader(redis), catalog));
   const credit = new SpendableCredit(redis, pool);
-  app.use(
-    catalogRoutes({
-      reader: catalog,
-      maxPage: config.CATALOG_MAX_PAGE,
-      onLikelyBuyer: (userId) =>
-        void credit.warm(userId).catch((err: unknown) => logger.warn({ err }, "could not fill a viewer's spendable credit ahead")),
-    }),
-  );
+  const warmer = new CreditWarmer(credit, {
+    concurrency: 2,
+    maxQueued: 10_000,
+    onError: (err) => logger.warn({ err }, "could not fill a viewer's spendable credit ahead"),
+  });
+  app.use(catalogRoutes({ reader: catalog, maxPage: config.CATALOG_MAX_PAGE, onLikelyBuyer: (userId) => warmer.warm(userId) }));
   app.use(
     purchaseRoutes({
       script: new PurchaseScript(redis),
