@@ -1,13 +1,12 @@
 import { createPublicKey } from "node:crypto";
-import { type CryptoKey, importPKCS8, importSPKI } from "jose";
+import { type CryptoKey, importPKCS8 } from "jose";
 import type { GatewayConfig } from "../config";
 
 export interface SigningKeys {
   algorithm: GatewayConfig["JWT_ALGORITHM"];
   signing: CryptoKey | Uint8Array;
-  verifying: CryptoKey | Uint8Array;
-  /** The same verifying key as node:crypto takes it: the secret's bytes, or the public key's PEM. */
-  verifyingMaterial: Buffer | string;
+  /** What verifies the tokens, as node:crypto takes it: the secret's bytes, or the public key's PEM. */
+  verifying: Buffer | string;
 }
 
 /** The gateway's own token keys, from config: a shared secret (HS256) or a private key whose public half verifies. */
@@ -17,14 +16,13 @@ export async function loadSigningKeys(
   if (config.JWT_ALGORITHM === "HS256") {
     if (!config.JWT_SECRET) throw new Error("JWT_SECRET is required for HS256");
     const secret = new TextEncoder().encode(config.JWT_SECRET);
-    return { algorithm: "HS256", signing: secret, verifying: secret, verifyingMaterial: Buffer.from(secret) };
+    return { algorithm: "HS256", signing: secret, verifying: Buffer.from(secret) };
   }
   if (!config.JWT_PRIVATE_KEY) throw new Error(`JWT_PRIVATE_KEY is required for ${config.JWT_ALGORITHM}`);
   const publicPem = createPublicKey(config.JWT_PRIVATE_KEY).export({ type: "spki", format: "pem" }).toString();
   return {
     algorithm: config.JWT_ALGORITHM,
     signing: await importPKCS8(config.JWT_PRIVATE_KEY, config.JWT_ALGORITHM),
-    verifying: await importSPKI(publicPem, config.JWT_ALGORITHM),
-    verifyingMaterial: publicPem,
+    verifying: publicPem,
   };
 }

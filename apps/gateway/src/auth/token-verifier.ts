@@ -56,7 +56,7 @@ export class TokenVerifier {
     // The gateway's own tokens are checked on every request: fast-jwt verifies them with node:crypto,
     // synchronously, and remembers valid ones until their exp. Revocation is checked after it, every time.
     this.verifyLocalSignature = createVerifier({
-      key: keys.verifyingMaterial,
+      key: keys.verifying,
       algorithms: [keys.algorithm],
       allowedIss: local.issuer,
       allowedAud: local.audience,
