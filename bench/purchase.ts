@@ -10,7 +10,8 @@ import { TEST_INTERNAL_IDENTITY, internalToken } from "../apps/test-support/inte
 import { TEST_REDIS_PASSWORDS, serviceRedisUrl } from "../apps/test-support/test-env";
 import { migrateAsMigrationJob, serviceMysqlEnv } from "../apps/test-support/test-database";
 import { ensureLocalRedisUsers } from "../scripts/lib/local-redis-users";
-import { evalshaCeiling, fundBuyers as fundRedisBuyers } from "./lib/evalsha-ceiling";
+import { evalshaCeiling } from "./lib/evalsha-ceiling";
+import { fundBuyers as fundRedisBuyers } from "../apps/test-support/spendable-credit";
 import { createPoster } from "./lib/http-post";
 import { formatTable, runLoad, type LoadResult } from "./lib/load-runner";
 import { mysqlPurchaseBaseline } from "./lib/mysql-purchase-baseline";
@@ -127,7 +128,10 @@ async function httpRuns(): Promise<LoadResult[]> {
 async function fundBuyers(firstUserId: number, count: number): Promise<void> {
   const redis = new Redis(REDIS_URL);
   try {
-    await fundRedisBuyers(redis, firstUserId, count);
+    await fundRedisBuyers(
+      redis,
+      Array.from({ length: count }, (_, i) => firstUserId + i),
+    );
   } finally {
     redis.disconnect();
   }

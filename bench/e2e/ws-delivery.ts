@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { call, inBatches, openSocket } from "../../scripts/demo/gateway-client";
+import { percentile } from "../../scripts/lib/percentile";
 
 export interface DeliveryResult {
   buyers: number;
@@ -11,8 +12,6 @@ export interface DeliveryResult {
   p999Ms: number;
   maxMs: number;
 }
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /**
  * The WebSocket half of the public path: each buyer opens a socket on the

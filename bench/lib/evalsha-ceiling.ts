@@ -1,16 +1,9 @@
 import type { Redis } from "ioredis";
 import { StockLoader } from "../../apps/coupon/src/admin/stock-loader";
 import { PurchaseScript } from "../../apps/coupon/src/purchase/purchase-script";
-import { spendableCreditKey } from "../../apps/lib/flash-sale/keys";
 import { newOrderId } from "../../apps/lib/flash-sale/order-id";
+import { fundBuyers } from "../../apps/test-support/spendable-credit";
 import { runLoad, type LoadResult } from "./load-runner";
-
-/** Gives `count` buyers from `firstUserId` enough spendable credit for any purchase. */
-export async function fundBuyers(redis: Redis, firstUserId: number, count: number): Promise<void> {
-  const pipeline = redis.pipeline();
-  for (let i = 0; i < count; i++) pipeline.set(spendableCreditKey(String(firstUserId + i)), "1000000000");
-  await pipeline.exec();
-}
 
 /**
  * What Redis alone allows: the purchase Lua script (`PurchaseScript`, loaded with
@@ -28,7 +21,10 @@ export async function evalshaCeiling(redis: Redis, attempts: number, concurrency
     endsAtMs: Date.now() + 3_600_000,
   });
   const script = new PurchaseScript(redis);
-  await fundBuyers(redis, firstBuyer, attempts);
+  await fundBuyers(
+    redis,
+    Array.from({ length: attempts }, (_, i) => firstBuyer + i),
+  );
   return runLoad("raw EVALSHA, same Lua, one connection", attempts, concurrency, async (i) => {
     const outcome = await script.run({
       couponId,

@@ -1,5 +1,6 @@
 import { countsText, table } from "../../scripts/lib/table";
 import { performance } from "node:perf_hooks";
+import { percentile } from "../../scripts/lib/percentile";
 
 export interface LoadResult {
   label: string;
@@ -9,11 +10,6 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   outcomes: Record<string, number>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /**

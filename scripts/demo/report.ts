@@ -2,16 +2,12 @@ import type { Pool, RowDataPacket } from "mysql2/promise";
 import type { Buyer } from "./buyers";
 import type { BotRecord } from "./bots";
 import type { SaleRecord } from "./flash-sale";
+import { percentile } from "../lib/percentile";
 
 export interface DemoReport {
   lines: string[];
   /** Every invariant held: no oversell, no duplicate, money conserved, paid + left = stock. */
   healthy: boolean;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 const yesNo = (ok: boolean) => (ok ? "yes" : "NO");

@@ -3,6 +3,7 @@ import * as https from "node:https";
 import { performance } from "node:perf_hooks";
 import { type LoadProfile, type Rates, profileSeconds, ratesAt } from "./profile";
 import { type Outcome, isError } from "./stats";
+import { percentile } from "../lib/percentile";
 
 export interface RunSettings {
   baseUrl: URL;
@@ -112,7 +113,7 @@ export async function runLoad(settings: RunSettings): Promise<RunRecord> {
       settings.onProgress(Math.round(elapsed / 1000), {
         done: window.length,
         errors: window.filter(isError).length,
-        p99Ms: sorted[Math.floor(0.99 * (sorted.length - 1))] ?? 0,
+        p99Ms: percentile(sorted, 99),
         inFlight,
         notSent: windowNotSent,
       });

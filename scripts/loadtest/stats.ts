@@ -1,3 +1,5 @@
+import { percentile } from "../lib/percentile";
+
 export type Outcome = { status: number; ms: number } | { failure: "timeout" | "network"; ms: number };
 
 export interface KindSummary {
@@ -10,9 +12,6 @@ export interface KindSummary {
   p99Ms: number;
   statuses: Record<string, number>;
 }
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
 
 /**
  * What a buyer may rightly be told: 2xx, no credit (402), already bought (409),
